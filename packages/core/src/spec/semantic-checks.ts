@@ -1,0 +1,326 @@
+// Rules the JSON Schema cannot express: how layers connect, which settings fit which task, and
+// combinations PyTorch itself rejects. Runs on a schema-valid spec with defaults applied.
+import type { SpecError } from './spec-error.js';
+import type { DenseLayerSpec, LayerSpec, ModelSpec } from './types.generated.js';
+
+type Problem = Omit<SpecError, 'kind'>;
+/** What flows between layers: token ids, a sequence of vectors [B,T,F], or one vector per row [B,F]. */
+type Flow = 'tokens' | 'sequence' | 'vector';
+
+const recurrentTypes = new Set(['rnn', 'lstm', 'gru']);
+type RecurrentLayer = Extract<LayerSpec, { type: 'rnn' | 'lstm' | 'gru' }>;
+
+function isRecurrent(layer: LayerSpec): layer is RecurrentLayer {
+  return recurrentTypes.has(layer.type);
+}
+
+function describeLayer(layer: LayerSpec, index: number): string {
+  return `layer ${index} (${layer.name ? `"${layer.name}", ` : ''}${layer.type})`;
+}
+
+const headHint = '{"type": "dense", "units": "auto"}';
+
+/** Checks one layer list; `role` says what the list must produce. */
+function checkLayerList(
+  layers: readonly LayerSpec[],
+  at: string,
+  start: Flow,
+  role: 'vector-head' | 'sequence-head' | 'encoder' | 'decoder',
+  problems: Problem[],
+): void {
+  let flow: Flow = start;
+  const names = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    const here = `${at}/${i}`;
+    if (layer.name !== undefined) {
+      const first = names.get(layer.name);
+      if (first !== undefined) {
+        problems.push({ pointer: `${here}/name`, message: `layer name ${JSON.stringify(layer.name)} is already used by layer ${first}` });
+      } else names.set(layer.name, i);
+    }
+    if (flow === 'tokens' && layer.type !== 'embedding') {
+      problems.push({
+        pointer: `${here}/type`,
+        message: `text input is token ids: the first layer must be an embedding, not ${layer.type}`,
+        suggestion: 'start the layers with {"type": "embedding", "embeddingDim": 64}',
+      });
+      flow = 'sequence';
+    }
+    switch (layer.type) {
+      case 'embedding':
+        if (flow !== 'tokens') {
+          const why = i === 0 ? 'this model has numeric input (features), not text' : 'an embedding can only be the first layer';
+          problems.push({ pointer: `${here}/type`, message: `embedding needs token ids: ${why}` });
+        }
+        if (layer.paddingIdx !== null && layer.numEmbeddings !== undefined && layer.paddingIdx >= layer.numEmbeddings) {
+          problems.push({
+            pointer: `${here}/paddingIdx`,
+            message: `paddingIdx ${layer.paddingIdx} is outside the table of ${layer.numEmbeddings} rows`,
+          });
+        }
+        flow = 'sequence';
+        break;
+      case 'rnn':
+      case 'lstm':
+      case 'gru':
+        if (flow === 'vector') {
+          problems.push({
+            pointer: `${here}/type`,
+            message: `${layer.type} needs a sequence, but the layer before it already returns one vector per row`,
+          });
+        }
+        if (layer.dropout > 0 && layer.numLayers === 1) {
+          problems.push({
+            pointer: `${here}/dropout`,
+            message: 'dropout applies between stacked layers only (as PyTorch), so with numLayers 1 it would do nothing',
+            suggestion: 'set numLayers >= 2, or add a {"type": "dropout"} layer after this one',
+          });
+        }
+        if (role === 'decoder' && layer.bidirectional) {
+          problems.push({
+            pointer: `${here}/bidirectional`,
+            message: 'a decoder cannot be bidirectional: it writes one token at a time, left to right',
+          });
+        }
+        if ((role === 'decoder' || role === 'encoder') && !layer.returnSequences) {
+          problems.push({
+            pointer: `${here}/returnSequences`,
+            message: `the ${role}'s recurrent layers must return sequences (the ${role === 'encoder' ? 'decoder attends to every source step' : 'decoder emits a token per step'})`,
+          });
+        }
+        flow = layer.returnSequences ? 'sequence' : 'vector';
+        break;
+      case 'pool':
+        if (flow === 'vector') {
+          problems.push({
+            pointer: `${here}/type`,
+            message: `pool needs a sequence, but ${i > 0 ? describeLayer(layers[i - 1] as LayerSpec, i - 1) : 'the input'} already returns one vector per row`,
+            suggestion: 'remove this pool, or set returnSequences true on the recurrent layer before it',
+          });
+        }
+        if (role === 'encoder' || role === 'decoder') {
+          problems.push({ pointer: `${here}/type`, message: `a ${role} cannot pool: it works on every step of the sequence` });
+        }
+        if (layer.mode !== 'attention' && layer.attentionSize !== undefined) {
+          problems.push({ pointer: `${here}/attentionSize`, message: `attentionSize applies to mode "attention" only, not "${layer.mode}"` });
+        }
+        flow = 'vector';
+        break;
+      case 'dense':
+        if (layer.units === 'auto' && (i !== layers.length - 1 || role === 'encoder' || role === 'decoder')) {
+          problems.push({
+            pointer: `${here}/units`,
+            message:
+              role === 'encoder' || role === 'decoder'
+                ? `units "auto" is for the output head; the ${role}'s output projection is added automatically`
+                : 'units "auto" is only for the output head, the last layer',
+          });
+        }
+        break;
+      default:
+        break;
+    }
+  });
+
+  if (role === 'encoder' || role === 'decoder') {
+    if (!layers.some(isRecurrent)) {
+      problems.push({ pointer: at, message: `the ${role} needs at least one recurrent layer (rnn, lstm or gru)` });
+    }
+    return;
+  }
+  const last = layers[layers.length - 1];
+  const lastAt = `${at}/${layers.length - 1}`;
+  if (last === undefined) return;
+  if (last.type !== 'dense') {
+    problems.push({
+      pointer: lastAt,
+      message: `the last layer is the output head and must be dense, not ${last.type}`,
+      suggestion: `add ${headHint} at the end`,
+    });
+  }
+  if (role === 'vector-head' && flow === 'sequence') {
+    problems.push({
+      pointer: lastAt,
+      message: 'this task predicts one output per sequence, but the layers end with a sequence',
+      suggestion: 'add {"type": "pool", "mode": "last"} before the head, or set returnSequences false on the last recurrent layer',
+    });
+  }
+  if (role === 'sequence-head' && flow === 'vector') {
+    problems.push({
+      pointer: lastAt,
+      message: 'this task predicts one output per token, but the layers reduce the sequence to one vector',
+      suggestion: 'remove the pool layer and keep returnSequences true',
+    });
+  }
+}
+
+function headOf(spec: ModelSpec): { layer: DenseLayerSpec; at: string } | undefined {
+  const layers = spec.layers ?? [];
+  const last = layers[layers.length - 1];
+  return last?.type === 'dense' ? { layer: last, at: `/layers/${layers.length - 1}` } : undefined;
+}
+
+function checkHead(spec: ModelSpec, problems: Problem[]): void {
+  const head = headOf(spec);
+  if (!head) return;
+  const { layer, at } = head;
+  if (spec.task !== 'forecasting' && layer.activation !== 'linear') {
+    problems.push({
+      pointer: `${at}/activation`,
+      message: `the output head must be linear: the ${spec.task} loss takes logits (got activation "${layer.activation}")`,
+    });
+  }
+  if (typeof layer.units !== 'number') return;
+  if (spec.task === 'classification' && spec.labels) {
+    const n = spec.labels.length;
+    const fits = layer.units === n || (n === 2 && layer.units === 1);
+    if (!fits) {
+      problems.push({
+        pointer: `${at}/units`,
+        message: `the head has ${layer.units} units but there are ${n} labels`,
+        suggestion: n === 2 ? 'use 2 units (cross-entropy) or 1 unit (bce-with-logits), or "auto"' : `use ${n} or "auto"`,
+      });
+    }
+  }
+  if (spec.task === 'tagging' && spec.labels && layer.units !== spec.labels.length) {
+    problems.push({ pointer: `${at}/units`, message: `the head has ${layer.units} units but there are ${spec.labels.length} tags`, suggestion: 'use "auto"' });
+  }
+  if (spec.task === 'forecasting' && spec.forecasting) {
+    const targets = (spec.forecasting.targets ?? spec.forecasting.features).length;
+    const expected = spec.forecasting.horizon * targets;
+    if (layer.units !== expected) {
+      problems.push({
+        pointer: `${at}/units`,
+        message: `the head must output horizon x targets = ${spec.forecasting.horizon} x ${targets} = ${expected} values, not ${layer.units}`,
+        suggestion: 'use "auto"',
+      });
+    }
+  }
+  if (spec.training.loss === 'bce-with-logits' && layer.units !== 1) {
+    problems.push({ pointer: '/training/loss', message: `bce-with-logits needs a head of 1 unit (this one has ${layer.units})` });
+  }
+}
+
+const lossesByTask: Record<ModelSpec['task'], readonly string[]> = {
+  classification: ['cross-entropy', 'nll', 'bce-with-logits'],
+  generation: ['cross-entropy', 'nll'],
+  translation: ['cross-entropy', 'nll'],
+  tagging: ['cross-entropy', 'nll'],
+  forecasting: ['mse', 'mae', 'huber'],
+};
+
+const monitorsByTask: Record<ModelSpec['task'], readonly string[]> = {
+  classification: ['val_loss', 'val_accuracy', 'val_f1'],
+  generation: ['val_loss', 'val_perplexity'],
+  translation: ['val_loss', 'val_perplexity', 'val_bleu'],
+  tagging: ['val_loss', 'val_accuracy', 'val_f1'],
+  forecasting: ['val_loss', 'val_mae', 'val_rmse'],
+};
+
+function checkTraining(spec: ModelSpec, problems: Problem[]): void {
+  const { training, task } = spec;
+  if (training.loss !== undefined && !lossesByTask[task].includes(training.loss)) {
+    problems.push({
+      pointer: '/training/loss',
+      message: `loss "${training.loss}" does not fit task "${task}"; use one of ${lossesByTask[task].map((l) => `"${l}"`).join(', ')}`,
+    });
+  }
+  if (training.labelSmoothing > 0 && training.loss !== undefined && training.loss !== 'cross-entropy') {
+    problems.push({ pointer: '/training/labelSmoothing', message: `label smoothing applies to cross-entropy only, not "${training.loss}"` });
+  }
+  if (task === 'forecasting' && training.labelSmoothing > 0) {
+    problems.push({ pointer: '/training/labelSmoothing', message: 'label smoothing applies to classification losses, not forecasting' });
+  }
+  const optimizer = training.optimizer;
+  if (optimizer.type === 'sgd' && optimizer.nesterov && (optimizer.momentum === 0 || optimizer.dampening !== 0)) {
+    problems.push({
+      pointer: '/training/optimizer/nesterov',
+      message: 'Nesterov momentum needs momentum > 0 and dampening 0 (as PyTorch)',
+    });
+  }
+  if (training.earlyStopping && !monitorsByTask[task].includes(training.earlyStopping.monitor)) {
+    problems.push({
+      pointer: '/training/earlyStopping/monitor',
+      message: `"${training.earlyStopping.monitor}" is not measured for task "${task}"; use one of ${monitorsByTask[task].map((m) => `"${m}"`).join(', ')}`,
+    });
+  }
+  if (training.teacherForcing && task !== 'translation') {
+    problems.push({ pointer: '/training/teacherForcing', message: `teacher forcing applies to translation (a decoder), not task "${task}"` });
+  }
+  const schedule = training.teacherForcing?.schedule;
+  if (schedule) {
+    const unused: string[] = [];
+    if (schedule.type !== 'linear' && schedule.decay !== undefined) unused.push('decay');
+    if ((schedule.type === 'constant' || schedule.type === 'linear') && schedule.k !== undefined) unused.push('k');
+    for (const key of unused) {
+      problems.push({ pointer: `/training/teacherForcing/schedule/${key}`, message: `${key} has no effect on a "${schedule.type}" schedule` });
+    }
+  }
+  if (training.truncatedBptt !== undefined && task !== 'generation') {
+    problems.push({ pointer: '/training/truncatedBptt', message: `truncated BPTT applies to generation (language models), not task "${task}"` });
+  }
+}
+
+function checkTranslation(spec: ModelSpec, problems: Problem[]): void {
+  const { encoder, decoder } = spec;
+  if (!encoder || !decoder) return;
+  checkLayerList(encoder.layers, '/encoder/layers', 'tokens', 'encoder', problems);
+  checkLayerList(decoder.layers, '/decoder/layers', 'tokens', 'decoder', problems);
+  const attention = decoder.attention?.type ?? 'none';
+  if (decoder.inputFeeding && attention === 'none') {
+    problems.push({ pointer: '/decoder/inputFeeding', message: 'input feeding feeds the previous attentional vector, so it needs attention' });
+  }
+  if (decoder.attention?.size !== undefined && attention !== 'bahdanau' && attention !== 'luong-concat') {
+    problems.push({ pointer: '/decoder/attention/size', message: `size applies to bahdanau and luong-concat attention only, not "${attention}"` });
+  }
+  if (attention === 'luong-dot') {
+    const lastEncoder = [...encoder.layers].reverse().find(isRecurrent);
+    const lastDecoder = [...decoder.layers].reverse().find(isRecurrent);
+    if (lastEncoder && lastDecoder) {
+      const keys = lastEncoder.hiddenSize * (lastEncoder.bidirectional ? 2 : 1);
+      if (keys !== lastDecoder.hiddenSize) {
+        problems.push({
+          pointer: '/decoder/attention/type',
+          message: `luong-dot compares decoder states (${lastDecoder.hiddenSize}) with encoder outputs (${keys}) by dot product, so their sizes must match`,
+          suggestion: 'use "luong-general" or "bahdanau", which learn a projection',
+        });
+      }
+    }
+  }
+}
+
+/** Every semantic problem of a schema-valid spec. */
+export function semanticProblems(spec: ModelSpec): SpecError[] {
+  const problems: Problem[] = [];
+  if (spec.task === 'translation') checkTranslation(spec, problems);
+  else if (spec.layers) {
+    const start: Flow = spec.input?.tokenizer ? 'tokens' : 'sequence';
+    const role = spec.task === 'classification' || spec.task === 'forecasting' ? 'vector-head' : 'sequence-head';
+    checkLayerList(spec.layers, '/layers', start, role, problems);
+    checkHead(spec, problems);
+  }
+  if (spec.task === 'generation' && spec.input && !spec.input.tokenizer) {
+    problems.push({ pointer: '/input/features', message: 'generation models text: the input needs a tokenizer, not features' });
+  }
+  if (spec.decoding && spec.task !== 'generation' && spec.task !== 'translation') {
+    problems.push({ pointer: '/decoding', message: `decoding applies to generation and translation, not task "${spec.task}"` });
+  }
+  const forecasting = spec.forecasting;
+  forecasting?.targets?.forEach((target, i) => {
+    if (!forecasting.features.includes(target)) {
+      problems.push({
+        pointer: `/forecasting/targets/${i}`,
+        message: `target ${JSON.stringify(target)} is not one of the features (${forecasting.features.map((f) => JSON.stringify(f)).join(', ')})`,
+      });
+    }
+  });
+  const maxVocab = spec.input?.vocabulary?.maxSize;
+  const embedding = spec.layers?.[0];
+  if (maxVocab !== undefined && embedding?.type === 'embedding' && embedding.numEmbeddings !== undefined && maxVocab > embedding.numEmbeddings) {
+    problems.push({
+      pointer: '/layers/0/numEmbeddings',
+      message: `the vocabulary may reach ${maxVocab} tokens (input.vocabulary.maxSize) but the embedding has ${embedding.numEmbeddings} rows`,
+    });
+  }
+  return problems.map((p) => ({ kind: 'semantic', ...p }));
+}
