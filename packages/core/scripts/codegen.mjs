@@ -38,7 +38,10 @@ function withTitleSuffix(node, suffix) {
   if (node === null || typeof node !== 'object') return node;
   const out = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] = key === 'title' && typeof value === 'string' ? value + suffix : withTitleSuffix(value, suffix);
+    out[key] =
+      key === 'title' && typeof value === 'string'
+        ? value + suffix
+        : withTitleSuffix(value, suffix);
   }
   return out;
 }
@@ -110,7 +113,9 @@ for (const [path, text] of outputs) {
   else writeFileSync(path, text);
 }
 if (stale.length > 0) {
-  console.error(`Out of date with specs/model.schema.json: ${stale.join(', ')}\nRun \`pnpm codegen\` and commit the result.`);
+  console.error(
+    `Out of date with specs/model.schema.json: ${stale.join(', ')}\nRun \`pnpm codegen\` and commit the result.`,
+  );
   process.exit(1);
 }
 console.log(check ? 'codegen: generated files are up to date' : 'codegen: wrote generated files');

@@ -9,7 +9,9 @@ function typeOf(schema, defs) {
   if (schema === false) return 'not allowed';
   if (schema.$ref) {
     const target = defs[refName(schema.$ref)];
-    return target.title ? `[${target.title}](#${target.title.toLowerCase()})` : typeOf(target, defs);
+    return target.title
+      ? `[${target.title}](#${target.title.toLowerCase()})`
+      : typeOf(target, defs);
   }
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
   if (schema.enum) return schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
@@ -37,11 +39,18 @@ function describe(schema, defs) {
 function table(schema, defs) {
   const required = new Set(schema.required ?? []);
   const rows = Object.entries(schema.properties ?? {}).map(([name, sub]) => {
-    const dflt = sub.default !== undefined ? `\`${JSON.stringify(sub.default)}\`` : required.has(name) ? '**required**' : '';
+    const dflt =
+      sub.default !== undefined
+        ? `\`${JSON.stringify(sub.default)}\``
+        : required.has(name)
+          ? '**required**'
+          : '';
     const text = describe(sub, defs).replaceAll('|', '\\|').replaceAll('\n', ' ');
     return `| \`${name}\` | ${typeOf(sub, defs)} | ${dflt} | ${text} |`;
   });
-  return ['| property | type | default | description |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| property | type | default | description |', '| --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }
 
 export function renderReference(schema) {

@@ -47,7 +47,8 @@ class FirstSyntaxError extends Error {
 
 /** The first syntax error of `text` in strict JSON, or undefined when jsonc-parser finds none. */
 export function findSyntaxError(text: string): JsonSyntaxError | undefined {
-  if (text.trim() === '') return { message: 'the file is empty: expected a JSON object', line: 1, column: 1 };
+  if (text.trim() === '')
+    return { message: 'the file is empty: expected a JSON object', line: 1, column: 1 };
   try {
     visit(
       text,
@@ -64,7 +65,9 @@ export function findSyntaxError(text: string): JsonSyntaxError | undefined {
           const afterComma = /,\s*$/.test(text.slice(Math.max(0, offset - 200), offset));
           const trailingComma = afterComma && /^[}\]]/.test(text.slice(offset));
           throw new FirstSyntaxError({
-            message: trailingComma ? 'trailing commas are not allowed in JSON' : (syntaxMessages[name] ?? name),
+            message: trailingComma
+              ? 'trailing commas are not allowed in JSON'
+              : (syntaxMessages[name] ?? name),
             line: startLine + 1,
             column: startCharacter + 1,
           });
@@ -86,7 +89,8 @@ export class JsonLocator {
 
   constructor(text: string) {
     this.#root = parseTree(text, [], { disallowComments: true });
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#lineStarts.push(i + 1);
+    for (let i = 0; i < text.length; i++)
+      if (text.charCodeAt(i) === 10) this.#lineStarts.push(i + 1);
   }
 
   /**
@@ -102,7 +106,10 @@ export class JsonLocator {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = findNodeAtLocation(this.#root, path.slice(0, depth));
       if (node === undefined) continue;
-      const keyNode = atKey && depth === path.length && node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+      const keyNode =
+        atKey && depth === path.length && node.parent?.type === 'property'
+          ? node.parent.children?.[0]
+          : undefined;
       return this.#position((keyNode ?? node).offset);
     }
     return undefined;

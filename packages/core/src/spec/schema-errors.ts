@@ -81,12 +81,17 @@ function taskOf(data: unknown): string | undefined {
 
 function describeBranch(branch: Schema): string {
   if (branch.const !== undefined) return JSON.stringify(branch.const);
-  if (branch.type === 'integer' && typeof branch.minimum === 'number') return `an integer >= ${branch.minimum}`;
+  if (branch.type === 'integer' && typeof branch.minimum === 'number')
+    return `an integer >= ${branch.minimum}`;
   return typeof branch.type === 'string' ? branch.type : 'a valid value';
 }
 
 /** Converts ajv errors (with `verbose: true`) for `data`, validated against `root`. */
-export function schemaErrorsToSpecErrors(errors: readonly ErrorObject[], root: Schema, data: unknown): SpecError[] {
+export function schemaErrorsToSpecErrors(
+  errors: readonly ErrorObject[],
+  root: Schema,
+  data: unknown,
+): SpecError[] {
   const out: SpecError[] = [];
   // Errors inside an anyOf are summarised by the anyOf error itself.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
@@ -117,24 +122,31 @@ function convert(error: ErrorObject, root: Schema, data: unknown): Converted {
   const parent = (error.parentSchema ?? {}) as Schema;
   const value = error.data;
   const task = taskOf(data);
-  const fromTaskRule = error.schemaPath.startsWith('#/allOf/');
+  // The task-specific rules are the if/then branches of the root schema.
+  const fromTaskRule = pointer === '' && error.schemaPath.startsWith('#/allOf/');
 
   switch (error.keyword) {
     case 'required': {
       const missing = String(params.missingProperty);
       const reason = fromTaskRule && task ? ` for task ${JSON.stringify(task)}` : '';
-      if (missing === 'tokenizer' && error.schemaPath.includes('/input/else')) {
+      if (missing === 'tokenizer' && error.schemaPath === '#/else/required') {
         return {
           pointer: join(pointer, missing),
-          message: 'missing "tokenizer": text input needs a tokenizer (or give "features" for numeric input)',
+          message:
+            'missing "tokenizer": text input needs a tokenizer (or give "features" for numeric input)',
         };
       }
-      return { pointer: join(pointer, missing), message: `missing required property ${JSON.stringify(missing)}${reason}` };
+      return {
+        pointer: join(pointer, missing),
+        message: `missing required property ${JSON.stringify(missing)}${reason}`,
+      };
     }
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys((parent.properties as Schema | undefined) ?? {});
-      const suggestion = didYouMean(extra, allowed) ?? (homeOf[extra] ? `it belongs in ${homeOf[extra]}` : undefined);
+      const suggestion =
+        didYouMean(extra, allowed) ??
+        (homeOf[extra] ? `it belongs in ${homeOf[extra]}` : undefined);
       return {
         pointer: join(pointer, extra),
         message: `unknown property ${JSON.stringify(extra)}`,
@@ -143,10 +155,16 @@ function convert(error: ErrorObject, root: Schema, data: unknown): Converted {
     }
     case 'false schema': {
       const property = pointer.slice(pointer.lastIndexOf('/') + 1);
-      if (error.schemaPath.includes('/input/then/')) {
-        return { pointer, message: `${JSON.stringify(property)} cannot be combined with "features" (numeric input)` };
+      if (error.schemaPath.startsWith('#/then/')) {
+        return {
+          pointer,
+          message: `${JSON.stringify(property)} cannot be combined with "features" (numeric input)`,
+        };
       }
-      const suggestion = property === 'layers' ? 'a translation model has "encoder" and "decoder" instead' : undefined;
+      const suggestion =
+        property === 'layers'
+          ? 'a translation model has "encoder" and "decoder" instead'
+          : undefined;
       return {
         pointer,
         message: `${JSON.stringify(property)} is not used by task ${JSON.stringify(task)}`,
@@ -166,7 +184,10 @@ function convert(error: ErrorObject, root: Schema, data: unknown): Converted {
           ...(suggestion ? { suggestion } : {}),
         };
       }
-      return { pointer: join(pointer, tag), message: `${JSON.stringify(tag)} must be a string, one of ${quoteList(values)}` };
+      return {
+        pointer: join(pointer, tag),
+        message: `${JSON.stringify(tag)} must be a string, one of ${quoteList(values)}`,
+      };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]) ?? [];
@@ -184,15 +205,19 @@ function convert(error: ErrorObject, root: Schema, data: unknown): Converted {
         return {
           pointer,
           message: `unsupported spec version ${show(value)}; this version of Recurrent reads version ${show(params.allowedValue)}`,
-          ...(typeof value === 'number' && value > 1 ? { suggestion: 'upgrade @recurrent/core to read newer specs' } : {}),
+          ...(typeof value === 'number' && value > 1
+            ? { suggestion: 'upgrade @recurrent/core to read newer specs' }
+            : {}),
         };
       }
       return { pointer, message: `must be ${show(params.allowedValue)} (got ${show(value)})` };
     }
     case 'type': {
       const expected = String(params.type).replace(',', ' or ');
-      const numeric = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
-      const suggestion = numeric && /integer|number/.test(expected) ? `write ${value} without quotes` : undefined;
+      const numeric =
+        typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
+      const suggestion =
+        numeric && /integer|number/.test(expected) ? `write ${value} without quotes` : undefined;
       return {
         pointer,
         message: `must be ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected} (got ${typeName(value)} ${show(value)})`,
@@ -203,19 +228,37 @@ function convert(error: ErrorObject, root: Schema, data: unknown): Converted {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { pointer, message: `must be ${params.comparison} ${params.limit} (got ${show(value)})` };
+      return {
+        pointer,
+        message: `must be ${params.comparison} ${params.limit} (got ${show(value)})`,
+      };
     case 'minItems':
       if (params.limit === 1) {
-        const what = pointer.endsWith('/layers') ? 'the layer list is empty: a model needs at least one layer' : 'must not be empty';
+        const what = pointer.endsWith('/layers')
+          ? 'the layer list is empty: a model needs at least one layer'
+          : 'must not be empty';
         return { pointer, message: what };
       }
-      return { pointer, message: `must have at least ${params.limit} items (got ${(value as unknown[]).length})` };
+      return {
+        pointer,
+        message: `must have at least ${params.limit} items (got ${(value as unknown[]).length})`,
+      };
     case 'maxItems':
-      return { pointer, message: `must have at most ${params.limit} items (got ${(value as unknown[]).length})` };
+      return {
+        pointer,
+        message: `must have at most ${params.limit} items (got ${(value as unknown[]).length})`,
+      };
     case 'uniqueItems':
-      return { pointer, message: `must not repeat items (items ${params.j} and ${params.i} are equal)` };
+      return {
+        pointer,
+        message: `must not repeat items (items ${params.j} and ${params.i} are equal)`,
+      };
     case 'minLength':
-      return { pointer, message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters` };
+      return {
+        pointer,
+        message:
+          params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters`,
+      };
     case 'maxLength':
       return { pointer, message: `must be at most ${params.limit} characters` };
     case 'pattern': {
@@ -224,7 +267,13 @@ function convert(error: ErrorObject, root: Schema, data: unknown): Converted {
     }
     case 'anyOf': {
       const branches = ((parent.anyOf as Schema[] | undefined) ?? []).map(describeBranch);
-      const close = typeof value === 'string' ? closestMatch(value, branches.map((b) => b.replaceAll('"', ''))) : undefined;
+      const close =
+        typeof value === 'string'
+          ? closestMatch(
+              value,
+              branches.map((b) => b.replaceAll('"', '')),
+            )
+          : undefined;
       return {
         pointer,
         message: `must be ${branches.join(' or ')} (got ${show(value)})`,

@@ -35,7 +35,10 @@ function checkLayerList(
     if (layer.name !== undefined) {
       const first = names.get(layer.name);
       if (first !== undefined) {
-        problems.push({ pointer: `${here}/name`, message: `layer name ${JSON.stringify(layer.name)} is already used by layer ${first}` });
+        problems.push({
+          pointer: `${here}/name`,
+          message: `layer name ${JSON.stringify(layer.name)} is already used by layer ${first}`,
+        });
       } else names.set(layer.name, i);
     }
     if (flow === 'tokens' && layer.type !== 'embedding') {
@@ -49,10 +52,17 @@ function checkLayerList(
     switch (layer.type) {
       case 'embedding':
         if (flow !== 'tokens') {
-          const why = i === 0 ? 'this model has numeric input (features), not text' : 'an embedding can only be the first layer';
+          const why =
+            i === 0
+              ? 'this model has numeric input (features), not text'
+              : 'an embedding can only be the first layer';
           problems.push({ pointer: `${here}/type`, message: `embedding needs token ids: ${why}` });
         }
-        if (layer.paddingIdx !== null && layer.numEmbeddings !== undefined && layer.paddingIdx >= layer.numEmbeddings) {
+        if (
+          layer.paddingIdx !== null &&
+          layer.numEmbeddings !== undefined &&
+          layer.paddingIdx >= layer.numEmbeddings
+        ) {
           problems.push({
             pointer: `${here}/paddingIdx`,
             message: `paddingIdx ${layer.paddingIdx} is outside the table of ${layer.numEmbeddings} rows`,
@@ -72,14 +82,16 @@ function checkLayerList(
         if (layer.dropout > 0 && layer.numLayers === 1) {
           problems.push({
             pointer: `${here}/dropout`,
-            message: 'dropout applies between stacked layers only (as PyTorch), so with numLayers 1 it would do nothing',
+            message:
+              'dropout applies between stacked layers only (as PyTorch), so with numLayers 1 it would do nothing',
             suggestion: 'set numLayers >= 2, or add a {"type": "dropout"} layer after this one',
           });
         }
         if (role === 'decoder' && layer.bidirectional) {
           problems.push({
             pointer: `${here}/bidirectional`,
-            message: 'a decoder cannot be bidirectional: it writes one token at a time, left to right',
+            message:
+              'a decoder cannot be bidirectional: it writes one token at a time, left to right',
           });
         }
         if ((role === 'decoder' || role === 'encoder') && !layer.returnSequences) {
@@ -95,19 +107,29 @@ function checkLayerList(
           problems.push({
             pointer: `${here}/type`,
             message: `pool needs a sequence, but ${i > 0 ? describeLayer(layers[i - 1] as LayerSpec, i - 1) : 'the input'} already returns one vector per row`,
-            suggestion: 'remove this pool, or set returnSequences true on the recurrent layer before it',
+            suggestion:
+              'remove this pool, or set returnSequences true on the recurrent layer before it',
           });
         }
         if (role === 'encoder' || role === 'decoder') {
-          problems.push({ pointer: `${here}/type`, message: `a ${role} cannot pool: it works on every step of the sequence` });
+          problems.push({
+            pointer: `${here}/type`,
+            message: `a ${role} cannot pool: it works on every step of the sequence`,
+          });
         }
         if (layer.mode !== 'attention' && layer.attentionSize !== undefined) {
-          problems.push({ pointer: `${here}/attentionSize`, message: `attentionSize applies to mode "attention" only, not "${layer.mode}"` });
+          problems.push({
+            pointer: `${here}/attentionSize`,
+            message: `attentionSize applies to mode "attention" only, not "${layer.mode}"`,
+          });
         }
         flow = 'vector';
         break;
       case 'dense':
-        if (layer.units === 'auto' && (i !== layers.length - 1 || role === 'encoder' || role === 'decoder')) {
+        if (
+          layer.units === 'auto' &&
+          (i !== layers.length - 1 || role === 'encoder' || role === 'decoder')
+        ) {
           problems.push({
             pointer: `${here}/units`,
             message:
@@ -124,7 +146,10 @@ function checkLayerList(
 
   if (role === 'encoder' || role === 'decoder') {
     if (!layers.some(isRecurrent)) {
-      problems.push({ pointer: at, message: `the ${role} needs at least one recurrent layer (rnn, lstm or gru)` });
+      problems.push({
+        pointer: at,
+        message: `the ${role} needs at least one recurrent layer (rnn, lstm or gru)`,
+      });
     }
     return;
   }
@@ -142,13 +167,15 @@ function checkLayerList(
     problems.push({
       pointer: lastAt,
       message: 'this task predicts one output per sequence, but the layers end with a sequence',
-      suggestion: 'add {"type": "pool", "mode": "last"} before the head, or set returnSequences false on the last recurrent layer',
+      suggestion:
+        'add {"type": "pool", "mode": "last"} before the head, or set returnSequences false on the last recurrent layer',
     });
   }
   if (role === 'sequence-head' && flow === 'vector') {
     problems.push({
       pointer: lastAt,
-      message: 'this task predicts one output per token, but the layers reduce the sequence to one vector',
+      message:
+        'this task predicts one output per token, but the layers reduce the sequence to one vector',
       suggestion: 'remove the pool layer and keep returnSequences true',
     });
   }
@@ -178,12 +205,19 @@ function checkHead(spec: ModelSpec, problems: Problem[]): void {
       problems.push({
         pointer: `${at}/units`,
         message: `the head has ${layer.units} units but there are ${n} labels`,
-        suggestion: n === 2 ? 'use 2 units (cross-entropy) or 1 unit (bce-with-logits), or "auto"' : `use ${n} or "auto"`,
+        suggestion:
+          n === 2
+            ? 'use 2 units (cross-entropy) or 1 unit (bce-with-logits), or "auto"'
+            : `use ${n} or "auto"`,
       });
     }
   }
   if (spec.task === 'tagging' && spec.labels && layer.units !== spec.labels.length) {
-    problems.push({ pointer: `${at}/units`, message: `the head has ${layer.units} units but there are ${spec.labels.length} tags`, suggestion: 'use "auto"' });
+    problems.push({
+      pointer: `${at}/units`,
+      message: `the head has ${layer.units} units but there are ${spec.labels.length} tags`,
+      suggestion: 'use "auto"',
+    });
   }
   if (spec.task === 'forecasting' && spec.forecasting) {
     const targets = (spec.forecasting.targets ?? spec.forecasting.features).length;
@@ -197,7 +231,10 @@ function checkHead(spec: ModelSpec, problems: Problem[]): void {
     }
   }
   if (spec.training.loss === 'bce-with-logits' && layer.units !== 1) {
-    problems.push({ pointer: '/training/loss', message: `bce-with-logits needs a head of 1 unit (this one has ${layer.units})` });
+    problems.push({
+      pointer: '/training/loss',
+      message: `bce-with-logits needs a head of 1 unit (this one has ${layer.units})`,
+    });
   }
 }
 
@@ -225,14 +262,28 @@ function checkTraining(spec: ModelSpec, problems: Problem[]): void {
       message: `loss "${training.loss}" does not fit task "${task}"; use one of ${lossesByTask[task].map((l) => `"${l}"`).join(', ')}`,
     });
   }
-  if (training.labelSmoothing > 0 && training.loss !== undefined && training.loss !== 'cross-entropy') {
-    problems.push({ pointer: '/training/labelSmoothing', message: `label smoothing applies to cross-entropy only, not "${training.loss}"` });
+  if (
+    training.labelSmoothing > 0 &&
+    training.loss !== undefined &&
+    training.loss !== 'cross-entropy'
+  ) {
+    problems.push({
+      pointer: '/training/labelSmoothing',
+      message: `label smoothing applies to cross-entropy only, not "${training.loss}"`,
+    });
   }
   if (task === 'forecasting' && training.labelSmoothing > 0) {
-    problems.push({ pointer: '/training/labelSmoothing', message: 'label smoothing applies to classification losses, not forecasting' });
+    problems.push({
+      pointer: '/training/labelSmoothing',
+      message: 'label smoothing applies to classification losses, not forecasting',
+    });
   }
   const optimizer = training.optimizer;
-  if (optimizer.type === 'sgd' && optimizer.nesterov && (optimizer.momentum === 0 || optimizer.dampening !== 0)) {
+  if (
+    optimizer.type === 'sgd' &&
+    optimizer.nesterov &&
+    (optimizer.momentum === 0 || optimizer.dampening !== 0)
+  ) {
     problems.push({
       pointer: '/training/optimizer/nesterov',
       message: 'Nesterov momentum needs momentum > 0 and dampening 0 (as PyTorch)',
@@ -245,19 +296,29 @@ function checkTraining(spec: ModelSpec, problems: Problem[]): void {
     });
   }
   if (training.teacherForcing && task !== 'translation') {
-    problems.push({ pointer: '/training/teacherForcing', message: `teacher forcing applies to translation (a decoder), not task "${task}"` });
+    problems.push({
+      pointer: '/training/teacherForcing',
+      message: `teacher forcing applies to translation (a decoder), not task "${task}"`,
+    });
   }
   const schedule = training.teacherForcing?.schedule;
   if (schedule) {
     const unused: string[] = [];
     if (schedule.type !== 'linear' && schedule.decay !== undefined) unused.push('decay');
-    if ((schedule.type === 'constant' || schedule.type === 'linear') && schedule.k !== undefined) unused.push('k');
+    if ((schedule.type === 'constant' || schedule.type === 'linear') && schedule.k !== undefined)
+      unused.push('k');
     for (const key of unused) {
-      problems.push({ pointer: `/training/teacherForcing/schedule/${key}`, message: `${key} has no effect on a "${schedule.type}" schedule` });
+      problems.push({
+        pointer: `/training/teacherForcing/schedule/${key}`,
+        message: `${key} has no effect on a "${schedule.type}" schedule`,
+      });
     }
   }
   if (training.truncatedBptt !== undefined && task !== 'generation') {
-    problems.push({ pointer: '/training/truncatedBptt', message: `truncated BPTT applies to generation (language models), not task "${task}"` });
+    problems.push({
+      pointer: '/training/truncatedBptt',
+      message: `truncated BPTT applies to generation (language models), not task "${task}"`,
+    });
   }
 }
 
@@ -268,10 +329,20 @@ function checkTranslation(spec: ModelSpec, problems: Problem[]): void {
   checkLayerList(decoder.layers, '/decoder/layers', 'tokens', 'decoder', problems);
   const attention = decoder.attention?.type ?? 'none';
   if (decoder.inputFeeding && attention === 'none') {
-    problems.push({ pointer: '/decoder/inputFeeding', message: 'input feeding feeds the previous attentional vector, so it needs attention' });
+    problems.push({
+      pointer: '/decoder/inputFeeding',
+      message: 'input feeding feeds the previous attentional vector, so it needs attention',
+    });
   }
-  if (decoder.attention?.size !== undefined && attention !== 'bahdanau' && attention !== 'luong-concat') {
-    problems.push({ pointer: '/decoder/attention/size', message: `size applies to bahdanau and luong-concat attention only, not "${attention}"` });
+  if (
+    decoder.attention?.size !== undefined &&
+    attention !== 'bahdanau' &&
+    attention !== 'luong-concat'
+  ) {
+    problems.push({
+      pointer: '/decoder/attention/size',
+      message: `size applies to bahdanau and luong-concat attention only, not "${attention}"`,
+    });
   }
   if (attention === 'luong-dot') {
     const lastEncoder = [...encoder.layers].reverse().find(isRecurrent);
@@ -295,15 +366,25 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
   if (spec.task === 'translation') checkTranslation(spec, problems);
   else if (spec.layers) {
     const start: Flow = spec.input?.tokenizer ? 'tokens' : 'sequence';
-    const role = spec.task === 'classification' || spec.task === 'forecasting' ? 'vector-head' : 'sequence-head';
+    const role =
+      spec.task === 'classification' || spec.task === 'forecasting'
+        ? 'vector-head'
+        : 'sequence-head';
     checkLayerList(spec.layers, '/layers', start, role, problems);
     checkHead(spec, problems);
   }
+  checkTraining(spec, problems);
   if (spec.task === 'generation' && spec.input && !spec.input.tokenizer) {
-    problems.push({ pointer: '/input/features', message: 'generation models text: the input needs a tokenizer, not features' });
+    problems.push({
+      pointer: '/input/features',
+      message: 'generation models text: the input needs a tokenizer, not features',
+    });
   }
   if (spec.decoding && spec.task !== 'generation' && spec.task !== 'translation') {
-    problems.push({ pointer: '/decoding', message: `decoding applies to generation and translation, not task "${spec.task}"` });
+    problems.push({
+      pointer: '/decoding',
+      message: `decoding applies to generation and translation, not task "${spec.task}"`,
+    });
   }
   const forecasting = spec.forecasting;
   forecasting?.targets?.forEach((target, i) => {
@@ -316,7 +397,12 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
   });
   const maxVocab = spec.input?.vocabulary?.maxSize;
   const embedding = spec.layers?.[0];
-  if (maxVocab !== undefined && embedding?.type === 'embedding' && embedding.numEmbeddings !== undefined && maxVocab > embedding.numEmbeddings) {
+  if (
+    maxVocab !== undefined &&
+    embedding?.type === 'embedding' &&
+    embedding.numEmbeddings !== undefined &&
+    maxVocab > embedding.numEmbeddings
+  ) {
     problems.push({
       pointer: '/layers/0/numEmbeddings',
       message: `the vocabulary may reach ${maxVocab} tokens (input.vocabulary.maxSize) but the embedding has ${embedding.numEmbeddings} rows`,

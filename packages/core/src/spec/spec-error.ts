@@ -23,9 +23,16 @@ export function pointerToPath(pointer: string): string {
     .reduce((path, s) => (/^\d+$/.test(s) ? `${path}[${s}]` : path ? `${path}.${s}` : s), '');
 }
 
-/** "layers[1].hiddenSize: must be >= 1 (got 0) — did you mean ...?" */
-export function formatSpecError(error: SpecError): string {
-  const where = error.line === undefined ? '' : `${error.line}:${error.column} `;
+/**
+ * One line per error, in the compiler style editors link to:
+ * `model.json:8:15: /layers/1/type: unknown layer type "lstmm" (did you mean "lstm"?)`.
+ */
+export function formatSpecError(error: SpecError, file?: string): string {
+  const where = [file, error.line, error.line === undefined ? undefined : error.column].filter(
+    (p) => p !== undefined,
+  );
+  const prefix = where.length > 0 ? `${where.join(':')}: ` : '';
+  const pointer = error.pointer ? `${error.pointer}: ` : '';
   const hint = error.suggestion ? ` (${error.suggestion})` : '';
-  return `${where}${error.pointer || '/'}: ${error.message}${hint}`;
+  return `${prefix}${pointer}${error.message}${hint}`;
 }

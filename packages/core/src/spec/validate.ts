@@ -3,13 +3,15 @@
 // suggestions and, for text, line and column.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { findSyntaxError, JsonLocator } from './json-text.js';
-import { schemaErrorsToSpecErrors } from './schema-errors.js';
 import { modelSchema } from './schema.generated.js';
+import { schemaErrorsToSpecErrors } from './schema-errors.js';
 import { semanticProblems } from './semantic-checks.js';
 import type { SpecError } from './spec-error.js';
 import type { ModelSpec } from './types.generated.js';
 
-export type SpecResult = { ok: true; spec: ModelSpec; errors: [] } | { ok: false; errors: SpecError[] };
+export type SpecResult =
+  | { ok: true; spec: ModelSpec; errors: [] }
+  | { ok: false; errors: SpecError[] };
 
 let compiled: ValidateFunction | undefined;
 
@@ -31,7 +33,8 @@ function schemaValidator(): ValidateFunction {
 function copyJson(json: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
   try {
     const text = JSON.stringify(json);
-    if (text === undefined) return { ok: false, reason: `the spec must be a JSON object (got ${typeof json})` };
+    if (text === undefined)
+      return { ok: false, reason: `the spec must be a JSON object (got ${typeof json})` };
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     return { ok: false, reason: `the spec is not plain JSON data: ${(error as Error).message}` };
@@ -44,10 +47,14 @@ function copyJson(json: unknown): { ok: true; value: unknown } | { ok: false; re
  */
 export function validateSpec(json: unknown): SpecResult {
   const copy = copyJson(json);
-  if (!copy.ok) return { ok: false, errors: [{ kind: 'schema', pointer: '', message: copy.reason }] };
+  if (!copy.ok)
+    return { ok: false, errors: [{ kind: 'schema', pointer: '', message: copy.reason }] };
   const validate = schemaValidator();
   if (!validate(copy.value)) {
-    return { ok: false, errors: schemaErrorsToSpecErrors(validate.errors ?? [], modelSchema, copy.value) };
+    return {
+      ok: false,
+      errors: schemaErrorsToSpecErrors(validate.errors ?? [], modelSchema, copy.value),
+    };
   }
   const spec = copy.value as ModelSpec;
   const problems = semanticProblems(spec);
@@ -65,14 +72,29 @@ export function parseSpec(text: string): SpecResult {
     json = JSON.parse(source);
   } catch (error) {
     const found = findSyntaxError(source);
-    const message = found ? `invalid JSON: ${found.message}` : `invalid JSON: ${(error as Error).message}`;
-    return { ok: false, errors: [{ kind: 'syntax', pointer: '', message, ...(found ? { line: found.line, column: found.column } : {}) }] };
+    const message = found
+      ? `invalid JSON: ${found.message}`
+      : `invalid JSON: ${(error as Error).message}`;
+    return {
+      ok: false,
+      errors: [
+        {
+          kind: 'syntax',
+          pointer: '',
+          message,
+          ...(found ? { line: found.line, column: found.column } : {}),
+        },
+      ],
+    };
   }
   const result = validateSpec(json);
   if (result.ok) return result;
   const locator = new JsonLocator(source);
   const errors = result.errors.map((error) => {
-    const position = locator.positionOf(error.pointer, error.message.startsWith('unknown property'));
+    const position = locator.positionOf(
+      error.pointer,
+      error.message.startsWith('unknown property'),
+    );
     return position ? { ...error, ...position } : error;
   });
   return { ok: false, errors: errors.sort(byPosition) };

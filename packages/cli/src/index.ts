@@ -1,0 +1,43 @@
+// The `recurrent` command. Each subcommand lives in commands/<name>.ts and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './commands/validate.js';
+import { type CliIO, ExitCode, processIO } from './io.js';
+import { cliVersion } from './version.js';
+
+export { type CliIO, ExitCode } from './io.js';
+
+/** Builds the program; `setExit` receives each command's exit status. */
+export function createProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('recurrent')
+    .description('Recurrent: RNN, LSTM, GRU and attention seq2seq models from a JSON spec')
+    .version(cliVersion(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  registerValidate(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  let status: number = ExitCode.ok;
+  const program = createProgram(io, (code) => {
+    status = code;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return ExitCode.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0; usage errors are 2.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    io.stderr(`recurrent: ${(error as Error).stack ?? String(error)}\n`);
+    return ExitCode.failed;
+  }
+  return status;
+}
