@@ -166,7 +166,7 @@ const cases: Case[] = [
     }),
     pointer: '/task',
     message:
-      'unknown task "clasification"; expected one of "classification", "generation", "translation", "forecasting", "tagging"',
+      'unknown task "clasification"; expected one of "classification", "generation", "translation", "forecasting", "tagging", "feature-extraction"',
     suggestion: 'did you mean "classification"?',
   },
   {
@@ -651,6 +651,24 @@ const cases: Case[] = [
     },
     pointer: '/forecasting/targets/0',
     message: 'target "passengers" is not one of the features ("Passengers")',
+  },
+  {
+    name: 'xavier initializer on a bias',
+    spec: edit(base, (s) => {
+      s.layers[1].init = { bias: 'xavier-uniform' };
+    }),
+    pointer: '/layers/1/init/bias',
+    message: 'initializer "xavier-uniform" needs a matrix (fan in and fan out); a bias is a vector',
+    suggestion: 'use "pytorch-default", "zeros", "ones" or "normal"',
+  },
+  {
+    name: 'units auto in feature extraction',
+    spec: edit(base, (s) => {
+      s.task = 'feature-extraction';
+    }),
+    pointer: '/layers/3/units',
+    message:
+      'units "auto" sizes an output head from the data; feature extraction has no head, so give a number',
   },
   // --- JSON syntax errors, empty file, nonsense
   {

@@ -53,7 +53,7 @@ export const modelSchema: Record<string, unknown> = {
         "$ref": "#/$defs/layer"
       },
       "minItems": 1,
-      "description": "The model body, applied in order. The last layer is the output head: a dense layer whose units may be \"auto\" (number of classes, vocabulary size, tags or horizon x targets)."
+      "description": "The model body, applied in order. For every task but feature-extraction the last layer is the output head: a dense layer whose units may be \"auto\" (number of classes, vocabulary size, tags or horizon x targets)."
     },
     "encoder": {
       "$ref": "#/$defs/encoder"
@@ -111,7 +111,8 @@ export const modelSchema: Record<string, unknown> = {
             "enum": [
               "classification",
               "generation",
-              "tagging"
+              "tagging",
+              "feature-extraction"
             ]
           }
         },
@@ -165,9 +166,10 @@ export const modelSchema: Record<string, unknown> = {
         "generation",
         "translation",
         "forecasting",
-        "tagging"
+        "tagging",
+        "feature-extraction"
       ],
-      "description": "What the model is for: classification (text -> label), generation (language model), translation (seq2seq), forecasting (time series), tagging (a label per token)."
+      "description": "What the model is for: classification (text -> label), generation (language model), translation (seq2seq), forecasting (time series), tagging (a label per token), feature-extraction (the layers' own output and final states, no head: features for other models, and PyTorch layer parity)."
     },
     "input": {
       "title": "InputSpec",

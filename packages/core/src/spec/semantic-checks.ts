@@ -19,13 +19,15 @@ function describeLayer(layer: LayerSpec, index: number): string {
 }
 
 const headHint = '{"type": "dense", "units": "auto"}';
+/** Initializers that need a matrix's fan in / fan out (PyTorch raises for 1-D tensors). */
+const vectorInitializers = new Set(['pytorch-default', 'zeros', 'ones', 'normal']);
 
 /** Checks one layer list; `role` says what the list must produce. */
 function checkLayerList(
   layers: readonly LayerSpec[],
   at: string,
   start: Flow,
-  role: 'vector-head' | 'sequence-head' | 'encoder' | 'decoder',
+  role: 'vector-head' | 'sequence-head' | 'features' | 'encoder' | 'decoder',
   problems: Problem[],
 ): void {
   let flow: Flow = start;
@@ -94,6 +96,13 @@ function checkLayerList(
               'a decoder cannot be bidirectional: it writes one token at a time, left to right',
           });
         }
+        if (layer.init?.bias !== undefined && !vectorInitializers.has(layer.init.bias)) {
+          problems.push({
+            pointer: `${here}/init/bias`,
+            message: `initializer "${layer.init.bias}" needs a matrix (fan in and fan out); a bias is a vector`,
+            suggestion: 'use "pytorch-default", "zeros", "ones" or "normal"',
+          });
+        }
         if ((role === 'decoder' || role === 'encoder') && !layer.returnSequences) {
           problems.push({
             pointer: `${here}/returnSequences`,
@@ -144,6 +153,7 @@ function checkLayerList(
     }
   });
 
+  if (role === 'features') return;
   if (role === 'encoder' || role === 'decoder') {
     if (!layers.some(isRecurrent)) {
       problems.push({
@@ -244,6 +254,7 @@ const lossesByTask: Record<ModelSpec['task'], readonly string[]> = {
   translation: ['cross-entropy', 'nll'],
   tagging: ['cross-entropy', 'nll'],
   forecasting: ['mse', 'mae', 'huber'],
+  'feature-extraction': [],
 };
 
 const monitorsByTask: Record<ModelSpec['task'], readonly string[]> = {
@@ -252,11 +263,18 @@ const monitorsByTask: Record<ModelSpec['task'], readonly string[]> = {
   translation: ['val_loss', 'val_perplexity', 'val_bleu'],
   tagging: ['val_loss', 'val_accuracy', 'val_f1'],
   forecasting: ['val_loss', 'val_mae', 'val_rmse'],
+  'feature-extraction': ['val_loss'],
 };
 
 function checkTraining(spec: ModelSpec, problems: Problem[]): void {
   const { training, task } = spec;
-  if (training.loss !== undefined && !lossesByTask[task].includes(training.loss)) {
+  if (training.loss !== undefined && task === 'feature-extraction') {
+    problems.push({
+      pointer: '/training/loss',
+      message:
+        'feature extraction has no loss of its own: the code that uses the features defines it',
+    });
+  } else if (training.loss !== undefined && !lossesByTask[task].includes(training.loss)) {
     problems.push({
       pointer: '/training/loss',
       message: `loss "${training.loss}" does not fit task "${task}"; use one of ${lossesByTask[task].map((l) => `"${l}"`).join(', ')}`,
@@ -367,9 +385,11 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
   else if (spec.layers) {
     const start: Flow = spec.input?.tokenizer ? 'tokens' : 'sequence';
     const role =
-      spec.task === 'classification' || spec.task === 'forecasting'
-        ? 'vector-head'
-        : 'sequence-head';
+      spec.task === 'feature-extraction'
+        ? 'features'
+        : spec.task === 'classification' || spec.task === 'forecasting'
+          ? 'vector-head'
+          : 'sequence-head';
     checkLayerList(spec.layers, '/layers', start, role, problems);
     checkHead(spec, problems);
   }

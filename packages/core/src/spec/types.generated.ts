@@ -3,9 +3,15 @@
 // ModelSpec: a validated spec, every default filled in.
 
 /**
- * What the model is for: classification (text -> label), generation (language model), translation (seq2seq), forecasting (time series), tagging (a label per token).
+ * What the model is for: classification (text -> label), generation (language model), translation (seq2seq), forecasting (time series), tagging (a label per token), feature-extraction (the layers' own output and final states, no head: features for other models, and PyTorch layer parity).
  */
-export type Task = 'classification' | 'generation' | 'translation' | 'forecasting' | 'tagging';
+export type Task =
+  | 'classification'
+  | 'generation'
+  | 'translation'
+  | 'forecasting'
+  | 'tagging'
+  | 'feature-extraction';
 export type LayerSpec =
   | EmbeddingLayerSpec
   | RnnLayerSpec
@@ -280,7 +286,7 @@ export interface ModelSpec {
    */
   labels?: [string, ...string[]];
   /**
-   * The model body, applied in order. The last layer is the output head: a dense layer whose units may be "auto" (number of classes, vocabulary size, tags or horizon x targets).
+   * The model body, applied in order. For every task but feature-extraction the last layer is the output head: a dense layer whose units may be "auto" (number of classes, vocabulary size, tags or horizon x targets).
    *
    * @minItems 1
    */
@@ -739,9 +745,15 @@ export interface BeamDecodingSpec {
 // ModelSpecInput: a spec as users write it (defaults optional).
 
 /**
- * What the model is for: classification (text -> label), generation (language model), translation (seq2seq), forecasting (time series), tagging (a label per token).
+ * What the model is for: classification (text -> label), generation (language model), translation (seq2seq), forecasting (time series), tagging (a label per token), feature-extraction (the layers' own output and final states, no head: features for other models, and PyTorch layer parity).
  */
-export type TaskInput = 'classification' | 'generation' | 'translation' | 'forecasting' | 'tagging';
+export type TaskInput =
+  | 'classification'
+  | 'generation'
+  | 'translation'
+  | 'forecasting'
+  | 'tagging'
+  | 'feature-extraction';
 export type LayerSpecInput =
   | EmbeddingLayerSpecInput
   | RnnLayerSpecInput
@@ -1020,7 +1032,7 @@ export interface ModelSpecInput {
    */
   labels?: [string, ...string[]];
   /**
-   * The model body, applied in order. The last layer is the output head: a dense layer whose units may be "auto" (number of classes, vocabulary size, tags or horizon x targets).
+   * The model body, applied in order. For every task but feature-extraction the last layer is the output head: a dense layer whose units may be "auto" (number of classes, vocabulary size, tags or horizon x targets).
    *
    * @minItems 1
    */
