@@ -6,6 +6,8 @@ import type { DenseLayerSpec, LayerSpec, ModelSpec } from './types.generated.js'
 type Problem = Omit<SpecError, 'kind'>;
 /** What flows between layers: token ids, a sequence of vectors [B,T,F], or one vector per row [B,F]. */
 type Flow = 'tokens' | 'sequence' | 'vector';
+/** What a layer list must produce: a head over a vector or a sequence, raw features, or a seq2seq side. */
+type LayerListRole = 'vector-head' | 'sequence-head' | 'features' | 'encoder' | 'decoder';
 
 const recurrentTypes = new Set(['rnn', 'lstm', 'gru']);
 type RecurrentLayer = Extract<LayerSpec, { type: 'rnn' | 'lstm' | 'gru' }>;
@@ -22,12 +24,23 @@ const headHint = '{"type": "dense", "units": "auto"}';
 /** Initializers that need a matrix's fan in / fan out (PyTorch raises for 1-D tensors). */
 const vectorInitializers = new Set(['pytorch-default', 'zeros', 'ones', 'normal']);
 
+/** Why `units: "auto"` cannot be used here, if it cannot. */
+function autoUnitsProblem(role: LayerListRole, isLast: boolean): string | undefined {
+  if (role === 'encoder' || role === 'decoder') {
+    return `units "auto" is for the output head; the ${role}'s output projection is added automatically`;
+  }
+  if (role === 'features') {
+    return 'units "auto" sizes an output head from the data; feature extraction has no head, so give a number';
+  }
+  return isLast ? undefined : 'units "auto" is only for the output head, the last layer';
+}
+
 /** Checks one layer list; `role` says what the list must produce. */
 function checkLayerList(
   layers: readonly LayerSpec[],
   at: string,
   start: Flow,
-  role: 'vector-head' | 'sequence-head' | 'features' | 'encoder' | 'decoder',
+  role: LayerListRole,
   problems: Problem[],
 ): void {
   let flow: Flow = start;
@@ -135,17 +148,9 @@ function checkLayerList(
         flow = 'vector';
         break;
       case 'dense':
-        if (
-          layer.units === 'auto' &&
-          (i !== layers.length - 1 || role === 'encoder' || role === 'decoder')
-        ) {
-          problems.push({
-            pointer: `${here}/units`,
-            message:
-              role === 'encoder' || role === 'decoder'
-                ? `units "auto" is for the output head; the ${role}'s output projection is added automatically`
-                : 'units "auto" is only for the output head, the last layer',
-          });
+        if (layer.units === 'auto') {
+          const problem = autoUnitsProblem(role, i === layers.length - 1);
+          if (problem) problems.push({ pointer: `${here}/units`, message: problem });
         }
         break;
       default:
