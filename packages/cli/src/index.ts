@@ -1,5 +1,7 @@
 // The `recurrent` command. Each subcommand lives in commands/<name>.ts and registers itself here.
+import '@recurrent/backend-cpu';
 import { Command, CommanderError } from 'commander';
+import { registerParity } from './commands/parity.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIO, ExitCode, processIO } from './io.js';
 import { cliVersion } from './version.js';
@@ -16,6 +18,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   registerValidate(program, io, setExit);
+  registerParity(program, io, setExit);
   return program;
 }
 

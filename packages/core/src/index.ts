@@ -1,7 +1,40 @@
-// @recurrent/core: the model spec (schema, types, validation). The compiler, layers, training,
-// decoding and model files arrive with their issues.
-
+// @recurrent/core: the model spec, the compiler and layers, safetensors and PyTorch import, the
+// optimizer step, and the backend registry. Node-only file helpers live in "@recurrent/core/node".
+export {
+  type Availability,
+  activeBackend,
+  BackendError,
+  type BackendPlugin,
+  listBackends,
+  registerBackend,
+  useBackend,
+} from './backends/registry.js';
+export { registerGradients } from './grad/register-gradients.js';
+export type { InitializerName } from './init/initializers.js';
+export { Random } from './init/random.js';
+export {
+  elementCount,
+  maxHeaderBytes,
+  readSafetensors,
+  SafetensorsError,
+  SafetensorsFile,
+  type TensorEntry,
+  type WritableTensor,
+  writeSafetensors,
+} from './io/safetensors.js';
+export {
+  type ImportProblem,
+  loadTorchWeights,
+  type NameMap,
+  type TorchImportOptions,
+  WeightsMismatchError,
+} from './io/torch-import.js';
+export type { FlowKind, Layer, Parameter, RecurrentState } from './layers/layer.js';
+export { type CompileOptions, compile, SpecValidationError } from './model/compile.js';
+export { type ForwardOptions, type ForwardResult, Model } from './model/model.js';
 export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
+export { binaryCrossEntropyWithLogits } from './train/losses.js';
+export { Adam, type AdamOptions, clipGradNorm, parameterGradients } from './train/optimizer.js';

@@ -1,0 +1,391 @@
+// The recurrent layer of a spec (rnn, lstm, gru): stacking, bidirectional passes, dropout between
+// stacked layers, initial and final states and variable lengths, for every cell type, as
+// torch.nn.RNN / LSTM / GRU with batch_first=True. Forward and backward run as one custom gradient:
+// autograd sees one op, and the backward pass through time is the hand-written one in runner.ts.
+import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from '../../grad/custom-op.js';
+import { type InitializerName, uniformValues } from '../../init/initializers.js';
+import type { Random } from '../../init/random.js';
+import type { LayerSpec } from '../../spec/types.generated.js';
+import type { ForwardContext, Layer, Parameter, RecurrentState } from '../layer.js';
+import { assignValues, createParameter } from '../params.js';
+import { type Cell, type CellWeights, cellFor } from './cells.js';
+import { backwardDirection, type DirectionTape, forwardDirection } from './runner.js';
+
+export type RecurrentLayerSpec = Extract<LayerSpec, { type: 'rnn' | 'lstm' | 'gru' }>;
+
+interface DirectionParameters {
+  weightIh: tf.Variable;
+  weightHh: tf.Variable;
+  biasIh: tf.Variable | undefined;
+  biasHh: tf.Variable | undefined;
+}
+
+export class RecurrentLayer implements Layer {
+  readonly type: string;
+  readonly inputKind = 'sequence' as const;
+  readonly outputKind: 'sequence' | 'vector';
+  readonly outputSize: number;
+  readonly parameters: Parameter[] = [];
+  readonly cell: Cell;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly directions: 1 | 2;
+  readonly dropout: number;
+  /** [layer][direction] */
+  readonly #weights: DirectionParameters[][] = [];
+
+  constructor(
+    readonly name: string,
+    readonly spec: RecurrentLayerSpec,
+    readonly inputSize: number,
+    random: Random,
+  ) {
+    this.type = spec.type;
+    this.cell = cellFor(spec.type, spec.type === 'rnn' ? spec.nonlinearity : 'tanh');
+    this.hiddenSize = spec.hiddenSize;
+    this.numLayers = spec.numLayers;
+    this.directions = spec.bidirectional ? 2 : 1;
+    this.dropout = spec.dropout;
+    this.outputSize = this.directions * this.hiddenSize;
+    this.outputKind = spec.returnSequences ? 'sequence' : 'vector';
+    this.#createParameters(random);
+  }
+
+  #createParameters(random: Random): void {
+    const H = this.hiddenSize;
+    const G = this.cell.gates;
+    const bound = 1 / Math.sqrt(H); // PyTorch: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H))
+    const init: Partial<Record<'weightIh' | 'weightHh' | 'bias', InitializerName>> =
+      this.spec.init ?? {};
+    const make = (
+      param: string,
+      shape: number[],
+      kind: 'weightIh' | 'weightHh' | 'bias',
+    ): tf.Variable => {
+      const parameter = createParameter(
+        this.name,
+        param,
+        shape,
+        init[kind] ?? 'pytorch-default',
+        random,
+        () => uniformValues(shape, bound, random),
+      );
+      this.parameters.push(parameter);
+      return parameter.variable;
+    };
+    for (let l = 0; l < this.numLayers; l++) {
+      const layerInput = l === 0 ? this.inputSize : this.outputSize;
+      const perDirection: DirectionParameters[] = [];
+      for (let d = 0; d < this.directions; d++) {
+        const suffix = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        const weightIh = make(`weight_ih${suffix}`, [G * H, layerInput], 'weightIh');
+        const weightHh = make(`weight_hh${suffix}`, [G * H, H], 'weightHh');
+        const biasIh = this.spec.bias ? make(`bias_ih${suffix}`, [G * H], 'bias') : undefined;
+        const biasHh = this.spec.bias ? make(`bias_hh${suffix}`, [G * H], 'bias') : undefined;
+        perDirection.push({ weightIh, weightHh, biasIh, biasHh });
+      }
+      this.#weights.push(perDirection);
+    }
+    const forgetBias = this.spec.type === 'lstm' ? this.spec.init?.forgetGateBias : undefined;
+    if (forgetBias !== undefined) this.#setForgetGateBias(forgetBias);
+  }
+
+  /** Keras' unit_forget_bias: forget-gate rows of bias_ih = value, of bias_hh = 0. */
+  #setForgetGateBias(value: number): void {
+    const H = this.hiddenSize;
+    for (const { biasIh, biasHh } of this.#weights.flat()) {
+      for (const [bias, fill] of [
+        [biasIh, value],
+        [biasHh, 0],
+      ] as const) {
+        if (!bias) continue;
+        const data = bias.dataSync().slice() as Float32Array;
+        data.fill(fill, H, 2 * H);
+        assignValues(bias, data);
+      }
+    }
+  }
+
+  forward(input: tf.Tensor, context: ForwardContext): tf.Tensor {
+    const [B, T, I] = this.#checkInput(input);
+    const L = this.numLayers;
+    const D = this.directions;
+    const H = this.hiddenSize;
+    const initial = context.initialStates.get(this.name);
+    const h0 = initial?.h ?? tf.zeros([L * D, B, H]);
+    const c0 = this.cell.hasCellState ? (initial?.c ?? tf.zeros([L * D, B, H])) : undefined;
+    this.#checkState('h', h0, B);
+    if (c0) this.#checkState('c', c0, B);
+    const lengths = context.lengths;
+    if (lengths) this.#checkLengths(lengths, B, T);
+    const dropoutMasks =
+      context.training && this.dropout > 0 && L > 1
+        ? Array.from({ length: L - 1 }, () =>
+            dropoutMask([T * B, this.outputSize], this.dropout, context.random),
+          )
+        : [];
+    const params = this.#weights
+      .flat()
+      .flatMap((w) => [
+        w.weightIh,
+        w.weightHh,
+        ...(w.biasIh && w.biasHh ? [w.biasIh, w.biasHh] : []),
+      ]);
+    const packed = this.#op(
+      B,
+      T,
+      I,
+      lengths,
+      dropoutMasks,
+    )(input, h0, c0 ?? tf.zeros([1]), ...params);
+    const outputCount = B * T * D * H;
+    const stateCount = L * D * B * H;
+    const output = tf.reshape(tf.slice(packed, [0], [outputCount]), [B, T, D * H]);
+    const h = tf.reshape(tf.slice(packed, [outputCount], [stateCount]), [L * D, B, H]);
+    const c = c0
+      ? tf.reshape(tf.slice(packed, [outputCount + stateCount], [stateCount]), [L * D, B, H])
+      : undefined;
+    const state: RecurrentState = c ? { h, c } : { h };
+    context.finalStates.set(this.name, state);
+    if (this.outputKind === 'sequence') return output;
+    // Final hidden state of the top layer, both directions concatenated: [B, D*H].
+    const top = tf.slice(h, [(L - 1) * D, 0, 0], [D, B, H]);
+    return tf.reshape(tf.transpose(top, [1, 0, 2]), [B, D * H]);
+  }
+
+  /**
+   * The custom-gradient op: (x, h0, c0, ...params) -> flat [output, h_n, c_n]. Closed over the
+   * sizes, lengths and dropout masks of this call (none of which needs a gradient).
+   */
+  #op(
+    B: number,
+    T: number,
+    I: number,
+    lengths: Int32Array | undefined,
+    dropoutMasks: tf.Tensor2D[],
+  ) {
+    const L = this.numLayers;
+    const D = this.directions;
+    const H = this.hiddenSize;
+    const G = this.cell.gates;
+    const cell = this.cell;
+    const hasBias = this.spec.bias;
+    const perDirection = hasBias ? 4 : 2;
+
+    return customOp((args, save) => {
+      const [x, h0, c0, ...params] = args;
+      const weightsOf = (l: number, d: number) => {
+        const base = (l * D + d) * perDirection;
+        return {
+          wih: params[base] as tf.Tensor2D,
+          whh: params[base + 1] as tf.Tensor2D,
+          bih: hasBias ? (params[base + 2] as tf.Tensor1D) : undefined,
+          bhh: hasBias ? (params[base + 3] as tf.Tensor1D) : undefined,
+        };
+      };
+      const masks = lengths ? timeMasks(lengths, T) : undefined;
+      const maskSteps = masks ? (tf.unstack(masks) as tf.Tensor2D[]) : undefined;
+      // Time-major rows: row t*B + b is step t of sequence b.
+      let layerInput = tf.reshape(tf.transpose(x as tf.Tensor3D, [1, 0, 2]), [
+        T * B,
+        I,
+      ]) as tf.Tensor2D;
+      const layerInputs: tf.Tensor2D[] = [];
+      const tapes: DirectionTape[] = [];
+      const hLast: tf.Tensor2D[] = [];
+      const cLast: tf.Tensor2D[] = [];
+      let layerOutput: tf.Tensor3D | undefined;
+      for (let l = 0; l < L; l++) {
+        if (l > 0 && dropoutMasks[l - 1])
+          layerInput = tf.mul(layerInput, dropoutMasks[l - 1] as tf.Tensor2D);
+        layerInputs.push(layerInput);
+        const outputs: tf.Tensor3D[] = [];
+        for (let d = 0; d < D; d++) {
+          const w = weightsOf(l, d);
+          const bias =
+            w.bih && w.bhh ? (cell.foldsHiddenBias ? tf.add(w.bih, w.bhh) : w.bih) : undefined;
+          let projection = tf.matMul(layerInput, w.wih, false, true);
+          if (bias) projection = tf.add(projection, bias);
+          const xw = tf.reshape(projection, [T, B, G * H]) as tf.Tensor3D;
+          const index = l * D + d;
+          const stateOf = (s: tf.Tensor | undefined) =>
+            s
+              ? (tf.reshape(tf.slice(s, [index, 0, 0], [1, B, H]), [B, H]) as tf.Tensor2D)
+              : undefined;
+          const weights: CellWeights = {
+            whh: w.whh,
+            bhh: cell.foldsHiddenBias ? undefined : w.bhh,
+          };
+          const cInit = cell.hasCellState ? stateOf(c0) : undefined;
+          const result = forwardDirection(
+            cell,
+            xw,
+            stateOf(h0) as tf.Tensor2D,
+            cInit,
+            weights,
+            maskSteps,
+            d === 1,
+          );
+          outputs.push(result.output);
+          tapes.push(result.tape);
+          hLast.push(result.hLast);
+          if (result.cLast) cLast.push(result.cLast);
+        }
+        layerOutput = (D === 2 ? tf.concat(outputs, 2) : outputs[0]) as tf.Tensor3D;
+        layerInput = tf.reshape(layerOutput, [T * B, D * H]) as tf.Tensor2D;
+      }
+      const output = tf.transpose(layerOutput as tf.Tensor3D, [1, 0, 2]);
+      const pieces = [tf.reshape(output, [-1]), tf.reshape(tf.stack(hLast), [-1])];
+      if (cell.hasCellState) pieces.push(tf.reshape(tf.stack(cLast), [-1]));
+      save([
+        ...layerInputs,
+        ...tapes.flatMap((tape) => [
+          tape.hPrev,
+          ...(tape.cPrev ? [tape.cPrev] : []),
+          ...tape.stepSaved,
+        ]),
+        ...(masks ? [masks] : []),
+        ...dropoutMasks,
+      ]);
+
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+        let cursor = 0;
+        const take = () => saved[cursor++] as tf.Tensor;
+        const inputs = Array.from({ length: L }, () => take() as tf.Tensor2D);
+        const savedTapes: DirectionTape[] = Array.from({ length: L * D }, () => ({
+          hPrev: take() as tf.Tensor3D,
+          cPrev: cell.hasCellState ? (take() as tf.Tensor3D) : undefined,
+          stepSaved: (tapes[0]?.stepSaved ?? []).map(() => take() as tf.Tensor3D),
+        }));
+        const savedMasks = masks ? (tf.unstack(take()) as tf.Tensor2D[]) : undefined;
+        const savedDropout = Array.from(
+          { length: dropoutMasks.length },
+          () => take() as tf.Tensor2D,
+        );
+
+        const outputCount = B * T * D * H;
+        const stateCount = L * D * B * H;
+        const dOutput = tf.reshape(tf.slice(dy, [0], [outputCount]), [B, T, D * H]);
+        let dLayerOutput = tf.transpose(dOutput, [1, 0, 2]) as tf.Tensor3D;
+        const dhN = tf.unstack(
+          tf.reshape(tf.slice(dy, [outputCount], [stateCount]), [L * D, B, H]),
+        ) as tf.Tensor2D[];
+        const dcN = cell.hasCellState
+          ? (tf.unstack(
+              tf.reshape(tf.slice(dy, [outputCount + stateCount], [stateCount]), [L * D, B, H]),
+            ) as tf.Tensor2D[])
+          : undefined;
+        const paramGrads: tf.Tensor[] = new Array(params.length);
+        const dh0: tf.Tensor2D[] = new Array(L * D);
+        const dc0: tf.Tensor2D[] = new Array(L * D);
+        let dInput: tf.Tensor2D | undefined;
+        for (let l = L - 1; l >= 0; l--) {
+          const input = inputs[l] as tf.Tensor2D;
+          dInput = undefined;
+          for (let d = 0; d < D; d++) {
+            const index = l * D + d;
+            const w = weightsOf(l, d);
+            const weights: CellWeights = {
+              whh: w.whh,
+              bhh: cell.foldsHiddenBias ? undefined : w.bhh,
+            };
+            const dOut =
+              D === 2
+                ? (tf.slice(dLayerOutput, [0, 0, d * H], [T, B, H]) as tf.Tensor3D)
+                : dLayerOutput;
+            const g = backwardDirection(
+              cell,
+              savedTapes[index] as DirectionTape,
+              dOut,
+              dhN[index] as tf.Tensor2D,
+              dcN?.[index],
+              weights,
+              savedMasks,
+              d === 1,
+            );
+            const gx = tf.reshape(g.dGatesX, [T * B, G * H]) as tf.Tensor2D;
+            const gh =
+              g.dGatesH === g.dGatesX ? gx : (tf.reshape(g.dGatesH, [T * B, G * H]) as tf.Tensor2D);
+            const hPrev = tf.reshape((savedTapes[index] as DirectionTape).hPrev, [
+              T * B,
+              H,
+            ]) as tf.Tensor2D;
+            const base = index * perDirection;
+            // One large product per weight, over every step at once.
+            paramGrads[base] = tf.matMul(gx, input, true, false);
+            paramGrads[base + 1] = tf.matMul(gh, hPrev, true, false);
+            if (hasBias) {
+              paramGrads[base + 2] = tf.sum(gx, 0);
+              paramGrads[base + 3] = tf.sum(gh, 0);
+            }
+            const dIn = tf.matMul(gx, w.wih) as tf.Tensor2D;
+            dInput = dInput ? (tf.add(dInput, dIn) as tf.Tensor2D) : dIn;
+            dh0[index] = g.dh0;
+            if (g.dc0) dc0[index] = g.dc0;
+          }
+          if (l > 0 && savedDropout[l - 1])
+            dInput = tf.mul(dInput as tf.Tensor2D, savedDropout[l - 1] as tf.Tensor2D);
+          if (l > 0) dLayerOutput = tf.reshape(dInput as tf.Tensor2D, [T, B, D * H]) as tf.Tensor3D;
+        }
+        const dx = tf.transpose(tf.reshape(dInput as tf.Tensor2D, [T, B, I]), [1, 0, 2]);
+        const dc0Grad = cell.hasCellState ? tf.stack(dc0) : tf.zeros([1]);
+        return [dx, tf.stack(dh0), dc0Grad, ...paramGrads];
+      };
+      return { value: tf.concat(pieces), gradFunc };
+    });
+  }
+
+  #checkInput(input: tf.Tensor): [number, number, number] {
+    if (input.rank !== 3 || input.shape[2] !== this.inputSize) {
+      throw new Error(
+        `layer "${this.name}" (${this.type}) expects input [batch, time, ${this.inputSize}], got [${input.shape.join(', ')}]`,
+      );
+    }
+    const [B, T, I] = input.shape as [number, number, number];
+    if (T === 0)
+      throw new Error(`layer "${this.name}" (${this.type}) got an empty sequence (time steps 0)`);
+    return [B, T, I];
+  }
+
+  #checkState(which: 'h' | 'c', state: tf.Tensor, batch: number): void {
+    const expected = [this.numLayers * this.directions, batch, this.hiddenSize];
+    if (state.shape.join() !== expected.join()) {
+      throw new Error(
+        `initial state ${which}0 of layer "${this.name}" (${this.type}) must be [numLayers * directions, batch, hiddenSize] = [${expected.join(', ')}], got [${state.shape.join(', ')}]`,
+      );
+    }
+  }
+
+  #checkLengths(lengths: Int32Array, batch: number, time: number): void {
+    if (lengths.length !== batch) {
+      throw new Error(
+        `lengths has ${lengths.length} entries but the batch has ${batch} rows (layer "${this.name}")`,
+      );
+    }
+    lengths.forEach((length, row) => {
+      if (!(length >= 1 && length <= time)) {
+        throw new Error(
+          `lengths[${row}] is ${length}; each length must be between 1 and the padded length ${time} (layer "${this.name}")`,
+        );
+      }
+    });
+  }
+}
+
+/** [T, B, 1] float mask: 1 where step t is inside row b's length. */
+export function timeMasks(lengths: Int32Array, T: number): tf.Tensor3D {
+  const B = lengths.length;
+  const data = new Float32Array(T * B);
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) data[t * B + b] = t < (lengths[b] as number) ? 1 : 0;
+  return tf.tensor3d(data, [T, B, 1]);
+}
+
+/** Inverted dropout mask: 0 with probability p, else 1/(1-p), from the seeded generator. */
+export function dropoutMask(shape: [number, number], p: number, random: Random): tf.Tensor2D {
+  const data = new Float32Array(shape[0] * shape[1]);
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < data.length; i++) data[i] = random.next() < p ? 0 : keep;
+  return tf.tensor2d(data, shape);
+}

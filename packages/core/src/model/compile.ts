@@ -1,0 +1,137 @@
+// compile(spec): builds a Model from a spec (validated here if it was not already), on a backend.
+import { useBackend } from '../backends/registry.js';
+import { registerGradients } from '../grad/register-gradients.js';
+import { Random } from '../init/random.js';
+import { DenseLayer } from '../layers/dense.js';
+import { DropoutLayer } from '../layers/dropout.js';
+import { EmbeddingLayer } from '../layers/embedding.js';
+import type { FlowKind, Layer } from '../layers/layer.js';
+import { LayerNormLayer } from '../layers/layer-norm.js';
+import { PoolLayer } from '../layers/pool.js';
+import { RecurrentLayer } from '../layers/recurrent/recurrent-layer.js';
+import { formatSpecError, type SpecError } from '../spec/spec-error.js';
+import type { LayerSpec, ModelSpec } from '../spec/types.generated.js';
+import { validateSpec } from '../spec/validate.js';
+import { Model } from './model.js';
+
+export interface CompileOptions {
+  /** Backend plug-in name, or "auto" (default): the fastest registered one that is available. */
+  backend?: string;
+  /** Vocabulary size, for an embedding without numEmbeddings (from the tokenizer's vocabulary). */
+  vocabularySize?: number;
+  /** Size of an output head with units "auto" (classes, vocabulary, tags, horizon x targets). */
+  outputSize?: number;
+}
+
+export class SpecValidationError extends Error {
+  override name = 'SpecValidationError';
+  constructor(readonly errors: SpecError[]) {
+    super(`invalid model spec:\n${errors.map((e) => `  ${formatSpecError(e)}`).join('\n')}`);
+  }
+}
+
+/** Builds the model of `spec` (any JSON; validated here) with freshly initialized parameters. */
+export async function compile(spec: unknown, options: CompileOptions = {}): Promise<Model> {
+  const result = validateSpec(spec);
+  if (!result.ok) throw new SpecValidationError(result.errors);
+  const backend = await useBackend(options.backend ?? 'auto');
+  registerGradients();
+  return build(result.spec, options, backend);
+}
+
+function build(spec: ModelSpec, options: CompileOptions, backend: string): Model {
+  if (spec.task === 'translation') {
+    throw new Error(
+      'compiling translation (encoder-decoder) models is not available yet: it arrives with the translation task',
+    );
+  }
+  const layerSpecs = spec.layers ?? [];
+  const random = new Random(spec.training.seed);
+  const names = new Set<string>();
+  const layers: Layer[] = [];
+  const features = spec.input?.features ?? spec.forecasting?.features.length;
+  let kind: FlowKind = features === undefined ? 'tokens' : 'sequence';
+  let size = features ?? 0;
+  let inputSize = size;
+  layerSpecs.forEach((layerSpec, index) => {
+    const name = layerName(layerSpec, names);
+    const layer = buildLayer(
+      layerSpec,
+      name,
+      index,
+      kind,
+      size,
+      options,
+      random.fork(),
+      index === layerSpecs.length - 1,
+    );
+    if (index === 0 && layer instanceof EmbeddingLayer) inputSize = layer.numEmbeddings;
+    layers.push(layer);
+    kind = layer.outputKind;
+    size = layer.outputSize;
+  });
+  const sizes = {
+    ...(options.vocabularySize !== undefined ? { vocabularySize: options.vocabularySize } : {}),
+    ...(options.outputSize !== undefined ? { outputSize: options.outputSize } : {}),
+  };
+  return new Model(spec, layers, inputSize, backend, sizes);
+}
+
+/** The spec's name, or the type (numbered when repeated, Keras style: "dense", "dense_1"). */
+function layerName(spec: LayerSpec, used: Set<string>): string {
+  let name = spec.name;
+  if (name === undefined) {
+    const base = spec.type.replaceAll('-', '_');
+    name = base;
+    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
+  }
+  used.add(name);
+  return name;
+}
+
+function buildLayer(
+  spec: LayerSpec,
+  name: string,
+  index: number,
+  kind: FlowKind,
+  size: number,
+  options: CompileOptions,
+  random: Random,
+  isLast: boolean,
+): Layer {
+  switch (spec.type) {
+    case 'embedding': {
+      const rows = spec.numEmbeddings ?? options.vocabularySize;
+      if (rows === undefined) {
+        throw new Error(
+          `layers[${index}] ("${name}", embedding): the vocabulary size is unknown; set numEmbeddings in the spec or pass compile(spec, { vocabularySize })`,
+        );
+      }
+      return new EmbeddingLayer(name, spec, rows, random);
+    }
+    case 'rnn':
+    case 'lstm':
+    case 'gru':
+      return new RecurrentLayer(name, spec, size, random);
+    case 'dense': {
+      const units = spec.units === 'auto' ? options.outputSize : spec.units;
+      if (units === undefined) {
+        throw new Error(
+          `layers[${index}] ("${name}", dense): units is "auto" and the output size is unknown; pass compile(spec, { outputSize })`,
+        );
+      }
+      if (isLast && spec.units === 'auto' && !(Number.isInteger(units) && units >= 1)) {
+        throw new Error(
+          `layers[${index}] ("${name}", dense): outputSize must be a positive integer, got ${units}`,
+        );
+      }
+      return new DenseLayer(name, spec, size, units, kind, random);
+    }
+    case 'dropout':
+      return new DropoutLayer(name, spec.rate, kind, size);
+    case 'pool':
+      return new PoolLayer(name, spec, size, random);
+    case 'layer-norm':
+      return new LayerNormLayer(name, spec.eps, kind, size, random);
+  }
+}

@@ -1,0 +1,116 @@
+// A compiled model: its layers in order, its named parameters, a forward pass, and a summary.
+import type * as tf from '@tensorflow/tfjs-core';
+import { Random } from '../init/random.js';
+import {
+  describeShape,
+  type ForwardContext,
+  type Layer,
+  type Parameter,
+  type RecurrentState,
+} from '../layers/layer.js';
+import type { ModelSpec } from '../spec/types.generated.js';
+
+export interface ForwardOptions {
+  /** Dropout active (default false). */
+  training?: boolean;
+  /** Real length of each row of a right-padded batch (packed-sequence semantics). */
+  lengths?: readonly number[] | Int32Array | tf.Tensor;
+  /** Initial states by recurrent layer name, each [numLayers * directions, B, H]. */
+  initialState?: Readonly<Record<string, RecurrentState>>;
+  /** Dropout masks come from here; defaults to the model's own seeded generator. */
+  random?: Random;
+}
+
+export interface ForwardResult {
+  output: tf.Tensor;
+  /** Final states by recurrent layer name, each [numLayers * directions, B, H]. */
+  states: Record<string, RecurrentState>;
+}
+
+export class Model {
+  readonly random: Random;
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly layers: readonly Layer[],
+    /** Input features per step (numeric input) or vocabulary size (text input). */
+    readonly inputSize: number,
+    readonly backend: string,
+    /** Sizes given at compile time for an embedding without numEmbeddings / a head with units "auto". */
+    readonly sizes: Readonly<{ vocabularySize?: number; outputSize?: number }> = {},
+  ) {
+    this.random = new Random(spec.training.seed).fork();
+  }
+
+  /** Every parameter, named "<layer>.<param>" as in a PyTorch state_dict. */
+  parameters(): Parameter[] {
+    return this.layers.flatMap((layer) => layer.parameters);
+  }
+
+  /** Token ids [B, T] (int32) for text input, or [B, T, features] (float32) for numeric input. */
+  forward(inputs: tf.Tensor, options: ForwardOptions = {}): ForwardResult {
+    const textInput = this.layers[0]?.inputKind === 'tokens';
+    if (textInput && (inputs.rank !== 2 || inputs.dtype !== 'int32')) {
+      throw new Error(
+        `model "${this.spec.name}" takes token ids: int32 [batch, time], got ${inputs.dtype} [${inputs.shape.join(', ')}]`,
+      );
+    }
+    const context: ForwardContext = {
+      training: options.training ?? false,
+      lengths: toLengths(options.lengths),
+      random: options.random ?? this.random,
+      initialStates: new Map(Object.entries(options.initialState ?? {})),
+      finalStates: new Map(),
+    };
+    let x = inputs;
+    for (const layer of this.layers) x = layer.forward(x, context);
+    return { output: x, states: Object.fromEntries(context.finalStates) };
+  }
+
+  /** A table of layers, output shapes and parameter counts, like Keras' model.summary(). */
+  summary(): string {
+    const rows = this.layers.map((layer) => {
+      const count = layer.parameters.reduce((n, p) => n + p.variable.size, 0);
+      return [
+        `${layer.name} (${layer.type})`,
+        describeShape(layer.outputKind, layer.outputSize),
+        count.toLocaleString('en-US'),
+      ];
+    });
+    const header = ['Layer (type)', 'Output shape', 'Params'];
+    const widths = header.map((h, i) =>
+      Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
+    );
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => (i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
+        .join('   ');
+    const rule = '-'.repeat(widths.reduce((a, b) => a + b + 3, -3));
+    const params = this.parameters();
+    const total = params.reduce((n, p) => n + p.variable.size, 0);
+    const trainable = params.filter((p) => p.trainable).reduce((n, p) => n + p.variable.size, 0);
+    return [
+      `Model "${this.spec.name}" (${this.spec.task}), backend ${this.backend}`,
+      rule,
+      line(header),
+      rule,
+      ...rows.map(line),
+      rule,
+      `Total params: ${total.toLocaleString('en-US')} (trainable: ${trainable.toLocaleString('en-US')})`,
+    ].join('\n');
+  }
+
+  dispose(): void {
+    for (const parameter of this.parameters()) parameter.variable.dispose();
+  }
+}
+
+function toLengths(lengths: ForwardOptions['lengths']): Int32Array | undefined {
+  if (lengths === undefined) return undefined;
+  if (lengths instanceof Int32Array) return lengths;
+  if (Array.isArray(lengths)) return Int32Array.from(lengths);
+  const tensor = lengths as tf.Tensor;
+  if (tensor.rank !== 1)
+    throw new Error(`lengths must be 1-D [batch], got [${tensor.shape.join(', ')}]`);
+  return Int32Array.from(tensor.dataSync() as ArrayLike<number>);
+}

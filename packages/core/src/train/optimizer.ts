@@ -1,0 +1,125 @@
+// Adam and AdamW with PyTorch's exact update (torch.optim.Adam / AdamW, single-tensor path):
+// bias corrections computed in float64 like Python does, epsilon added after dividing sqrt(v) by
+// sqrt(bias_correction2). The training issue builds SGD and RMSprop on the same interface.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Parameter } from '../layers/layer.js';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: readonly [number, number];
+  eps?: number;
+  weightDecay?: number;
+  /** AdamW: decoupled weight decay (p -= lr * wd * p) instead of L2 added to the gradient. */
+  decoupledWeightDecay?: boolean;
+  amsgrad?: boolean;
+}
+
+interface Moments {
+  m: tf.Tensor;
+  v: tf.Tensor;
+  vMax?: tf.Tensor;
+}
+
+export class Adam {
+  readonly lr: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly decoupled: boolean;
+  readonly amsgrad: boolean;
+  #step = 0;
+  readonly #state = new Map<Parameter, Moments>();
+
+  constructor(options: AdamOptions = {}) {
+    this.lr = options.lr ?? 1e-3;
+    this.betas = options.betas ?? [0.9, 0.999];
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? (options.decoupledWeightDecay ? 0.01 : 0);
+    this.decoupled = options.decoupledWeightDecay ?? false;
+    this.amsgrad = options.amsgrad ?? false;
+  }
+
+  get stepCount(): number {
+    return this.#step;
+  }
+
+  /** One update of every parameter that has a gradient in `grads`. */
+  step(grads: ReadonlyMap<Parameter, tf.Tensor>, lr = this.lr): void {
+    this.#step += 1;
+    const [beta1, beta2] = this.betas;
+    const biasCorrection1 = 1 - beta1 ** this.#step;
+    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** this.#step);
+    const stepSize = lr / biasCorrection1;
+    for (const [parameter, gradient] of grads) {
+      if (!parameter.trainable) continue;
+      const previous = this.#state.get(parameter);
+      const next = tf.tidy(() => {
+        const p = parameter.variable;
+        let g = gradient;
+        let weights: tf.Tensor = p;
+        if (this.weightDecay !== 0) {
+          if (this.decoupled) weights = tf.mul(p, 1 - lr * this.weightDecay);
+          else g = tf.add(g, tf.mul(p, this.weightDecay));
+        }
+        const m = previous
+          ? tf.add(tf.mul(previous.m, beta1), tf.mul(g, 1 - beta1))
+          : tf.mul(g, 1 - beta1);
+        const v = previous
+          ? tf.add(tf.mul(previous.v, beta2), tf.mul(tf.square(g), 1 - beta2))
+          : tf.mul(tf.square(g), 1 - beta2);
+        const vMax = this.amsgrad ? (previous?.vMax ? tf.maximum(previous.vMax, v) : v) : undefined;
+        const denom = tf.add(tf.div(tf.sqrt(vMax ?? v), biasCorrection2Sqrt), this.eps);
+        p.assign(tf.sub(weights, tf.mul(tf.div(m, denom), stepSize)));
+        return vMax ? { m, v, vMax } : { m, v };
+      });
+      if (previous) tf.dispose([previous.m, previous.v, ...(previous.vMax ? [previous.vMax] : [])]);
+      this.#state.set(parameter, next);
+    }
+  }
+
+  dispose(): void {
+    for (const moments of this.#state.values())
+      tf.dispose([moments.m, moments.v, ...(moments.vMax ? [moments.vMax] : [])]);
+    this.#state.clear();
+  }
+}
+
+/**
+ * torch.nn.utils.clip_grad_norm_: scales every gradient by max_norm / (total_norm + 1e-6) when that
+ * is below 1, where total_norm is the 2-norm of all gradients together. Returns the new gradients
+ * (the inputs are disposed when replaced) and the total norm before clipping.
+ */
+export function clipGradNorm<K>(
+  grads: Map<K, tf.Tensor>,
+  maxNorm: number,
+): { grads: Map<K, tf.Tensor>; totalNorm: number } {
+  const squares = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
+  const totalNorm = Math.sqrt((squares.dataSync() as Float32Array)[0] as number);
+  squares.dispose();
+  const coefficient = maxNorm / (totalNorm + 1e-6);
+  if (coefficient >= 1) return { grads, totalNorm };
+  const clipped = new Map<K, tf.Tensor>();
+  for (const [key, g] of grads) {
+    clipped.set(key, tf.mul(g, coefficient));
+    g.dispose();
+  }
+  return { grads: clipped, totalNorm };
+}
+
+/** Gradients of `loss()` for every trainable parameter, keyed by parameter. */
+export function parameterGradients(
+  parameters: readonly Parameter[],
+  loss: () => tf.Scalar,
+): { value: tf.Scalar; grads: Map<Parameter, tf.Tensor> } {
+  const trainable = parameters.filter((p) => p.trainable);
+  const { value, grads } = tf.variableGrads(
+    loss,
+    trainable.map((p) => p.variable),
+  );
+  const byParameter = new Map<Parameter, tf.Tensor>();
+  for (const parameter of trainable) {
+    const g = grads[parameter.variable.name];
+    if (g) byParameter.set(parameter, g);
+  }
+  return { value, grads: byParameter };
+}
