@@ -1,7 +1,17 @@
 // The `recurrent` command. Each subcommand lives in commands/<name>.ts and registers itself here.
 import '@recurrent/backend-cpu';
+import {
+  BackendError,
+  CompileError,
+  SafetensorsError,
+  SpecValidationError,
+  WeightsMismatchError,
+} from '@recurrent/core';
+import { ModelFileError } from '@recurrent/core/node';
 import { Command, CommanderError } from 'commander';
+import { registerImportTorch } from './commands/import-torch.js';
 import { registerParity } from './commands/parity.js';
+import { CommandError } from './commands/spec-file.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIO, ExitCode, processIO } from './io.js';
 import { cliVersion } from './version.js';
@@ -18,8 +28,23 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   registerValidate(program, io, setExit);
+  registerImportTorch(program, io, setExit);
   registerParity(program, io, setExit);
   return program;
+}
+
+const userErrors = [
+  CommandError,
+  BackendError,
+  CompileError,
+  SpecValidationError,
+  WeightsMismatchError,
+  SafetensorsError,
+  ModelFileError,
+];
+
+function isUserError(error: unknown): error is Error {
+  return userErrors.some((kind) => error instanceof kind);
 }
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit status. */
@@ -39,7 +64,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       // --help and --version end through here with exit code 0; usage errors are 2.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    io.stderr(`recurrent: ${(error as Error).stack ?? String(error)}\n`);
+    // Problems with the user's input get their message; anything else is a bug and keeps its stack.
+    io.stderr(
+      `recurrent: ${isUserError(error) ? error.message : ((error as Error).stack ?? String(error))}\n`,
+    );
     return ExitCode.failed;
   }
   return status;

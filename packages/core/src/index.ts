@@ -30,7 +30,12 @@ export {
   WeightsMismatchError,
 } from './io/torch-import.js';
 export type { FlowKind, Layer, Parameter, RecurrentState } from './layers/layer.js';
-export { type CompileOptions, compile, SpecValidationError } from './model/compile.js';
+export {
+  CompileError,
+  type CompileOptions,
+  compile,
+  SpecValidationError,
+} from './model/compile.js';
 export { type ForwardOptions, type ForwardResult, Model } from './model/model.js';
 export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';

@@ -30,6 +30,11 @@ export class SpecValidationError extends Error {
   }
 }
 
+/** A spec that is valid but cannot be built as asked (a size is missing, a task is not available yet). */
+export class CompileError extends Error {
+  override name = 'CompileError';
+}
+
 /** Builds the model of `spec` (any JSON; validated here) with freshly initialized parameters. */
 export async function compile(spec: unknown, options: CompileOptions = {}): Promise<Model> {
   const result = validateSpec(spec);
@@ -41,7 +46,7 @@ export async function compile(spec: unknown, options: CompileOptions = {}): Prom
 
 function build(spec: ModelSpec, options: CompileOptions, backend: string): Model {
   if (spec.task === 'translation') {
-    throw new Error(
+    throw new CompileError(
       'compiling translation (encoder-decoder) models is not available yet: it arrives with the translation task',
     );
   }
@@ -103,7 +108,7 @@ function buildLayer(
     case 'embedding': {
       const rows = spec.numEmbeddings ?? options.vocabularySize;
       if (rows === undefined) {
-        throw new Error(
+        throw new CompileError(
           `layers[${index}] ("${name}", embedding): the vocabulary size is unknown; set numEmbeddings in the spec or pass compile(spec, { vocabularySize })`,
         );
       }
@@ -116,12 +121,12 @@ function buildLayer(
     case 'dense': {
       const units = spec.units === 'auto' ? options.outputSize : spec.units;
       if (units === undefined) {
-        throw new Error(
+        throw new CompileError(
           `layers[${index}] ("${name}", dense): units is "auto" and the output size is unknown; pass compile(spec, { outputSize })`,
         );
       }
       if (isLast && spec.units === 'auto' && !(Number.isInteger(units) && units >= 1)) {
-        throw new Error(
+        throw new CompileError(
           `layers[${index}] ("${name}", dense): outputSize must be a positive integer, got ${units}`,
         );
       }
