@@ -2,6 +2,7 @@
 import { type BackendPlugin, registerBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerFusedKernels } from './fused-kernels.js';
 
 export const cpuBackend: BackendPlugin = {
   name: 'cpu',
@@ -26,3 +27,4 @@ export const cpuBackend: BackendPlugin = {
 };
 
 registerBackend(cpuBackend);
+registerFusedKernels();

@@ -31,6 +31,12 @@ export {
 } from './io/torch-import.js';
 export type { FlowKind, Layer, Parameter, RecurrentState } from './layers/layer.js';
 export {
+  type FusedCellName,
+  fusedKernelsAvailable,
+  recurrentBackwardKernel,
+  recurrentForwardKernel,
+} from './layers/recurrent/fused.js';
+export {
   CompileError,
   type CompileOptions,
   compile,
@@ -41,5 +47,5 @@ export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
-export { binaryCrossEntropyWithLogits } from './train/losses.js';
+export { binaryCrossEntropyWithLogits, crossEntropyWithLogits } from './train/losses.js';
 export { Adam, type AdamOptions, clipGradNorm, parameterGradients } from './train/optimizer.js';

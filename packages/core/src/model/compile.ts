@@ -8,6 +8,7 @@ import { EmbeddingLayer } from '../layers/embedding.js';
 import type { FlowKind, Layer } from '../layers/layer.js';
 import { LayerNormLayer } from '../layers/layer-norm.js';
 import { PoolLayer } from '../layers/pool.js';
+import { fusedKernelsAvailable } from '../layers/recurrent/fused.js';
 import { RecurrentLayer } from '../layers/recurrent/recurrent-layer.js';
 import { formatSpecError, type SpecError } from '../spec/spec-error.js';
 import type { LayerSpec, ModelSpec } from '../spec/types.generated.js';
@@ -21,6 +22,11 @@ export interface CompileOptions {
   vocabularySize?: number;
   /** Size of an output head with units "auto" (classes, vocabulary, tags, horizon x targets). */
   outputSize?: number;
+  /**
+   * Fused recurrent kernels (a whole time loop in one backend call): "auto" (default) uses them
+   * when the backend has them, "on" requires them, "off" always runs the tfjs-ops loop.
+   */
+  fusedKernels?: 'auto' | 'on' | 'off';
 }
 
 export class SpecValidationError extends Error {
@@ -41,6 +47,11 @@ export async function compile(spec: unknown, options: CompileOptions = {}): Prom
   if (!result.ok) throw new SpecValidationError(result.errors);
   const backend = await useBackend(options.backend ?? 'auto');
   registerGradients();
+  if (options.fusedKernels === 'on' && !fusedKernelsAvailable()) {
+    throw new CompileError(
+      `fusedKernels "on" was requested but backend "${backend}" registers no fused recurrent kernels`,
+    );
+  }
   return build(result.spec, options, backend);
 }
 
@@ -117,7 +128,7 @@ function buildLayer(
     case 'rnn':
     case 'lstm':
     case 'gru':
-      return new RecurrentLayer(name, spec, size, random);
+      return new RecurrentLayer(name, spec, size, random, options.fusedKernels);
     case 'dense': {
       const units = spec.units === 'auto' ? options.outputSize : spec.units;
       if (units === undefined) {

@@ -10,7 +10,18 @@ import type { LayerSpec } from '../../spec/types.generated.js';
 import type { ForwardContext, Layer, Parameter, RecurrentState } from '../layer.js';
 import { assignValues, createParameter } from '../params.js';
 import { type Cell, type CellWeights, cellFor } from './cells.js';
-import { backwardDirection, type DirectionTape, forwardDirection } from './runner.js';
+import {
+  fusedKernelsAvailable,
+  recurrentBackwardKernel,
+  recurrentForwardKernel,
+  runFused,
+} from './fused.js';
+import {
+  backwardDirection,
+  type DirectionResult,
+  type DirectionTape,
+  forwardDirection,
+} from './runner.js';
 
 export type RecurrentLayerSpec = Extract<LayerSpec, { type: 'rnn' | 'lstm' | 'gru' }>;
 
@@ -40,6 +51,8 @@ export class RecurrentLayer implements Layer {
     readonly spec: RecurrentLayerSpec,
     readonly inputSize: number,
     random: Random,
+    /** "auto": use the backend's fused kernels (fused.ts) when it has them; "on" requires them. */
+    readonly fusedKernels: 'auto' | 'on' | 'off' = 'auto',
   ) {
     this.type = spec.type;
     this.cell = cellFor(spec.type, spec.type === 'rnn' ? spec.nonlinearity : 'tanh');
@@ -173,8 +186,13 @@ export class RecurrentLayer implements Layer {
     const hasBias = this.spec.bias;
     const perDirection = hasBias ? 4 : 2;
 
+    const fused = this.#useFusedKernels();
     return customOp((args, save) => {
       const [x, h0, c0, ...params] = args;
+      const cellWeights = (w: ReturnType<typeof weightsOf>): CellWeights => ({
+        whh: gateBlocks(w.whh, G, H),
+        bhh: !cell.foldsHiddenBias && w.bhh ? gateBlocks(w.bhh, G, H) : undefined,
+      });
       const weightsOf = (l: number, d: number) => {
         const base = (l * D + d) * perDirection;
         return {
@@ -185,7 +203,7 @@ export class RecurrentLayer implements Layer {
         };
       };
       const masks = lengths ? timeMasks(lengths, T) : undefined;
-      const maskSteps = masks ? (tf.unstack(masks) as tf.Tensor2D[]) : undefined;
+      const maskSteps = masks && !fused ? (tf.unstack(masks) as tf.Tensor2D[]) : undefined;
       // Time-major rows: row t*B + b is step t of sequence b.
       let layerInput = tf.reshape(tf.transpose(x as tf.Tensor3D, [1, 0, 2]), [
         T * B,
@@ -193,8 +211,8 @@ export class RecurrentLayer implements Layer {
       ]) as tf.Tensor2D;
       const layerInputs: tf.Tensor2D[] = [];
       const tapes: DirectionTape[] = [];
-      const hLast: tf.Tensor2D[] = [];
-      const cLast: tf.Tensor2D[] = [];
+      const hLast: tf.Tensor[] = [];
+      const cLast: tf.Tensor[] = [];
       let layerOutput: tf.Tensor3D | undefined;
       for (let l = 0; l < L; l++) {
         if (l > 0 && dropoutMasks[l - 1])
@@ -205,28 +223,49 @@ export class RecurrentLayer implements Layer {
           const w = weightsOf(l, d);
           const bias =
             w.bih && w.bhh ? (cell.foldsHiddenBias ? tf.add(w.bih, w.bhh) : w.bih) : undefined;
-          let projection = tf.matMul(layerInput, w.wih, false, true);
-          if (bias) projection = tf.add(projection, bias);
-          const xw = tf.reshape(projection, [T, B, G * H]) as tf.Tensor3D;
           const index = l * D + d;
           const stateOf = (s: tf.Tensor | undefined) =>
             s
               ? (tf.reshape(tf.slice(s, [index, 0, 0], [1, B, H]), [B, H]) as tf.Tensor2D)
               : undefined;
-          const weights: CellWeights = {
-            whh: w.whh,
-            bhh: cell.foldsHiddenBias ? undefined : w.bhh,
-          };
+          const hInit = stateOf(h0) as tf.Tensor2D;
           const cInit = cell.hasCellState ? stateOf(c0) : undefined;
-          const result = forwardDirection(
-            cell,
-            xw,
-            stateOf(h0) as tf.Tensor2D,
-            cInit,
-            weights,
-            maskSteps,
-            d === 1,
-          );
+          let result: DirectionResult;
+          if (fused) {
+            const projection = tf.matMul(layerInput, w.wih, false, true);
+            const xw = tf.reshape(bias ? tf.add(projection, bias) : projection, [T, B, G * H]);
+            const bhh = cell.foldsHiddenBias ? undefined : w.bhh;
+            const [out, hl, cl, gates, extra, hPrev, cPrev] = runFused(
+              recurrentForwardKernel,
+              {
+                xw,
+                whh: w.whh,
+                bhh,
+                h0: hInit,
+                c0: cInit,
+                mask: masks ? tf.reshape(masks, [T, B]) : undefined,
+              },
+              cell.fusedName,
+              d === 1,
+            ) as tf.Tensor[];
+            result = {
+              output: out as tf.Tensor3D,
+              hLast: hl as tf.Tensor,
+              cLast: cell.hasCellState ? cl : undefined,
+              tape: {
+                hPrev: hPrev as tf.Tensor3D,
+                cPrev: cell.hasCellState ? (cPrev as tf.Tensor3D) : undefined,
+                stepSaved: [gates as tf.Tensor3D, extra as tf.Tensor3D],
+              },
+            };
+          } else {
+            const xw = gateBlocks(w.wih, G, H).map((wihGate, g) => {
+              const projection = tf.matMul(layerInput, wihGate, false, true);
+              const withBias = bias ? tf.add(projection, gateBlock(bias, g, H)) : projection;
+              return tf.reshape(withBias, [T, B, H]) as tf.Tensor3D;
+            });
+            result = forwardDirection(cell, xw, hInit, cInit, cellWeights(w), maskSteps, d === 1);
+          }
           outputs.push(result.output);
           tapes.push(result.tape);
           hLast.push(result.hLast);
@@ -258,7 +297,9 @@ export class RecurrentLayer implements Layer {
           cPrev: cell.hasCellState ? (take() as tf.Tensor3D) : undefined,
           stepSaved: (tapes[0]?.stepSaved ?? []).map(() => take() as tf.Tensor3D),
         }));
-        const savedMasks = masks ? (tf.unstack(take()) as tf.Tensor2D[]) : undefined;
+        const savedMaskTensor = masks ? take() : undefined;
+        const savedMasks =
+          savedMaskTensor && !fused ? (tf.unstack(savedMaskTensor) as tf.Tensor2D[]) : undefined;
         const savedDropout = Array.from(
           { length: dropoutMasks.length },
           () => take() as tf.Tensor2D,
@@ -277,8 +318,8 @@ export class RecurrentLayer implements Layer {
             ) as tf.Tensor2D[])
           : undefined;
         const paramGrads: tf.Tensor[] = new Array(params.length);
-        const dh0: tf.Tensor2D[] = new Array(L * D);
-        const dc0: tf.Tensor2D[] = new Array(L * D);
+        const dh0: tf.Tensor[] = new Array(L * D);
+        const dc0: tf.Tensor[] = new Array(L * D);
         let dInput: tf.Tensor2D | undefined;
         for (let l = L - 1; l >= 0; l--) {
           const input = inputs[l] as tf.Tensor2D;
@@ -286,41 +327,70 @@ export class RecurrentLayer implements Layer {
           for (let d = 0; d < D; d++) {
             const index = l * D + d;
             const w = weightsOf(l, d);
-            const weights: CellWeights = {
-              whh: w.whh,
-              bhh: cell.foldsHiddenBias ? undefined : w.bhh,
-            };
             const dOut =
               D === 2
                 ? (tf.slice(dLayerOutput, [0, 0, d * H], [T, B, H]) as tf.Tensor3D)
                 : dLayerOutput;
-            const g = backwardDirection(
-              cell,
-              savedTapes[index] as DirectionTape,
-              dOut,
-              dhN[index] as tf.Tensor2D,
-              dcN?.[index],
-              weights,
-              savedMasks,
-              d === 1,
-            );
-            const gx = tf.reshape(g.dGatesX, [T * B, G * H]) as tf.Tensor2D;
-            const gh =
-              g.dGatesH === g.dGatesX ? gx : (tf.reshape(g.dGatesH, [T * B, G * H]) as tf.Tensor2D);
-            const hPrev = tf.reshape((savedTapes[index] as DirectionTape).hPrev, [
-              T * B,
-              H,
-            ]) as tf.Tensor2D;
+            const tape = savedTapes[index] as DirectionTape;
             const base = index * perDirection;
-            // One large product per weight, over every step at once.
-            paramGrads[base] = tf.matMul(gx, input, true, false);
-            paramGrads[base + 1] = tf.matMul(gh, hPrev, true, false);
-            if (hasBias) {
-              paramGrads[base + 2] = tf.sum(gx, 0);
-              paramGrads[base + 3] = tf.sum(gh, 0);
+            let g: { dh0: tf.Tensor; dc0: tf.Tensor | undefined };
+            if (fused) {
+              const [gates, extra] = tape.stepSaved as [tf.Tensor, tf.Tensor];
+              const [dGatesX, , dh0Fused, dc0Fused, dWhh, dBhh, dBih] = runFused(
+                recurrentBackwardKernel,
+                {
+                  dOut,
+                  dhLast: dhN[index],
+                  dcLast: dcN?.[index],
+                  gates,
+                  extra,
+                  hPrev: tape.hPrev,
+                  cPrev: tape.cPrev,
+                  whh: w.whh,
+                  mask: savedMaskTensor ? tf.reshape(savedMaskTensor, [T, B]) : undefined,
+                },
+                cell.fusedName,
+                d === 1,
+              ) as tf.Tensor[];
+              const gx = tf.reshape(dGatesX as tf.Tensor, [T * B, G * H]) as tf.Tensor2D;
+              paramGrads[base] = tf.matMul(gx, input, true, false);
+              paramGrads[base + 1] = dWhh as tf.Tensor;
+              if (hasBias) {
+                paramGrads[base + 2] = dBih as tf.Tensor;
+                paramGrads[base + 3] = dBhh as tf.Tensor;
+              }
+              g = { dh0: dh0Fused as tf.Tensor, dc0: cell.hasCellState ? dc0Fused : undefined };
+              const term = tf.matMul(gx, w.wih) as tf.Tensor2D;
+              dInput = dInput ? (tf.add(dInput, term) as tf.Tensor2D) : term;
+            } else {
+              const r = backwardDirection(
+                cell,
+                tape,
+                dOut,
+                dhN[index] as tf.Tensor2D,
+                dcN?.[index],
+                cellWeights(w),
+                savedMasks,
+                d === 1,
+              );
+              const flat = (t: tf.Tensor3D) => tf.reshape(t, [T * B, H]) as tf.Tensor2D;
+              const gx = r.dGatesX.map(flat);
+              const gh = r.dGatesH === r.dGatesX ? gx : r.dGatesH.map(flat);
+              const hPrev = flat(tape.hPrev);
+              // One large product per gate and weight, over every step at once.
+              paramGrads[base] = tf.concat(gx.map((dg) => tf.matMul(dg, input, true, false)));
+              paramGrads[base + 1] = tf.concat(gh.map((dg) => tf.matMul(dg, hPrev, true, false)));
+              if (hasBias) {
+                paramGrads[base + 2] = tf.concat(gx.map((dg) => tf.sum(dg, 0)));
+                paramGrads[base + 3] = tf.concat(gh.map((dg) => tf.sum(dg, 0)));
+              }
+              const wihGates = gateBlocks(w.wih, G, H);
+              for (const [k, dg] of gx.entries()) {
+                const term = tf.matMul(dg, wihGates[k] as tf.Tensor2D) as tf.Tensor2D;
+                dInput = dInput ? (tf.add(dInput, term) as tf.Tensor2D) : term;
+              }
+              g = { dh0: r.dh0, dc0: r.dc0 };
             }
-            const dIn = tf.matMul(gx, w.wih) as tf.Tensor2D;
-            dInput = dInput ? (tf.add(dInput, dIn) as tf.Tensor2D) : dIn;
             dh0[index] = g.dh0;
             if (g.dc0) dc0[index] = g.dc0;
           }
@@ -334,6 +404,18 @@ export class RecurrentLayer implements Layer {
       };
       return { value: tf.concat(pieces), gradFunc };
     });
+  }
+
+  /** The fused kernels when asked for, or ("auto") when the active backend has them. */
+  #useFusedKernels(): boolean {
+    if (this.fusedKernels === 'off') return false;
+    const available = fusedKernelsAvailable();
+    if (this.fusedKernels === 'on' && !available) {
+      throw new Error(
+        `layer "${this.name}": fused recurrent kernels were requested but backend "${tf.getBackend()}" has none`,
+      );
+    }
+    return available;
   }
 
   #checkInput(input: tf.Tensor): [number, number, number] {
@@ -371,6 +453,17 @@ export class RecurrentLayer implements Layer {
       }
     });
   }
+}
+
+/** Gate block g of a weight [G*H, ...] or bias [G*H]: rows g*H .. (g+1)*H (a contiguous slice). */
+function gateBlock<R extends tf.Tensor>(t: R, g: number, H: number): R {
+  return (
+    t.rank === 1 ? tf.slice(t, [g * H], [H]) : tf.slice(t, [g * H, 0], [H, t.shape[1] as number])
+  ) as R;
+}
+
+function gateBlocks<R extends tf.Tensor>(t: R, G: number, H: number): R[] {
+  return G === 1 ? [t] : Array.from({ length: G }, (_, g) => gateBlock(t, g, H));
 }
 
 /** [T, B, 1] float mask: 1 where step t is inside row b's length. */
