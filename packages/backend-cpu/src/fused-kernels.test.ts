@@ -15,7 +15,9 @@ const configs = [
 ] as const;
 
 function spec(config: (typeof configs)[number]) {
-  const { lengths: _lengths, ...layer } = config;
+  const { lengths: _lengths, ...layer } = config as (typeof configs)[number] & {
+    lengths?: readonly number[];
+  };
   return {
     version: 1,
     name: 'fused',
