@@ -6,6 +6,7 @@ import {
   recurrentForwardKernel,
 } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose } from './gemm.js';
 import {
   type CellKind,
   gateCount,
@@ -30,6 +31,22 @@ function need(backend: CpuBackend, inputs: tf.NamedTensorInfoMap, name: string):
   return values;
 }
 
+/**
+ * W_hh transposed, by tensor data: tfjs never changes a tensor's data in place (assigning a
+ * variable gives it new data), so the transpose stays valid as long as the data lives. Generation
+ * runs one step per call, and transposing W_hh every time would cost more than the step itself.
+ */
+const transposed = new WeakMap<object, Float32Array>();
+
+function transposedWeights(info: tf.TensorInfo, values: Float32Array): Float32Array {
+  const cached = transposed.get(info.dataId);
+  if (cached) return cached;
+  const [rows, cols] = info.shape as [number, number];
+  const fresh = transpose(values, rows, cols);
+  transposed.set(info.dataId, fresh);
+  return fresh;
+}
+
 function attributes(attrs: tf.NamedAttrMap | undefined): { cell: CellKind; reverse: boolean } {
   const { cell, reverse } = attrs as unknown as { cell: FusedCellName; reverse: boolean };
   return { cell, reverse };
@@ -44,9 +61,11 @@ export function registerFusedKernels(): void {
       const { cell, reverse } = attributes(attrs);
       const [T, B, GH] = (inputs.xw as tf.TensorInfo).shape as [number, number, number];
       const H = GH / gateCount(cell);
+      const whh = need(backend, inputs, 'whh');
       const r = recurrentForward(cell, T, B, H, reverse, {
         xw: need(backend, inputs, 'xw'),
-        whh: need(backend, inputs, 'whh'),
+        whh,
+        whhT: transposedWeights(inputs.whh as tf.TensorInfo, whh),
         bhh: read(backend, inputs.bhh),
         h0: need(backend, inputs, 'h0'),
         c0: read(backend, inputs.c0),

@@ -14,6 +14,8 @@ export interface ForwardArrays {
   xw: Float32Array;
   /** [G*H, H] */
   whh: Float32Array;
+  /** W_hh transposed, [H, G*H], when the caller has it already. */
+  whhT?: Float32Array | undefined;
   /** [G*H] GRU only. */
   bhh: Float32Array | undefined;
   h0: Float32Array;
@@ -42,7 +44,7 @@ export function recurrentForward(
 ): ForwardResult {
   const G = gateCount(cell);
   const GH = G * H;
-  const whhT = transpose(a.whh, GH, H); // [H, G*H]: h W_hh^T as a row-major product
+  const whhT = a.whhT ?? transpose(a.whh, GH, H); // [H, G*H]: h W_hh^T as a row-major product
   const out: ForwardResult = {
     output: new Float32Array(T * B * H),
     hLast: new Float32Array(B * H),

@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { useBackend } from '../src/index.js';
-import { registerCpuBackend } from '../test/cpu-backend.js';
+import '@recurrent/backend-cpu';
+import { listBackends, useBackend } from '@recurrent/core';
 import {
   type CharLmSizes,
   layersGenerator,
@@ -128,7 +128,7 @@ function torchAvailable(): boolean {
 }
 
 function torchReference(workload: string): number | undefined {
-  const script = join(import.meta.dirname, '../../../../shared/bench/torch_reference.py');
+  const script = join(process.cwd(), '../../../shared/bench/torch_reference.py');
   if (!existsSync(script)) return undefined;
   const output = execFileSync(
     '/usr/bin/python3',
@@ -138,7 +138,12 @@ function torchReference(workload: string): number | undefined {
       env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
     },
   );
-  return (JSON.parse(output.trim().split('\n').pop() as string) as { median: number }).median;
+  const result = JSON.parse(output.trim().split('\n').pop() as string) as {
+    median: number;
+    unit: string;
+  };
+  // The reference reports a rate for every workload; W3 is shown here as ms/token.
+  return workload === 'W3' && result.unit === 'tokens/s' ? 1000 / result.median : result.median;
 }
 
 function format(n: number): string {
@@ -146,10 +151,12 @@ function format(n: number): string {
 }
 
 async function main(): Promise<void> {
-  registerCpuBackend();
   const backend = await useBackend('cpu');
+  const described = await listBackends()
+    .find((b) => b.name === backend)
+    ?.describe();
   console.log(
-    `Recurrent benchmarks on backend ${backend} (tfjs ${tf.version_core}), ${reps} interleaved reps after a warm-up; median (spread)\n`,
+    `Recurrent benchmarks on backend ${backend} ${JSON.stringify(described)}, tfjs ${tf.version_core}; ${reps} interleaved reps after a warm-up; median (spread)\n`,
   );
   if (!only || only.has('W1')) await trainingWorkload('W1', w1);
   if (!only || only.has('W4')) await trainingWorkload('W4', w4);

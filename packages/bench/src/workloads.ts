@@ -1,13 +1,14 @@
 // The benchmark workloads of shared/design/BENCHMARKS.md, for Recurrent and for tfjs-layers.
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+
 import {
   Adam,
   compile,
   crossEntropyWithLogits,
   type Model,
   parameterGradients,
-} from '../src/index.js';
+} from '@recurrent/core';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 export interface CharLmSizes {
   cell: 'lstm' | 'gru';
