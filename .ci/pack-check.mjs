@@ -14,7 +14,7 @@
 //
 // It does not build anything: run it after `pnpm build` (`pnpm pack-check` does both).
 // Prints one line per check and `pack-check: N passed, N failed`; exits 1 if anything failed.
-// Usage: node scripts/pack-check.mjs [--keep] [package-name...]
+// Usage: node .ci/pack-check.mjs [--keep] [package-name...]
 //   --keep leaves the temp dirs for inspection; names restrict the check to those packages
 //   (include their @recurrent/* dependencies too, or npm will look for them on the registry).
 
