@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './index.js';
+import { runCli } from '../test/run-cli.js';
 
 const repo = join(import.meta.dirname, '../../..');
 const examples = readdirSync(join(repo, 'specs/examples')).map((f) =>
@@ -14,20 +14,6 @@ const version = (
     version: string;
   }
 ).version;
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 function scratch(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'recurrent-cli-'));
@@ -50,7 +36,7 @@ const badSpec = `{
 
 describe('recurrent validate', () => {
   it('exits 0 for every example spec and lists them', async () => {
-    const result = await run('validate', ...examples);
+    const result = await runCli('validate', ...examples);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     for (const file of examples) expect(result.stdout).toContain(`✓ ${file}`);
@@ -60,7 +46,7 @@ describe('recurrent validate', () => {
   it('exits 1 and prints every error with file, line, column, pointer and suggestion', async () => {
     const dir = scratch({ 'bad.json': badSpec });
     const file = join(dir, 'bad.json');
-    const result = await run('validate', file, examples[0] as string);
+    const result = await runCli('validate', file, examples[0] as string);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`✗ ${file}: 2 errors`);
     expect(result.stderr).toContain(
@@ -72,7 +58,7 @@ describe('recurrent validate', () => {
 
   it('--json prints a machine-readable report', async () => {
     const dir = scratch({ 'bad.json': badSpec });
-    const result = await run('validate', '--json', join(dir, 'bad.json'), examples[0] as string);
+    const result = await runCli('validate', '--json', join(dir, 'bad.json'), examples[0] as string);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as {
       file: string;
@@ -104,7 +90,7 @@ describe('recurrent validate', () => {
     ],
   ])('reports %s and exits 1', async (_what, name, content, expected) => {
     const dir = scratch(content === null ? {} : { [name]: content });
-    const result = await run('validate', name === '.' ? dir : join(dir, name));
+    const result = await runCli('validate', name === '.' ? dir : join(dir, name));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(name === '.' ? `${dir}: not a file` : join(dir, expected));
   });
@@ -112,31 +98,31 @@ describe('recurrent validate', () => {
 
 describe('recurrent (program)', () => {
   it('--version prints the package version', async () => {
-    expect(await run('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await runCli('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('--help lists the commands', async () => {
-    const result = await run('--help');
+    const result = await runCli('--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Usage: recurrent/);
     expect(result.stdout).toMatch(/validate \[options\] <spec\.\.\.>/);
   });
 
   it('no arguments prints help and exits 2', async () => {
-    const result = await run();
+    const result = await runCli();
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/Usage: recurrent/);
   });
 
   it('an unknown command exits 2 and suggests the right one', async () => {
-    const result = await run('valdate', 'x.json');
+    const result = await runCli('valdate', 'x.json');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown command 'valdate'");
     expect(result.stderr).toContain('Did you mean validate?');
   });
 
   it('validate without files is a usage error (exit 2)', async () => {
-    const result = await run('validate');
+    const result = await runCli('validate');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("missing required argument 'spec'");
   });

@@ -8,27 +8,13 @@ import { readSafetensors } from '@recurrent/core';
 import { loadModel } from '@recurrent/core/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { main } from '../index.js';
+import { runCli } from '../../test/run-cli.js';
 import { seedSentimentSpec } from '../parity/seed-sentiment-case.js';
 
 const seed = join(
   import.meta.dirname,
   '../../../../../shared/parity/fixtures/seed_sentiment_bilstm',
 );
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 describe('recurrent import-torch', () => {
   const dir = mkdtempSync(join(tmpdir(), 'import-'));
@@ -38,7 +24,7 @@ describe('recurrent import-torch', () => {
     const spec = join(dir, 'spec.json');
     writeFileSync(spec, JSON.stringify(seedSentimentSpec(await caseJson())));
     const out = join(dir, 'model');
-    const result = await run(
+    const result = await runCli(
       'import-torch',
       spec,
       join(seed, 'weights.safetensors'),
@@ -80,7 +66,13 @@ describe('recurrent import-torch', () => {
       ),
     );
     const out = join(dir, 'not-written');
-    const result = await run('import-torch', spec, join(seed, 'weights.safetensors'), '--out', out);
+    const result = await runCli(
+      'import-torch',
+      spec,
+      join(seed, 'weights.safetensors'),
+      '--out',
+      out,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('recurrent: cannot load weights from');
     expect(result.stderr).toContain(
@@ -103,7 +95,7 @@ describe('recurrent import-torch', () => {
       map,
       JSON.stringify({ 'fc.weight': 'classifier.weight', 'fc.bias': 'classifier.bias' }),
     );
-    const ok = await run(
+    const ok = await runCli(
       'import-torch',
       spec,
       join(seed, 'weights.safetensors'),
@@ -114,7 +106,7 @@ describe('recurrent import-torch', () => {
     );
     expect(ok.code).toBe(0);
     writeFileSync(spec, '{"version": 1, "name": "x", "task": "clasification"}');
-    const bad = await run(
+    const bad = await runCli(
       'import-torch',
       spec,
       join(seed, 'weights.safetensors'),
