@@ -22,6 +22,7 @@ export const cpuBackend: BackendPlugin = {
       implementation: '@tensorflow/tfjs-backend-cpu',
       tfjs: tf.version_core,
       threads: 1,
+      fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward'],
     };
   },
 };
