@@ -1,17 +1,10 @@
 // Parameter initializers with PyTorch's definitions (torch.nn.init), computed in JavaScript from a
 // seeded Random so every backend starts from the same numbers.
+import type { Initializer } from '../spec/types.generated.js';
 import type { Random } from './random.js';
 
-export type InitializerName =
-  | 'pytorch-default'
-  | 'xavier-uniform'
-  | 'xavier-normal'
-  | 'kaiming-uniform'
-  | 'kaiming-normal'
-  | 'orthogonal'
-  | 'normal'
-  | 'zeros'
-  | 'ones';
+/** The initializers the spec names (its `initializer` definition). */
+export type InitializerName = Initializer;
 
 /** fan_in and fan_out of a [out, in] weight, as torch.nn.init._calculate_fan_in_and_fan_out. */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
