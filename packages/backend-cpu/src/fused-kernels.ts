@@ -47,6 +47,12 @@ function transposedWeights(info: tf.TensorInfo, values: Float32Array): Float32Ar
   return fresh;
 }
 
+/** Builds a float32 output of the kernel on `backend`. */
+function output(backend: CpuBackend) {
+  return (shape: number[], values: Float32Array) =>
+    backend.makeTensorInfo(shape, 'float32', values);
+}
+
 function attributes(attrs: tf.NamedAttrMap | undefined): { cell: CellKind; reverse: boolean } {
   const { cell, reverse } = attrs as unknown as { cell: FusedCellName; reverse: boolean };
   return { cell, reverse };
@@ -71,8 +77,7 @@ export function registerFusedKernels(): void {
         c0: read(backend, inputs.c0),
         mask: read(backend, inputs.mask),
       });
-      const make = (shape: number[], values: Float32Array) =>
-        backend.makeTensorInfo(shape, 'float32', values);
+      const make = output(backend);
       return [
         make([T, B, H], r.output),
         make([B, H], r.hLast),
@@ -104,8 +109,7 @@ export function registerFusedKernels(): void {
         whh: need(backend, inputs, 'whh'),
         mask: read(backend, inputs.mask),
       });
-      const make = (shape: number[], values: Float32Array) =>
-        backend.makeTensorInfo(shape, 'float32', values);
+      const make = output(backend);
       const shared = r.dGatesH === r.dGatesX;
       return [
         make([T, B, GH], r.dGatesX),

@@ -2,9 +2,14 @@
 // (each B row loaded once feeds four accumulations), about twice tfjs-backend-cpu's
 // general-purpose matMul on these sizes (measured 1.75 vs 0.8 GFLOP/s, BENCHMARKS.md sizes).
 
-/** C[m, n] += A[m, k] * B[k, n], all row-major. */
-export function gemmAccumulate(
+/**
+ * C[m, n] += A[m, k] * B[k, n] with B and C row-major and A read at
+ * a[i * rowStride + p * colStride]: (k, 1) for row-major A, (1, m) for A stored transposed ([k, m]).
+ */
+function gemmStrided(
   a: Float32Array,
+  rowStride: number,
+  colStride: number,
   b: Float32Array,
   c: Float32Array,
   m: number,
@@ -17,15 +22,16 @@ export function gemmAccumulate(
     const c1 = c0 + n;
     const c2 = c1 + n;
     const c3 = c2 + n;
-    const r0 = i * k;
-    const r1 = r0 + k;
-    const r2 = r1 + k;
-    const r3 = r2 + k;
+    const r0 = i * rowStride;
+    const r1 = r0 + rowStride;
+    const r2 = r1 + rowStride;
+    const r3 = r2 + rowStride;
     for (let p = 0; p < k; p++) {
-      const a0 = a[r0 + p] as number;
-      const a1 = a[r1 + p] as number;
-      const a2 = a[r2 + p] as number;
-      const a3 = a[r3 + p] as number;
+      const q = p * colStride;
+      const a0 = a[r0 + q] as number;
+      const a1 = a[r1 + q] as number;
+      const a2 = a[r2 + q] as number;
+      const a3 = a[r3 + q] as number;
       const bp = p * n;
       for (let j = 0; j < n; j++) {
         const v = b[bp + j] as number;
@@ -39,11 +45,23 @@ export function gemmAccumulate(
   for (; i < m; i++) {
     const ci = i * n;
     for (let p = 0; p < k; p++) {
-      const av = a[i * k + p] as number;
+      const av = a[i * rowStride + p * colStride] as number;
       const bp = p * n;
       for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j] as number) + av * (b[bp + j] as number);
     }
   }
+}
+
+/** C[m, n] += A[m, k] * B[k, n], all row-major. */
+export function gemmAccumulate(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  gemmStrided(a, k, 1, b, c, m, k, n);
 }
 
 /** C[m, n] += A^T B where A is [k, m] and B is [k, n], row-major (A read transposed in place). */
@@ -55,36 +73,7 @@ export function gemmTransposedAAccumulate(
   k: number,
   n: number,
 ): void {
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
-    const c0 = i * n;
-    const c1 = c0 + n;
-    const c2 = c1 + n;
-    const c3 = c2 + n;
-    for (let p = 0; p < k; p++) {
-      const ap = p * m + i;
-      const a0 = a[ap] as number;
-      const a1 = a[ap + 1] as number;
-      const a2 = a[ap + 2] as number;
-      const a3 = a[ap + 3] as number;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) {
-        const v = b[bp + j] as number;
-        c[c0 + j] = (c[c0 + j] as number) + a0 * v;
-        c[c1 + j] = (c[c1 + j] as number) + a1 * v;
-        c[c2 + j] = (c[c2 + j] as number) + a2 * v;
-        c[c3 + j] = (c[c3 + j] as number) + a3 * v;
-      }
-    }
-  }
-  for (; i < m; i++) {
-    const ci = i * n;
-    for (let p = 0; p < k; p++) {
-      const av = a[p * m + i] as number;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j] as number) + av * (b[bp + j] as number);
-    }
-  }
+  gemmStrided(a, 1, m, b, c, m, k, n);
 }
 
 /** [rows, cols] -> [cols, rows]. */
