@@ -5,6 +5,8 @@ export {
   activeBackend,
   BackendError,
   type BackendPlugin,
+  type BackendStatus,
+  backendStatuses,
   listBackends,
   registerBackend,
   useBackend,

@@ -1,4 +1,5 @@
-// @recurrent/core/node: helpers that need Node's file system (model folders, atomic writes).
+// @recurrent/core/node: helpers that need Node's file system (model folders, atomic writes, the
+// PyTorch parity runner behind `recurrent parity`).
 export { writeFileAtomic } from './io/atomic-write.js';
 export {
   loadModel,
@@ -8,3 +9,9 @@ export {
   modelFormatVersion,
   saveModel,
 } from './io/model-files.js';
+export {
+  type CaseReport as ParityCaseReport,
+  findCases as findParityCases,
+  runCase as runParityCase,
+} from './parity/runner.js';
+export { seedSentimentSpec } from './parity/seed-sentiment-case.js';

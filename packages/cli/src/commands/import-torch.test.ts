@@ -5,11 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors } from '@recurrent/core';
-import { loadModel } from '@recurrent/core/node';
+import { loadModel, seedSentimentSpec } from '@recurrent/core/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/run-cli.js';
-import { seedSentimentSpec } from '../parity/seed-sentiment-case.js';
 
 const seed = join(
   import.meta.dirname,

@@ -1,8 +1,8 @@
 // `recurrent parity <dir> [--backend name]`: runs PyTorch parity cases; exit 1 if any fails.
 import { useBackend } from '@recurrent/core';
+import { findParityCases as findCases, runParityCase as runCase } from '@recurrent/core/node';
 import type { Command } from 'commander';
 import { type CliIO, ExitCode } from '../io.js';
-import { findCases, runCase } from '../parity/runner.js';
 
 export function registerParity(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program

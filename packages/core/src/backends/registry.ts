@@ -31,6 +31,48 @@ export class BackendError extends Error {
   override name = 'BackendError';
 }
 
+/** The package that provides each backend Recurrent knows of, for "how to fix" messages. */
+const backendPackages: Record<string, string> = {
+  cpu: '@recurrent/backend-cpu',
+  wasm: '@recurrent/backend-wasm',
+  webgpu: '@recurrent/backend-webgpu',
+  node: '@recurrent/backend-node',
+};
+
+export interface BackendStatus {
+  name: string;
+  priority: number;
+  available: boolean;
+  /** Why not, and how to fix it, when unavailable. */
+  reason?: string;
+  /** The plug-in's describe() when available (describe() may fail on a broken install). */
+  description?: Record<string, unknown>;
+  describeError?: string;
+}
+
+/** Every registered backend with its availability and description, best first. */
+export async function backendStatuses(): Promise<BackendStatus[]> {
+  const statuses: BackendStatus[] = [];
+  for (const plugin of listBackends()) {
+    const availability = await plugin.isAvailable();
+    const status: BackendStatus = {
+      name: plugin.name,
+      priority: plugin.priority,
+      available: availability.available,
+    };
+    if (!availability.available) status.reason = availability.reason;
+    else {
+      try {
+        status.description = await plugin.describe();
+      } catch (error) {
+        status.describeError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    statuses.push(status);
+  }
+  return statuses;
+}
+
 let active: string | undefined;
 
 /** Activates backend `name` ("auto": the highest-priority available one) and returns its name. */
@@ -44,11 +86,7 @@ export async function useBackend(
     );
   }
   const plugin = name === 'auto' ? await firstAvailable() : plugins.get(name);
-  if (!plugin) {
-    throw new BackendError(
-      `unknown backend "${name}"; registered: ${[...plugins.keys()].join(', ')}`,
-    );
-  }
+  if (!plugin) throw new BackendError(unregisteredMessage(name));
   if (name !== 'auto') {
     const availability = await plugin.isAvailable();
     if (!availability.available)
@@ -59,6 +97,15 @@ export async function useBackend(
     active = plugin.name;
   }
   return plugin.name;
+}
+
+function unregisteredMessage(name: string): string {
+  const registered = [...plugins.keys()].join(', ');
+  const pkg = backendPackages[name];
+  if (pkg) {
+    return `backend "${name}" is not registered: install ${pkg} and import it once (\`import "${pkg}"\`) before compiling; registered: ${registered}`;
+  }
+  return `unknown backend "${name}": Recurrent's backends are ${Object.keys(backendPackages).join(', ')} (or "auto"); registered: ${registered}`;
 }
 
 async function firstAvailable(): Promise<BackendPlugin> {

@@ -1,6 +1,7 @@
 // Collects the comparisons of one case and makes sure every expected tensor was checked.
-import type { SafetensorsFile } from '@recurrent/core';
+
 import type * as tf from '@tensorflow/tfjs-core';
+import type { SafetensorsFile } from '../index.js';
 import { type Comparison, compareTensors, type Tolerance } from './compare.js';
 
 export class Checker {

@@ -1,8 +1,9 @@
 // kind "seed-sentiment-bilstm": the source tutorial's sentiment model. Embedding (padding_idx) ->
 // multi-layer bidirectional LSTM over packed sequences -> concat(final forward, final backward
 // hidden of the top layer) -> linear -> 1 logit; loss binary cross-entropy with logits, mean.
-import { binaryCrossEntropyWithLogits, compile, loadTorchWeights } from '@recurrent/core';
+
 import * as tf from '@tensorflow/tfjs-core';
+import { binaryCrossEntropyWithLogits, compile, loadTorchWeights } from '../index.js';
 import { Checker } from './checker.js';
 import { floatTensor, intTensor, type ParityCase } from './fixture.js';
 

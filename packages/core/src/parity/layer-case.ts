@@ -1,5 +1,7 @@
 // kind "layer": one nn.RNN / nn.LSTM / nn.GRU (batch_first) with optional lengths and initial
 // state. Loss = sum(output * r_output) + sum(h_n * r_h_n) [+ sum(c_n * r_c_n)].
+
+import * as tf from '@tensorflow/tfjs-core';
 import {
   Adam,
   clipGradNorm,
@@ -8,8 +10,7 @@ import {
   type Model,
   type Parameter,
   parameterGradients,
-} from '@recurrent/core';
-import * as tf from '@tensorflow/tfjs-core';
+} from '../index.js';
 import { Checker } from './checker.js';
 import { floatTensor, intTensor, type ParityCase } from './fixture.js';
 

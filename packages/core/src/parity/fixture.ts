@@ -2,8 +2,8 @@
 // tensors.safetensors (inputs and expected results), in the format of shared/parity/README.md.
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readSafetensors, type SafetensorsFile } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { readSafetensors, type SafetensorsFile } from '../index.js';
 
 export interface ParityCase {
   name: string;

@@ -1,0 +1,2 @@
+// @recurrent/backend-node: plug-in in progress (backends issue).
+export {};

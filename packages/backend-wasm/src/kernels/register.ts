@@ -1,0 +1,2 @@
+// Registers the kernels this package adds to tfjs-backend-wasm.
+export function registerWasmKernels(): void {}

@@ -1,0 +1,2 @@
+// @recurrent/backend-webgpu: plug-in in progress (backends issue).
+export {};
