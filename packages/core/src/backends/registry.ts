@@ -3,7 +3,16 @@
 // fastest available one.
 import * as tf from '@tensorflow/tfjs-core';
 
-export type Availability = { available: true } | { available: false; reason: string };
+export type Availability =
+  | {
+      available: true;
+      /**
+       * Set when "auto" should pass this backend over although it works, with the reason (webgpu on
+       * a software adapter such as llvmpipe is slower than wasm). Naming the backend still uses it.
+       */
+      notForAuto?: string;
+    }
+  | { available: false; reason: string };
 
 export interface BackendPlugin {
   /** Name used by the API and the CLI: "cpu", "wasm", "webgpu", "node". */
@@ -48,6 +57,8 @@ export interface BackendStatus {
   /** The plug-in's describe() when available (describe() may fail on a broken install). */
   description?: Record<string, unknown>;
   describeError?: string;
+  /** Why "auto" passes over this available backend. */
+  notForAuto?: string;
 }
 
 /** Every registered backend with its availability and description, best first. */
@@ -62,6 +73,7 @@ export async function backendStatuses(): Promise<BackendStatus[]> {
     };
     if (!availability.available) status.reason = availability.reason;
     else {
+      if (availability.notForAuto) status.notForAuto = availability.notForAuto;
       try {
         status.description = await plugin.describe();
       } catch (error) {
@@ -112,8 +124,10 @@ async function firstAvailable(): Promise<BackendPlugin> {
   const reasons: string[] = [];
   for (const plugin of listBackends()) {
     const availability = await plugin.isAvailable();
-    if (availability.available) return plugin;
-    reasons.push(`${plugin.name}: ${availability.reason}`);
+    if (availability.available && !availability.notForAuto) return plugin;
+    reasons.push(
+      `${plugin.name}: ${availability.available ? availability.notForAuto : availability.reason}`,
+    );
   }
   throw new BackendError(`no registered backend is available (${reasons.join('; ')})`);
 }
