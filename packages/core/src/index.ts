@@ -39,6 +39,15 @@ export {
   recurrentForwardKernel,
 } from './layers/recurrent/fused.js';
 export {
+  type BackwardBuffers,
+  columnSums,
+  type ForwardBuffers,
+  fusedBackwardLoop,
+  fusedForwardLoop,
+  fusedGateCount,
+  type LoopShape,
+} from './layers/recurrent/fused-loops.js';
+export {
   CompileError,
   type CompileOptions,
   compile,
