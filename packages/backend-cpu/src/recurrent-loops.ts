@@ -25,7 +25,10 @@ export interface ForwardArrays {
   mask: Float32Array | undefined;
 }
 
-export type ForwardResult = Omit<ForwardBuffers, 'xw' | 'bhh' | 'h0' | 'c0' | 'mask' | 'hh'>;
+export type ForwardResult = Omit<
+  ForwardBuffers,
+  'xw' | 'bhh' | 'h0' | 'c0' | 'mask' | 'hh' | 'gatePre' | 'gateAct' | 'cellPre' | 'cellAct'
+>;
 
 export function recurrentForward(
   cell: CellKind,
@@ -44,6 +47,10 @@ export function recurrentForward(
     c0: a.c0,
     mask: a.mask,
     hh: new Float32Array(B * GH),
+    gatePre: new Float32Array(B * GH),
+    gateAct: new Float32Array(B * GH),
+    cellPre: new Float32Array(B * H),
+    cellAct: new Float32Array(B * H),
     output: new Float32Array(T * B * H),
     hLast: new Float32Array(B * H),
     cLast: new Float32Array(B * H),
@@ -56,7 +63,7 @@ export function recurrentForward(
     buffers.hh.fill(0);
     gemmAccumulate(buffers.hPrev.subarray(t * B * H, (t + 1) * B * H), whhT, buffers.hh, B, H, GH);
   });
-  const { xw, bhh, h0, c0, mask, hh, ...outputs } = buffers;
+  const { xw, bhh, h0, c0, mask, hh, gatePre, gateAct, cellPre, cellAct, ...outputs } = buffers;
   return outputs;
 }
 

@@ -1,13 +1,13 @@
 // @recurrent/backend-wasm: registers the "wasm" backend plug-in with @recurrent/core when imported,
 // with the kernels our layers need that tfjs-backend-wasm lacks or runs slowly.
 import { type BackendPlugin, registerBackend } from '@recurrent/core';
-import * as tf from '@tensorflow/tfjs-core';
 import {
   getThreadsCount,
   setThreadsCount,
   setWasmPaths,
   version_wasm,
 } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernels } from './kernels/register.js';
 
 export interface WasmBackendOptions {

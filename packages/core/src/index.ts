@@ -46,6 +46,8 @@ export {
   fusedForwardLoop,
   fusedGateCount,
   type LoopShape,
+  type Sigmoid,
+  scalarSigmoid,
 } from './layers/recurrent/fused-loops.js';
 export {
   CompileError,

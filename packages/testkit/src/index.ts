@@ -1,1 +1,11 @@
-export {};
+// @recurrent/testkit (private): shared test helpers, chiefly the backend conformance suite.
+export { type ConformanceCase, layerCases, recurrentCases } from './cases.js';
+export { compareResults, type Mismatch, type Tolerance } from './compare.js';
+export { type CaseResult, runCase } from './run-case.js';
+export {
+  type ConformanceOptions,
+  conformanceSuite,
+  defaultTolerance,
+  defaultTrainingTarget,
+} from './suite.js';
+export { type TrainingReport, trainCharModel, trainingRun } from './training-run.js';

@@ -1,2 +1,42 @@
-// Registers the kernels this package adds to tfjs-backend-wasm.
-export function registerWasmKernels(): void {}
+// Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels, the
+// missing UnsortedSegmentSum, and a BatchMatMul that always takes XNNPACK's fast path.
+import { recurrentBackwardKernel, recurrentForwardKernel } from '@recurrent/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { makeBatchMatMul } from './batch-mat-mul.js';
+import { recurrentBackward, recurrentForward } from './recurrent.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
+
+const backendName = 'wasm';
+
+function replaceKernel(kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc) {
+  const original = tf.getKernel(kernelName, backendName);
+  if (!original) throw new Error(`tfjs-backend-wasm has no ${kernelName} kernel to replace`);
+  tf.unregisterKernel(kernelName, backendName);
+  // The original's setup (it binds its wasm function) still runs, for the fallback cases.
+  tf.registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc) });
+}
+
+let registered = false;
+
+export function registerWasmKernels(): void {
+  if (registered) return;
+  registered = true;
+  replaceKernel(tf.BatchMatMul, makeBatchMatMul);
+  if (!tf.getKernel(tf.UnsortedSegmentSum, backendName)) {
+    tf.registerKernel({
+      kernelName: tf.UnsortedSegmentSum,
+      backendName,
+      kernelFunc: unsortedSegmentSum,
+    });
+  }
+  tf.registerKernel({
+    kernelName: recurrentForwardKernel,
+    backendName,
+    kernelFunc: recurrentForward,
+  });
+  tf.registerKernel({
+    kernelName: recurrentBackwardKernel,
+    backendName,
+    kernelFunc: recurrentBackward,
+  });
+}

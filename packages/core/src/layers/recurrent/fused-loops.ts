@@ -7,8 +7,6 @@ import type { FusedCellName } from './fused.js';
 export const fusedGateCount = (cell: FusedCellName): number =>
   cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
 export interface LoopShape {
   cell: FusedCellName;
   T: number;
@@ -28,6 +26,11 @@ export interface ForwardBuffers {
   mask: Float32Array | undefined;
   /** Scratch [B, G*H]: `stepProduct(t)` writes hPrev[t] · W_hhᵀ here. */
   hh: Float32Array;
+  /** Scratch [B, G*H] and [B, H]: pre-activations and their sigmoids (see `Sigmoid`). */
+  gatePre: Float32Array;
+  gateAct: Float32Array;
+  cellPre: Float32Array;
+  cellAct: Float32Array;
   // Outputs, written completely (they need not be zeroed).
   output: Float32Array; // [T, B, H]
   hLast: Float32Array; // [B, H]
@@ -39,6 +42,23 @@ export interface ForwardBuffers {
 }
 
 /**
+ * The loop's only transcendental function: act = sigmoid(pre) over the first `n` elements of the
+ * gate buffers (`which` "gate") or the cell buffers ("cell"). tanh is taken as 2·sigmoid(2x) − 1,
+ * so a backend with a vectorized sigmoid (XNNPACK's on wasm) runs all of a step's activations in
+ * two calls.
+ */
+export type Sigmoid = (which: 'gate' | 'cell', n: number) => void;
+
+/** A plain JavaScript `Sigmoid` over the loop's buffers. */
+export function scalarSigmoid(buffers: ForwardBuffers): Sigmoid {
+  return (which, n) => {
+    const pre = which === 'gate' ? buffers.gatePre : buffers.cellPre;
+    const act = which === 'gate' ? buffers.gateAct : buffers.cellAct;
+    for (let k = 0; k < n; k++) act[k] = 1 / (1 + Math.exp(-(pre[k] as number)));
+  };
+}
+
+/**
  * Runs the forward loop. `stepProduct(t)` must overwrite `hh` with hPrev[t] · W_hhᵀ, where hPrev[t]
  * (rows t*B .. t*B+B of `hPrev`) already holds the step's starting state.
  */
@@ -46,6 +66,7 @@ export function fusedForwardLoop(
   { cell, T, B, H, reverse }: LoopShape,
   a: ForwardBuffers,
   stepProduct: (t: number) => void,
+  sigmoid: Sigmoid = scalarSigmoid(a),
 ): void {
   const GH = fusedGateCount(cell) * H;
   const BH = B * H;
@@ -55,55 +76,84 @@ export function fusedForwardLoop(
   h.set(a.h0);
   if (a.c0) c.set(a.c0);
   else c.fill(0);
-  const hh = a.hh;
-  const xw = a.xw;
-  const bhh = a.bhh;
+  const { hh, xw, bhh, gatePre, gateAct, cellPre, cellAct, gates, extra } = a;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     a.hPrev.set(h, t * BH);
     a.cPrev.set(c, t * BH);
     stepProduct(t);
+    const x0 = t * B * GH;
+    const s0 = t * BH;
+    if (cell === 'rnn-relu') {
+      for (let k = 0; k < B * GH; k++)
+        gateAct[k] = Math.max((xw[x0 + k] as number) + (hh[k] as number), 0);
+    } else {
+      // Pre-activations of every gate; tanh inputs doubled (tanh x = 2·sigmoid(2x) − 1).
+      for (let b = 0; b < B; b++) {
+        for (let g = 0; g < GH; g++) {
+          const k = b * GH + g;
+          let pre = (xw[x0 + k] as number) + (hh[k] as number);
+          if (cell === 'gru') {
+            if (g >= 2 * H) continue; // n needs r first
+            if (bhh) pre += bhh[g] as number;
+          } else if (cell === 'rnn-tanh' || (g >= 2 * H && g < 3 * H)) pre *= 2;
+          gatePre[k] = pre;
+        }
+      }
+      sigmoid('gate', B * GH);
+    }
+    if (cell === 'lstm' || cell === 'gru') {
+      for (let b = 0; b < B; b++) {
+        for (let j = 0; j < H; j++) {
+          const k = b * GH + j;
+          if (cell === 'lstm') {
+            const i = gateAct[k] as number;
+            const f = gateAct[k + H] as number;
+            const g = 2 * (gateAct[k + 2 * H] as number) - 1;
+            cellPre[b * H + j] = 2 * (f * (c[b * H + j] as number) + i * g);
+          } else {
+            const hn = (hh[k + 2 * H] as number) + (bhh ? (bhh[2 * H + j] as number) : 0);
+            extra[s0 + b * H + j] = hn;
+            cellPre[b * H + j] = 2 * ((xw[x0 + k + 2 * H] as number) + (gateAct[k] as number) * hn);
+          }
+        }
+      }
+      sigmoid('cell', BH);
+    }
     for (let b = 0; b < B; b++) {
       const m = a.mask ? (a.mask[t * B + b] as number) : 1;
-      const x = (t * B + b) * GH;
+      const x = x0 + b * GH;
       const row = b * GH;
-      const st = (t * B + b) * H;
+      const st = s0 + b * H;
       const sb = b * H;
       for (let j = 0; j < H; j++) {
-        const hp = h[sb + j] as number;
-        const cp = c[sb + j] as number;
         let hNew: number;
-        let cNew = cp;
+        let cNew = c[sb + j] as number;
         if (cell === 'lstm') {
-          const i = sigmoid((xw[x + j] as number) + (hh[row + j] as number));
-          const f = sigmoid((xw[x + H + j] as number) + (hh[row + H + j] as number));
-          const g = Math.tanh((xw[x + 2 * H + j] as number) + (hh[row + 2 * H + j] as number));
-          const o = sigmoid((xw[x + 3 * H + j] as number) + (hh[row + 3 * H + j] as number));
-          cNew = f * cp + i * g;
-          hNew = o * Math.tanh(cNew);
-          a.gates[x + j] = i;
-          a.gates[x + H + j] = f;
-          a.gates[x + 2 * H + j] = g;
-          a.gates[x + 3 * H + j] = o;
-          a.extra[st + j] = cNew;
+          const i = gateAct[row + j] as number;
+          const f = gateAct[row + H + j] as number;
+          const g = 2 * (gateAct[row + 2 * H + j] as number) - 1;
+          const o = gateAct[row + 3 * H + j] as number;
+          cNew = (cellPre[sb + j] as number) / 2;
+          hNew = o * (2 * (cellAct[sb + j] as number) - 1);
+          gates[x + j] = i;
+          gates[x + H + j] = f;
+          gates[x + 2 * H + j] = g;
+          gates[x + 3 * H + j] = o;
+          extra[st + j] = cNew;
         } else if (cell === 'gru') {
-          const br = bhh ? (bhh[j] as number) : 0;
-          const bz = bhh ? (bhh[H + j] as number) : 0;
-          const bn = bhh ? (bhh[2 * H + j] as number) : 0;
-          const r = sigmoid((xw[x + j] as number) + (hh[row + j] as number) + br);
-          const z = sigmoid((xw[x + H + j] as number) + (hh[row + H + j] as number) + bz);
-          const hn = (hh[row + 2 * H + j] as number) + bn;
-          const n = Math.tanh((xw[x + 2 * H + j] as number) + r * hn);
-          hNew = n + z * (hp - n);
-          a.gates[x + j] = r;
-          a.gates[x + H + j] = z;
-          a.gates[x + 2 * H + j] = n;
-          a.extra[st + j] = hn;
+          const r = gateAct[row + j] as number;
+          const z = gateAct[row + H + j] as number;
+          const n = 2 * (cellAct[sb + j] as number) - 1;
+          hNew = n + z * ((h[sb + j] as number) - n);
+          gates[x + j] = r;
+          gates[x + H + j] = z;
+          gates[x + 2 * H + j] = n;
         } else {
-          const pre = (xw[x + j] as number) + (hh[row + j] as number);
-          hNew = cell === 'rnn-tanh' ? Math.tanh(pre) : Math.max(pre, 0);
-          a.gates[x + j] = hNew;
-          a.extra[st + j] = hNew;
+          const act = gateAct[row + j] as number;
+          hNew = cell === 'rnn-tanh' ? 2 * act - 1 : act;
+          gates[x + j] = hNew;
+          extra[st + j] = hNew;
         }
         // Packed-sequence semantics: past a row's length the state is carried and the output is 0.
         if (m) {
@@ -127,6 +177,8 @@ export interface BackwardBuffers {
   hPrev: Float32Array;
   cPrev: Float32Array;
   mask: Float32Array | undefined;
+  /** tanh(c') [T, B, H] for LSTM when the backend computed it in bulk (else Math.tanh per cell). */
+  tanhC?: Float32Array | undefined;
   /** Scratch [B, H]: `stepProduct(t)` writes dGatesH[t] · W_hh here. */
   dhRecurrent: Float32Array;
   // Outputs, written completely.
@@ -181,7 +233,7 @@ export function fusedBackwardLoop(
           const f = gates[x + H + j] as number;
           const g = gates[x + 2 * H + j] as number;
           const o = gates[x + 3 * H + j] as number;
-          const tc = Math.tanh(extra[st + j] as number);
+          const tc = a.tanhC ? (a.tanhC[st + j] as number) : Math.tanh(extra[st + j] as number);
           const dcTotal = dcIn + dhNew * o * (1 - tc * tc);
           dGatesX[x + j] = dcTotal * g * i * (1 - i);
           dGatesX[x + H + j] = dcTotal * (a.cPrev[st + j] as number) * f * (1 - f);

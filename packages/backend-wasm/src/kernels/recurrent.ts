@@ -1,0 +1,215 @@
+// The fused recurrent kernels (contract in @recurrent/core's layers/recurrent/fused.ts) on the wasm
+// heap: core's shared time loops over views of tensor memory, with each step's recurrent product
+// run by XNNPACK in place (a tensor id registered over the step's rows), so a whole layer
+// direction is one kernel call with no per-step tensors.
+import {
+  columnSums,
+  type FusedCellName,
+  fusedBackwardLoop,
+  fusedForwardLoop,
+  fusedGateCount,
+  type LoopShape,
+} from '@recurrent/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { transposed2d } from './transposed-weights.js';
+import { type WasmScope, withScope } from './wasm-heap.js';
+
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
+function loopShape(args: KernelArgs, firstInput: 'xw' | 'gates'): LoopShape {
+  const { cell, reverse } = args.attrs as unknown as { cell: FusedCellName; reverse: boolean };
+  const [T, B, GH] = (args.inputs[firstInput] as tf.TensorInfo).shape as [number, number, number];
+  return { cell, T, B, H: GH / fusedGateCount(cell), reverse };
+}
+
+/** Registers one view per time step over `info` [T, B, width]. */
+function stepViews(scope: WasmScope, info: tf.TensorInfo, T: number, rowSize: number): number[] {
+  const base = scope.offset(info);
+  return Array.from({ length: T }, (_, t) => scope.view(base + t * rowSize * 4, rowSize));
+}
+
+/**
+ * Weights XNNPACK has packed: its first product with new weights allocates (which can grow the heap
+ * and detach views), so that product runs before views are taken; later ones allocate nothing.
+ */
+const packed = new WeakSet<tf.DataId>();
+
+function packOnce(weights: tf.TensorInfo, warmUp: () => void): void {
+  if (packed.has(weights.dataId)) return;
+  warmUp();
+  packed.add(weights.dataId);
+}
+
+/** Throws if the heap grew (which detaches every view) while views were in use. */
+function checkHeap(scope: WasmScope, buffer: ArrayBufferLike): void {
+  if (scope.wasm.HEAPF32.buffer !== buffer) {
+    throw new Error('wasm recurrent kernel: the wasm heap grew during the time loop');
+  }
+}
+
+const input = (args: KernelArgs, name: string) => args.inputs[name] as tf.TensorInfo | undefined;
+
+export const recurrentForward: tf.KernelFunc = (raw) => {
+  const args = raw as unknown as KernelArgs;
+  const shape = loopShape(args, 'xw');
+  const { T, B, H } = shape;
+  const GH = fusedGateCount(shape.cell) * H;
+  return withScope(args.backend, (scope) => {
+    const whhT = transposed2d(scope, input(args, 'whh') as tf.TensorInfo); // [H, G*H]
+    const outputs = {
+      output: scope.output([T, B, H]),
+      hLast: scope.output([B, H]),
+      cLast: scope.output([B, H]),
+      gates: scope.output([T, B, GH]),
+      extra: scope.output([T, B, H]),
+      hPrev: scope.output([T, B, H]),
+      cPrev: scope.output([T, B, H]),
+    };
+    const hh = scope.scratch([B, GH]);
+    const activations = {
+      gatePre: scope.scratch([B, GH]),
+      gateAct: scope.scratch([B, GH]),
+      cellPre: scope.scratch([B, H]),
+      cellAct: scope.scratch([B, H]),
+    };
+    const gateIds = [scope.id(activations.gatePre), scope.id(activations.gateAct)] as const;
+    const cellIds = [scope.id(activations.cellPre), scope.id(activations.cellAct)] as const;
+    const hPrevSteps = stepViews(scope, outputs.hPrev, T, B * H);
+    const whhTId = scope.id(whhT);
+    const hhId = scope.id(hh);
+    packOnce(whhT, () =>
+      scope.matMul(scope.id(input(args, 'h0') as tf.TensorInfo), whhTId, hhId, B, H, GH),
+    );
+    const buffer = scope.wasm.HEAPF32.buffer;
+    const view = (info: tf.TensorInfo | undefined) => (info ? scope.f32(info) : undefined);
+    fusedForwardLoop(
+      shape,
+      {
+        xw: scope.f32(input(args, 'xw') as tf.TensorInfo),
+        bhh: view(input(args, 'bhh')),
+        h0: scope.f32(input(args, 'h0') as tf.TensorInfo),
+        c0: view(input(args, 'c0')),
+        mask: view(input(args, 'mask')),
+        hh: scope.f32(hh),
+        gatePre: scope.f32(activations.gatePre),
+        gateAct: scope.f32(activations.gateAct),
+        cellPre: scope.f32(activations.cellPre),
+        cellAct: scope.f32(activations.cellAct),
+        output: scope.f32(outputs.output),
+        hLast: scope.f32(outputs.hLast),
+        cLast: scope.f32(outputs.cLast),
+        gates: scope.f32(outputs.gates),
+        extra: scope.f32(outputs.extra),
+        hPrev: scope.f32(outputs.hPrev),
+        cPrev: scope.f32(outputs.cPrev),
+      },
+      (t) => {
+        scope.matMul(hPrevSteps[t] as number, whhTId, hhId, B, H, GH);
+        checkHeap(scope, buffer);
+      },
+      (which) => {
+        const [pre, act] = which === 'gate' ? gateIds : cellIds;
+        scope.sigmoid(pre, act);
+      },
+    );
+    const o = outputs;
+    return [o.output, o.hLast, o.cLast, o.gates, o.extra, o.hPrev, o.cPrev];
+  });
+};
+
+export const recurrentBackward: tf.KernelFunc = (raw) => {
+  const args = raw as unknown as KernelArgs;
+  const shape = loopShape(args, 'gates');
+  const { T, B, H } = shape;
+  const GH = fusedGateCount(shape.cell) * H;
+  const gru = shape.cell === 'gru';
+  return withScope(args.backend, (scope) => {
+    const whh = input(args, 'whh') as tf.TensorInfo; // [G*H, H]: dh = dGates · W_hh as it is
+    const hPrevInfo = input(args, 'hPrev') as tf.TensorInfo;
+    const dGatesX = scope.output([T, B, GH]);
+    const dGatesH = gru ? scope.output([T, B, GH]) : scope.output([0]);
+    const dGatesHInfo = gru ? dGatesH : dGatesX;
+    const dh0 = scope.output([B, H]);
+    const dc0 = scope.output([B, H]);
+    const dWhh = scope.output([GH, H]);
+    const dBhh = scope.output([GH]);
+    const dBih = scope.output([GH]);
+    const dhRecurrent = scope.scratch([B, H]);
+    const dhRecurrentId = scope.id(dhRecurrent);
+    const whhId = scope.id(whh);
+    const dGateSteps = stepViews(scope, dGatesHInfo, T, B * GH);
+    const cPrevInfo = input(args, 'cPrev');
+    const zeros = cPrevInfo ? undefined : scope.scratch([T, B, H]);
+    packOnce(whh, () => scope.matMul(dGateSteps[0] as number, whhId, dhRecurrentId, B, GH, H));
+    const tanhC =
+      shape.cell === 'lstm' ? bulkTanh(scope, input(args, 'extra') as tf.TensorInfo) : undefined;
+    const buffer = scope.wasm.HEAPF32.buffer;
+    const view = (info: tf.TensorInfo | undefined) => (info ? scope.f32(info) : undefined);
+    const dGatesXArray = scope.f32(dGatesX);
+    if (zeros) scope.f32(zeros).fill(0);
+    fusedBackwardLoop(
+      shape,
+      {
+        dOut: scope.f32(input(args, 'dOut') as tf.TensorInfo),
+        dhLast: scope.f32(input(args, 'dhLast') as tf.TensorInfo),
+        dcLast: view(input(args, 'dcLast')),
+        gates: scope.f32(input(args, 'gates') as tf.TensorInfo),
+        extra: scope.f32(input(args, 'extra') as tf.TensorInfo),
+        hPrev: scope.f32(hPrevInfo),
+        cPrev: scope.f32(cPrevInfo ?? (zeros as tf.TensorInfo)),
+        mask: view(input(args, 'mask')),
+        tanhC: view(tanhC),
+        dhRecurrent: scope.f32(dhRecurrent),
+        dGatesX: dGatesXArray,
+        dGatesH: gru ? scope.f32(dGatesH) : dGatesXArray,
+        dh0: scope.f32(dh0),
+        dc0: scope.f32(dc0),
+      },
+      (t) => {
+        scope.matMul(dGateSteps[t] as number, whhId, dhRecurrentId, B, GH, H);
+        checkHeap(scope, buffer);
+      },
+    );
+    weightGradients(scope, dGatesHInfo, hPrevInfo, dWhh, T * B, GH, H);
+    columnSums(scope.f32(dGatesHInfo), T * B, GH, scope.f32(dBhh));
+    columnSums(scope.f32(dGatesX), T * B, GH, scope.f32(dBih));
+    return [dGatesX, dGatesH, dh0, dc0, dWhh, dBhh, dBih];
+  });
+};
+
+/**
+ * dW_hh [G*H, H] = dGatesᵀ · hPrev, computed as (hPrevᵀ · dGates)ᵀ: transposing hPrev [TB, H] and
+ * the [H, G*H] result moves less memory than transposing dGates [TB, G*H].
+ */
+function weightGradients(
+  scope: WasmScope,
+  dGates: tf.TensorInfo,
+  hPrev: tf.TensorInfo,
+  dWhh: tf.TensorInfo,
+  rows: number,
+  GH: number,
+  H: number,
+): void {
+  const hPrevT = scope.scratch([H, rows]);
+  scope.transpose(scope.id(hPrev), scope.id(hPrevT), rows, H);
+  const product = scope.scratch([H, GH]);
+  scope.matMul(scope.id(hPrevT), scope.id(dGates), scope.id(product), H, rows, GH);
+  scope.transpose(scope.id(product), scope.id(dWhh), H, GH);
+}
+
+/** tanh of every element of x as 2·sigmoid(2x) − 1, in a scratch tensor (one vectorized call). */
+function bulkTanh(scope: WasmScope, x: tf.TensorInfo): tf.TensorInfo {
+  const doubled = scope.scratch(x.shape);
+  const out = scope.scratch(x.shape);
+  const source = scope.f32(x);
+  const target = scope.f32(doubled);
+  for (let k = 0; k < source.length; k++) target[k] = 2 * (source[k] as number);
+  scope.sigmoid(scope.id(doubled), scope.id(out));
+  const values = scope.f32(out);
+  for (let k = 0; k < values.length; k++) values[k] = 2 * (values[k] as number) - 1;
+  return out;
+}

@@ -1,0 +1,159 @@
+// Direct access to tfjs-backend-wasm's module: tensor memory on the wasm heap, tensor ids known to
+// its C++ side, and its BatchMatMul/Transpose entry points called without tensor bookkeeping.
+// These are internals of tfjs-backend-wasm 4.22.0 (pinned exactly); wasm-heap.test.ts checks them.
+import type * as tf from '@tensorflow/tfjs-core';
+
+interface WasmModule {
+  HEAPU8: Uint8Array;
+  HEAPF32: Float32Array;
+  HEAP32: Int32Array;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  _BatchMatMul(
+    aId: number,
+    aShape: number,
+    aRank: number,
+    bId: number,
+    bShape: number,
+    bRank: number,
+    transposeA: number,
+    transposeB: number,
+    outId: number,
+  ): void;
+  _Transpose(
+    xId: number,
+    xShape: number,
+    xRank: number,
+    dtype: number,
+    outId: number,
+    perm: number,
+    permLength: number,
+  ): void;
+  _Sigmoid(xId: number, outId: number): void;
+  tfjs: {
+    registerTensor(id: number, size: number, memoryOffset: number): void;
+    disposeData(id: number): void;
+  };
+}
+
+interface TensorData {
+  id: number;
+  memoryOffset: number;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm this package uses. */
+export interface BackendWasm {
+  wasm: WasmModule;
+  dataIdNextNumber: number;
+  dataIdMap: { get(dataId: tf.DataId): TensorData | undefined; has(dataId: tf.DataId): boolean };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
+}
+
+const float32Code = 0; // tfjs-backend-wasm's CppDType.float32
+
+/**
+ * A kernel's working set: tensor ids for views into other tensors' memory (so XNNPACK can read or
+ * write one time step of a [T, B, N] tensor in place), scratch tensors, and small int32 arrays for
+ * shapes. `release()` frees all of it; the memory under views belongs to the viewed tensors.
+ */
+export class WasmScope {
+  readonly backend: BackendWasm;
+  readonly #views: number[] = [];
+  readonly #scratch: tf.TensorInfo[] = [];
+  readonly #shapes: number;
+
+  constructor(backend: BackendWasm) {
+    this.backend = backend;
+    this.#shapes = backend.wasm._malloc(4 * 12);
+  }
+
+  get wasm(): WasmModule {
+    return this.backend.wasm;
+  }
+
+  /** The C++ id of a tensor. */
+  id(info: tf.TensorInfo): number {
+    return this.#data(info).id;
+  }
+
+  /** The heap byte offset of a tensor's memory. */
+  offset(info: tf.TensorInfo): number {
+    return this.#data(info).memoryOffset;
+  }
+
+  /** A Float32Array over a tensor's memory; invalid once the heap grows (any allocation). */
+  f32(info: tf.TensorInfo): Float32Array {
+    const size = info.shape.reduce((a, b) => a * b, 1);
+    return new Float32Array(this.wasm.HEAPF32.buffer, this.offset(info), size);
+  }
+
+  /** A new float32 tensor owned by the caller (a kernel output). */
+  output(shape: number[]): tf.TensorInfo {
+    return this.backend.makeOutput(shape, 'float32');
+  }
+
+  /** A float32 tensor freed by release(). */
+  scratch(shape: number[]): tf.TensorInfo {
+    const info = this.output(shape);
+    this.#scratch.push(info);
+    return info;
+  }
+
+  /** Registers `size` floats at `byteOffset` as a tensor id (a view), unregistered by release(). */
+  view(byteOffset: number, size: number): number {
+    const id = this.backend.dataIdNextNumber++;
+    this.wasm.tfjs.registerTensor(id, size, byteOffset);
+    this.#views.push(id);
+    return id;
+  }
+
+  /**
+   * out[M, N] = a[M, K] · b[K, N] by ids, on XNNPACK's fast path (no transpose flags, batch 1).
+   * XNNPACK packs `b` once per id and reuses the packing while the id lives: pass weights as `b`.
+   */
+  matMul(aId: number, bId: number, outId: number, M: number, K: number, N: number): void {
+    const shapes = this.#shapes >> 2;
+    const heap = this.wasm.HEAP32;
+    heap.set([1, M, K, 1, K, N], shapes);
+    this.wasm._BatchMatMul(aId, this.#shapes, 3, bId, this.#shapes + 12, 3, 0, 0, outId);
+  }
+
+  /** out[cols, rows] = x[rows, cols]ᵀ by ids (float32). */
+  transpose(xId: number, outId: number, rows: number, cols: number): void {
+    const shapes = this.#shapes >> 2;
+    this.wasm.HEAP32.set([rows, cols, 1, 0], shapes + 6);
+    this.wasm._Transpose(xId, this.#shapes + 24, 2, float32Code, outId, this.#shapes + 32, 2);
+  }
+
+  /** out = sigmoid(x) elementwise by ids (float32; XNNPACK's vectorized sigmoid). */
+  sigmoid(xId: number, outId: number): void {
+    this.wasm._Sigmoid(xId, outId);
+  }
+
+  release(): void {
+    for (const id of this.#views) this.wasm.tfjs.disposeData(id);
+    for (const info of this.#scratch) this.backend.disposeData(info.dataId, true);
+    this.wasm._free(this.#shapes);
+    this.#views.length = 0;
+    this.#scratch.length = 0;
+  }
+
+  #data(info: tf.TensorInfo): TensorData {
+    const data = this.backend.dataIdMap.get(info.dataId);
+    if (!data) throw new Error('wasm kernel: a tensor input has no data on the wasm backend');
+    return data;
+  }
+}
+
+/** Runs `body` with a scope that is always released. */
+export function withScope<T>(backend: unknown, body: (scope: WasmScope) => T): T {
+  const scope = new WasmScope(backend as BackendWasm);
+  try {
+    return body(scope);
+  } finally {
+    scope.release();
+  }
+}

@@ -1,0 +1,109 @@
+// The backend conformance suite. A backend package's test file imports its plug-in and
+// @recurrent/backend-cpu (the reference) and calls conformanceSuite({ backend: 'name' }).
+import { join } from 'node:path';
+import { listBackends, useBackend } from '@recurrent/core';
+import { findParityCases, runParityCase } from '@recurrent/core/node';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ConformanceCase, layerCases, recurrentCases } from './cases.js';
+import { compareResults, type Tolerance } from './compare.js';
+import { runCase } from './run-case.js';
+import { trainCharModel, trainingRun } from './training-run.js';
+
+export interface ConformanceOptions {
+  /** The backend under test (its plug-in must be registered). */
+  backend: string;
+  /** Closeness to the reference (cpu running core's unfused tfjs-ops loop). */
+  tolerance?: { forward?: Tolerance; gradient?: Tolerance };
+  /** The backend promises bit-identical results when a computation is repeated. */
+  deterministic?: boolean;
+  /** Folder of PyTorch parity cases (default: the shared fixtures beside the repository). */
+  parityFixtures?: string;
+  /** Mean loss of the training run's last five steps must be below this. */
+  trainingTarget?: number;
+}
+
+/** Stated tolerances: float32 with different summation orders and activation approximations. */
+export const defaultTolerance = {
+  forward: { atol: 1e-5, rtol: 1e-4 },
+  gradient: { atol: 1e-4, rtol: 1e-3 },
+};
+
+/**
+ * The run starts at ln(57) ≈ 4.04. 3.25 nats is the text's unigram entropy (the best a model that
+ * ignores context can do); below 2.95 the LSTM is using context. cpu reaches about 2.7.
+ */
+export const defaultTrainingTarget = 2.95;
+
+const sharedFixtures = join(import.meta.dirname, '../../../../shared/parity/fixtures');
+
+export function conformanceSuite(options: ConformanceOptions): void {
+  const { backend } = options;
+  const forward = options.tolerance?.forward ?? defaultTolerance.forward;
+  const gradient = options.tolerance?.gradient ?? defaultTolerance.gradient;
+  const toleranceOf = (name: string) => (name.startsWith('grad.') ? gradient : forward);
+
+  describe(`conformance: ${backend}`, () => {
+    beforeAll(async () => {
+      const names = listBackends().map((b) => b.name);
+      if (!names.includes('cpu')) {
+        throw new Error(
+          'the conformance suite needs the cpu reference: import "@recurrent/backend-cpu"',
+        );
+      }
+      await useBackend(backend); // fails with the plug-in's reason when unavailable
+    });
+
+    describe('layers and cells against the cpu reference', () => {
+      for (const c of [...recurrentCases, ...layerCases]) {
+        it(c.name, async () => {
+          const expected = await runCase(c, 'cpu', 'off');
+          const actual = await runCase(c, backend);
+          expect(actual.leaked, 'tensors leaked by forward + backward').toBe(0);
+          expect(compareResults(expected.values, actual.values, toleranceOf)).toEqual([]);
+        });
+      }
+    });
+
+    describe('PyTorch parity fixtures', async () => {
+      const dir = options.parityFixtures ?? process.env.RECURRENT_PARITY_FIXTURES ?? sharedFixtures;
+      const cases = await findParityCases(dir);
+      it('finds the fixtures', () => expect(cases.length).toBeGreaterThan(0));
+      for (const folder of cases) {
+        it(folder.split('/').pop() as string, async (context) => {
+          const report = await runParityCase(folder, backend);
+          const unsupported = report.failures.filter((f) => f.startsWith('unsupported kind'));
+          if (unsupported.length > 0 && unsupported.length === report.failures.length) {
+            context.skip(unsupported.join('; '));
+          }
+          expect(report.failures).toEqual([]);
+        });
+      }
+    });
+
+    it(`trains a character LSTM on Tiny Shakespeare below loss ${options.trainingTarget ?? defaultTrainingTarget} in ${trainingRun.steps} steps`, async () => {
+      const report = await trainCharModel(backend);
+      expect(report.leaked, 'tensors leaked by training').toBe(0);
+      expect(report.firstLoss).toBeGreaterThan(3.8);
+      expect(report.finalLoss).toBeLessThan(options.trainingTarget ?? defaultTrainingTarget);
+    }, 120_000);
+
+    if (options.deterministic) {
+      it('gives bit-identical results when a computation is repeated', async () => {
+        const c = recurrentCases[1] as ConformanceCase;
+        const first = await runCase(c, backend);
+        const second = await runCase(c, backend);
+        expect(compareResults(first.values, second.values, () => ({ atol: 0, rtol: 0 }))).toEqual(
+          [],
+        );
+      });
+    }
+
+    it('returns to the tensor baseline', async () => {
+      await useBackend(backend);
+      const before = tf.memory().numTensors;
+      await runCase(layerCases[0] as ConformanceCase, backend);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+}
