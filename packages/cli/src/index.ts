@@ -1,5 +1,10 @@
 // The `recurrent` command. Each subcommand lives in commands/<name>.ts and registers itself here.
+// Importing a backend package registers its plug-in (its heavy parts load when it is first used),
+// so every backend can be listed and chosen with --backend.
 import '@recurrent/backend-cpu';
+import '@recurrent/backend-node';
+import '@recurrent/backend-wasm';
+import '@recurrent/backend-webgpu';
 import {
   BackendError,
   CompileError,
@@ -9,6 +14,7 @@ import {
 } from '@recurrent/core';
 import { ModelFileError } from '@recurrent/core/node';
 import { Command, CommanderError } from 'commander';
+import { registerBackends } from './commands/backends.js';
 import { registerImportTorch } from './commands/import-torch.js';
 import { registerParity } from './commands/parity.js';
 import { CommandError } from './commands/spec-file.js';
@@ -30,6 +36,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerValidate(program, io, setExit);
   registerImportTorch(program, io, setExit);
   registerParity(program, io, setExit);
+  registerBackends(program, io, setExit);
   return program;
 }
 

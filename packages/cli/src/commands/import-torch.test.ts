@@ -115,4 +115,27 @@ describe('recurrent import-torch', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`${spec}:1:37: /task: unknown task "clasification"`);
   });
+
+  it.each([
+    ['node', 'backend "node" is not available: '],
+    ['nonsense', 'unknown backend "nonsense": Recurrent\'s backends are cpu, wasm, webgpu, node'],
+  ])('--backend %s exits 1 with the reason and writes nothing', async (name, expected) => {
+    const spec = join(dir, 'spec-backend.json');
+    writeFileSync(spec, JSON.stringify(seedSentimentSpec(await caseJson())));
+    const out = join(dir, `not-written-${name}`);
+    const result = await runCli(
+      'import-torch',
+      spec,
+      join(seed, 'weights.safetensors'),
+      '--out',
+      out,
+      '--backend',
+      name,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`recurrent: ${expected}`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { compile, loadTorchWeights } from '@recurrent/core';
 import { saveModel } from '@recurrent/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
+import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
 import { type CliIO, ExitCode } from '../io.js';
 import { CommandError, readSpecFile } from './spec-file.js';
 
-interface ImportOptions {
+interface ImportOptions extends BackendOptions {
   out: string;
   map?: string;
-  backend: string;
   vocabularySize?: number;
   outputSize?: number;
 }
@@ -61,7 +61,7 @@ export function registerImportTorch(
       '-m, --map <file>',
       'JSON object mapping PyTorch names to Recurrent names, when module names differ',
     )
-    .option('-b, --backend <name>', 'backend (name or "auto")', 'auto')
+    .addOption(backendOption())
     .option('--vocabulary-size <n>', 'rows of an embedding without numEmbeddings', positiveInteger)
     .option('--output-size <n>', 'size of an output head with units "auto"', positiveInteger)
     .action(async (specPath: string, weightsPath: string, options: ImportOptions) => {
@@ -74,8 +74,11 @@ export function registerImportTorch(
           );
         }),
       );
+      // The parameters are tensors on this backend until they are saved.
+      const backend = await startBackend(options.backend);
+      io.stdout(`backend: ${backend.label}\n`);
       const model = await compile(spec, {
-        backend: options.backend,
+        backend: backend.name,
         ...(options.vocabularySize ? { vocabularySize: options.vocabularySize } : {}),
         ...(options.outputSize ? { outputSize: options.outputSize } : {}),
       });

@@ -46,12 +46,40 @@ describe('recurrent parity', () => {
     expect(result.stdout).toContain('0 passed, 1 failed');
   });
 
-  it('runs a single case folder and names an unknown backend', () => {
+  it('runs a single case folder and says which backend "auto" chose', () => {
     const one = parity(join(fixtures, 'lstm_1l'));
     expect(one.status).toBe(0);
+    expect(one.stdout).toMatch(/^backend: \w+ \(auto\)$/m);
     expect(one.stdout).toContain('1 passed, 0 failed');
-    const bad = parity(fixtures, '--backend', 'tpu');
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('recurrent: unknown backend "tpu"; registered: cpu');
+    const named = parity(join(fixtures, 'lstm_1l'), '--backend', 'cpu');
+    expect(named.status).toBe(0);
+    expect(named.stdout.split('\n')).toContain('backend: cpu');
+  });
+
+  it.each([
+    [
+      'an unavailable backend, with the reason and its fix',
+      'node',
+      ['recurrent: backend "node" is not available: ', 'tfjs-node'],
+    ],
+    [
+      'an unknown backend, listing the known ones',
+      'nonsense',
+      [
+        'recurrent: unknown backend "nonsense": Recurrent\'s backends are cpu, wasm, webgpu, node, or "auto"',
+        'registered: ',
+      ],
+    ],
+    [
+      'a misspelt backend, with a suggestion',
+      'wasmm',
+      ['recurrent: unknown backend "wasmm" (did you mean "wasm"?)'],
+    ],
+  ])('--backend: %s, exits 1 without a stack trace or a fallback', (_what, name, expected) => {
+    const result = parity(fixtures, '--backend', name);
+    expect(result.status).toBe(1);
+    for (const text of expected) expect(result.stderr).toContain(text);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).toBe('');
   });
 });

@@ -2,6 +2,7 @@
 // package registers its plug-in when imported; useBackend picks one by name, or "auto" picks the
 // fastest available one.
 import * as tf from '@tensorflow/tfjs-core';
+import { didYouMean } from '../spec/suggest.js';
 
 export type Availability =
   | {
@@ -59,13 +60,19 @@ export interface BackendStatus {
   describeError?: string;
   /** Why "auto" passes over this available backend. */
   notForAuto?: string;
+  /** Set on the backend `useBackend("auto")` would pick now. */
+  auto?: true;
 }
 
-/** Every registered backend with its availability and description, best first. */
+/**
+ * Every registered backend with its availability and description, best first, marking the one
+ * "auto" would pick. Nothing is initialized: this only asks each plug-in.
+ */
 export async function backendStatuses(): Promise<BackendStatus[]> {
   const statuses: BackendStatus[] = [];
+  let autoFound = false;
   for (const plugin of listBackends()) {
-    const availability = await plugin.isAvailable();
+    const availability = await availabilityOf(plugin);
     const status: BackendStatus = {
       name: plugin.name,
       priority: plugin.priority,
@@ -77,8 +84,12 @@ export async function backendStatuses(): Promise<BackendStatus[]> {
       try {
         status.description = await plugin.describe();
       } catch (error) {
-        status.describeError = error instanceof Error ? error.message : String(error);
+        status.describeError = messageOf(error);
       }
+    }
+    if (!autoFound && autoMayPick(availability)) {
+      status.auto = true;
+      autoFound = true;
     }
     statuses.push(status);
   }
@@ -87,7 +98,11 @@ export async function backendStatuses(): Promise<BackendStatus[]> {
 
 let active: string | undefined;
 
-/** Activates backend `name` ("auto": the highest-priority available one) and returns its name. */
+/**
+ * Activates backend `name` ("auto": the highest-priority available one not marked notForAuto) and
+ * returns its name. A named backend that is unknown, unregistered or unavailable is a BackendError
+ * saying why and how to fix it; there is no fallback to another backend.
+ */
 export async function useBackend(
   name = 'auto',
   options?: Record<string, unknown>,
@@ -97,39 +112,76 @@ export async function useBackend(
       'no backend is registered: install and import one, e.g. `import "@recurrent/backend-cpu"` (or backend-wasm, backend-webgpu, backend-node)',
     );
   }
-  const plugin = name === 'auto' ? await firstAvailable() : plugins.get(name);
-  if (!plugin) throw new BackendError(unregisteredMessage(name));
-  if (name !== 'auto') {
-    const availability = await plugin.isAvailable();
-    if (!availability.available)
-      throw new BackendError(`backend "${name}" is not available: ${availability.reason}`);
-  }
+  const plugin = name === 'auto' ? await firstAvailable() : await available(name);
   if (active !== plugin.name || tf.getBackend() !== plugin.name) {
-    await plugin.init(options);
+    try {
+      await plugin.init(options);
+    } catch (error) {
+      // An available backend that fails to start is an installation problem to report, not a
+      // reason to run somewhere else: "auto" does not try the next one either.
+      throw new BackendError(
+        `backend "${plugin.name}"${name === 'auto' ? ' (picked by "auto")' : ''} is available but failed to start: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
     active = plugin.name;
   }
   return plugin.name;
 }
 
+async function available(name: string): Promise<BackendPlugin> {
+  const plugin = plugins.get(name);
+  if (!plugin) throw new BackendError(unregisteredMessage(name));
+  const availability = await availabilityOf(plugin);
+  if (!availability.available)
+    throw new BackendError(`backend "${name}" is not available: ${availability.reason}`);
+  return plugin;
+}
+
 function unregisteredMessage(name: string): string {
-  const registered = [...plugins.keys()].join(', ');
+  const registered = listBackends().map((p) => p.name);
   const pkg = backendPackages[name];
   if (pkg) {
-    return `backend "${name}" is not registered: install ${pkg} and import it once (\`import "${pkg}"\`) before compiling; registered: ${registered}`;
+    return `backend "${name}" is not registered: install ${pkg} and import it once (\`import "${pkg}"\`) before using it; registered: ${registered.join(', ')}`;
   }
-  return `unknown backend "${name}": Recurrent's backends are ${Object.keys(backendPackages).join(', ')} (or "auto"); registered: ${registered}`;
+  const known = Object.keys(backendPackages);
+  const suggestion = didYouMean(name, [...new Set([...registered, ...known, 'auto'])]);
+  return `unknown backend "${name}"${suggestion ? ` (${suggestion})` : ''}: Recurrent's backends are ${known.join(', ')}, or "auto" for the best available one; registered: ${registered.join(', ')}`;
+}
+
+/** "auto" takes a working backend unless its plug-in says it is slower than the next one. */
+function autoMayPick(availability: Availability): boolean {
+  return availability.available && !availability.notForAuto;
 }
 
 async function firstAvailable(): Promise<BackendPlugin> {
   const reasons: string[] = [];
+  const passedOver: string[] = [];
   for (const plugin of listBackends()) {
-    const availability = await plugin.isAvailable();
-    if (availability.available && !availability.notForAuto) return plugin;
+    const availability = await availabilityOf(plugin);
+    if (autoMayPick(availability)) return plugin;
+    if (availability.available) passedOver.push(plugin.name);
     reasons.push(
-      `${plugin.name}: ${availability.available ? availability.notForAuto : availability.reason}`,
+      `${plugin.name}: ${availability.available ? `works, but "auto" passes it over: ${availability.notForAuto}` : availability.reason}`,
     );
   }
-  throw new BackendError(`no registered backend is available (${reasons.join('; ')})`);
+  const fix = passedOver.length
+    ? `name ${passedOver.map((n) => `"${n}"`).join(' or ')} to use it anyway, or install a backend that works here`
+    : 'install a backend that works here, e.g. @recurrent/backend-cpu (pure JavaScript, runs everywhere)';
+  throw new BackendError(`"auto" found no backend to use (${reasons.join('; ')}); ${fix}`);
+}
+
+/** isAvailable() of a plug-in whose check itself fails (a broken install) means unavailable. */
+async function availabilityOf(plugin: BackendPlugin): Promise<Availability> {
+  try {
+    return await plugin.isAvailable();
+  } catch (error) {
+    return { available: false, reason: `its availability check failed: ${messageOf(error)}` };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The backend models currently run on. */

@@ -100,7 +100,7 @@ describe('compile', () => {
       'compiling translation (encoder-decoder) models is not available yet',
     );
     await expect(compile(small, { backend: 'tpu' })).rejects.toThrow(
-      'unknown backend "tpu"; registered: cpu',
+      'unknown backend "tpu" (did you mean "cpu"?)',
     );
     const model = await compile(small);
     expect(() => model.forward(tf.zeros([2, 3]))).toThrow(
