@@ -1,0 +1,175 @@
+// Node: WebGPU from Dawn (the npm package "webgpu"). A real GPU first (Vulkan on Linux, Metal on
+// macOS, D3D12 on Windows); on Linux without one, Mesa's llvmpipe through Dawn's OpenGL backend,
+// which needs EGL's surfaceless platform and a "compatibility" adapter.
+import { lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { errorMessage, type GpuChoice, openAdapter, type Probe } from './adapter.js';
+import type { AdapterRequest, GpuLike } from './gpu-types.js';
+import { installNavigatorGpu } from './navigator-gpu.js';
+import type { ProbeOptions } from './probe.js';
+import {
+  findSystemLibrary,
+  type LibraryFinder,
+  llvmpipePackages,
+  missingLlvmpipePackages,
+  vulkanLoader,
+} from './system-libraries.js';
+
+interface Dawn {
+  create(flags: string[]): GpuLike;
+  globals: Record<string, unknown>;
+}
+
+export interface DawnDependencies {
+  /** Where the EGL/Mesa and Vulkan libraries are looked for (tests pretend they are missing). */
+  findLibrary?: LibraryFinder;
+}
+
+const hardwareBackends: Partial<Record<string, string>> = {
+  linux: 'vulkan',
+  darwin: 'metal',
+  win32: 'd3d12',
+};
+
+const require = createRequire(import.meta.url);
+const instances = new Map<string, GpuLike>();
+let dawn: Promise<Dawn> | undefined;
+
+function loadDawn(): Promise<Dawn> {
+  // Computed, like this module's own import: bundlers must not follow Dawn, a native addon.
+  const specifier = 'webgpu';
+  dawn ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<Dawn>).then(
+    (module) => {
+      // GPUBufferUsage, GPUMapMode...: the constants tfjs-backend-webgpu reads as globals.
+      for (const [name, value] of Object.entries(module.globals))
+        if (!(name in globalThis))
+          Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+      return module;
+    },
+  );
+  return dawn;
+}
+
+/** One Dawn instance per backend for the process: probes and init share it. */
+function instance(module: Dawn, backend: string): GpuLike {
+  let gpu = instances.get(backend);
+  if (!gpu) {
+    gpu = module.create([`backend=${backend}`]);
+    instances.set(backend, gpu);
+  }
+  return gpu;
+}
+
+/** The environment variables this package set, for describe(). */
+const environmentSet: Record<string, string> = {};
+
+function setEnvironment(name: string, value: string): void {
+  process.env[name] = value;
+  environmentSet[name] = value;
+}
+
+/**
+ * A runtime directory as XDG wants it (owned by this user, mode 0700) that every process of the
+ * user reuses, so none is left behind per process; a fresh one if the shared path is not safe.
+ */
+function runtimeDirectory(): string {
+  const uid = process.getuid?.();
+  const shared = join(tmpdir(), `recurrent-webgpu-runtime-${uid ?? 'user'}`);
+  try {
+    mkdirSync(shared, { mode: 0o700, recursive: true });
+    const stat = lstatSync(shared);
+    if (stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0) return shared;
+  } catch {}
+  return mkdtempSync(join(tmpdir(), 'recurrent-webgpu-'));
+}
+
+/**
+ * EGL without a display server: Mesa needs EGL_PLATFORM=surfaceless and a runtime directory.
+ * Values the user set are kept.
+ */
+function prepareSurfacelessEgl(forceSoftware: boolean): void {
+  if (!process.env.EGL_PLATFORM) setEnvironment('EGL_PLATFORM', 'surfaceless');
+  if (!process.env.XDG_RUNTIME_DIR) setEnvironment('XDG_RUNTIME_DIR', runtimeDirectory());
+  // Mesa then loads llvmpipe even where EGL could reach a GPU's driver.
+  if (forceSoftware && !process.env.LIBGL_ALWAYS_SOFTWARE)
+    setEnvironment('LIBGL_ALWAYS_SOFTWARE', '1');
+}
+
+function versions(): Record<string, string> {
+  const version = (name: string) =>
+    (require(`${name}/package.json`) as { version: string }).version;
+  return { webgpu: version('webgpu'), tfjsWebgpu: version('@tensorflow/tfjs-backend-webgpu') };
+}
+
+function finish(choice: GpuChoice): Probe {
+  const details: Record<string, unknown> = { runtime: 'Node (Dawn)', ...versions() };
+  if (Object.keys(environmentSet).length > 0) details.environmentSet = { ...environmentSet };
+  const { gpu } = choice;
+  return { ok: true, choice: { ...choice, details, install: () => installNavigatorGpu(gpu) } };
+}
+
+export async function probeDawn(
+  options: ProbeOptions,
+  dependencies: DawnDependencies = {},
+): Promise<Probe> {
+  const find = dependencies.findLibrary ?? findSystemLibrary;
+  let module: Dawn;
+  try {
+    module = await loadDawn();
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `the "webgpu" package (Dawn for Node) failed to load: ${errorMessage(error)}`,
+    };
+  }
+  const preference: AdapterRequest = options.powerPreference
+    ? { powerPreference: options.powerPreference }
+    : {};
+  const tried: string[] = [];
+  const hardware = hardwareBackends[process.platform];
+  if (hardware && !options.forceSoftware) {
+    if (hardware === 'vulkan' && !find(vulkanLoader)) {
+      tried.push(`vulkan: no Vulkan loader (${vulkanLoader})`);
+    } else {
+      const probe = await openAdapter(instance(module, hardware), preference, hardware);
+      if (probe.ok) return finish(probe.choice);
+      tried.push(probe.reason);
+    }
+  }
+  const noGpu = tried.length > 0 ? `no GPU adapter (${tried.join('; ')})` : '';
+  if (process.platform !== 'linux') {
+    return { ok: false, reason: noGpu || 'forceSoftware needs Linux (Mesa llvmpipe)' };
+  }
+  const missing = missingLlvmpipePackages(find);
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      reason:
+        `${noGpu ? `${noGpu}, and ` : ''}the software fallback (Mesa llvmpipe through EGL) is ` +
+        `missing the Debian/Ubuntu package${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ` +
+        `run \`apt-get install -y ${missing.join(' ')}\` (all four: ` +
+        `${llvmpipePackages.map((p) => p.name).join(' ')})`,
+    };
+  }
+  prepareSurfacelessEgl(options.forceSoftware === true);
+  const request: AdapterRequest = { ...preference, featureLevel: 'compatibility' };
+  const probe = await openAdapter(instance(module, 'opengl'), request, 'opengl');
+  if (!probe.ok) {
+    const egl = `EGL_PLATFORM=${process.env.EGL_PLATFORM}`;
+    return {
+      ok: false,
+      reason: `${noGpu ? `${noGpu}; ` : ''}${probe.reason} (${egl}; Dawn prints the EGL error on stderr)`,
+    };
+  }
+  if (options.forceSoftware && !probe.choice.adapter.software) {
+    return {
+      ok: false,
+      reason:
+        `forceSoftware: EGL gave the hardware adapter "${probe.choice.adapter.device}"; start ` +
+        'the process with LIBGL_ALWAYS_SOFTWARE=1 to get llvmpipe',
+    };
+  }
+  return finish(probe.choice);
+}
