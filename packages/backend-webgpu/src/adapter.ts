@@ -66,6 +66,8 @@ export function requestTfjsDevice(adapter: GpuAdapterLike) {
       maxBufferSize: limits.maxBufferSize,
       maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
       maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+      // The default of 8 is too few for ops with many inputs (AddN, Concat) in tfjs shaders.
+      maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
     },
   });
 }

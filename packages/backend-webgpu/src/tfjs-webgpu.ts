@@ -3,6 +3,7 @@
 // does not offer, so it is replaced by one that requests the chosen adapter again.
 import * as tf from '@tensorflow/tfjs-core';
 import { errorMessage, type GpuChoice, requestTfjsDevice } from './adapter.js';
+import { registerChunkedAddN } from './kernels/add-n.js';
 
 let activated: GpuChoice | undefined;
 let lastFailure: unknown;
@@ -20,6 +21,7 @@ export async function activateWebGpu(choice: GpuChoice): Promise<void> {
   if (!activated) {
     choice.install?.(); // before the import: tfjs checks navigator.gpu at import and in the backend
     const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+    registerChunkedAddN();
     if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
     tf.registerBackend(
       'webgpu',

@@ -21,6 +21,8 @@ export interface ConformanceOptions {
   parityFixtures?: string;
   /** Mean loss of the training run's last five steps must be below this. */
   trainingTarget?: number;
+  /** Runs once the backend is active (e.g. to turn off a CPU shortcut for small tensors). */
+  setup?: () => void | Promise<void>;
 }
 
 /** Stated tolerances: float32 with different summation orders and activation approximations. */
@@ -52,6 +54,7 @@ export function conformanceSuite(options: ConformanceOptions): void {
         );
       }
       await useBackend(backend); // fails with the plug-in's reason when unavailable
+      await options.setup?.();
     });
 
     describe('layers and cells against the cpu reference', () => {

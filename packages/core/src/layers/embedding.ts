@@ -7,7 +7,7 @@ import { normalValues } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
 import type { EmbeddingLayerSpec } from '../spec/types.generated.js';
 import type { ForwardContext, Layer, Parameter } from './layer.js';
-import { assignValues, createParameter } from './params.js';
+import { createParameter } from './params.js';
 
 export class EmbeddingLayer implements Layer {
   readonly type = 'embedding';
@@ -38,16 +38,16 @@ export class EmbeddingLayer implements Layer {
       random,
       () => normalValues(shape, 1, random),
       spec.trainable,
+      // PyTorch zeroes the padding row at init (and it gets no gradient).
+      (values) => {
+        if (spec.paddingIdx === null) return;
+        values.fill(
+          0,
+          spec.paddingIdx * spec.embeddingDim,
+          (spec.paddingIdx + 1) * spec.embeddingDim,
+        );
+      },
     );
-    if (spec.paddingIdx !== null) {
-      const values = this.weight.variable.dataSync().slice() as Float32Array;
-      values.fill(
-        0,
-        spec.paddingIdx * spec.embeddingDim,
-        (spec.paddingIdx + 1) * spec.embeddingDim,
-      );
-      assignValues(this.weight.variable, values);
-    }
     this.parameters = [this.weight];
   }
 

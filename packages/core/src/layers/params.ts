@@ -13,8 +13,11 @@ export function createParameter(
   random: Random,
   pytorchDefault: () => Float32Array,
   trainable = true,
+  /** Edits the initial values before they become a variable (padding rows, forget-gate bias). */
+  adjust?: (values: Float32Array) => void,
 ): Parameter {
   const values = initialValues(initializer, shape, random, pytorchDefault);
+  adjust?.(values);
   // Variables are left unnamed: tfjs names are global, and two models may share layer names.
   const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape), trainable));
   return { name: `${layerName}.${param}`, variable, trainable };

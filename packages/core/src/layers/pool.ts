@@ -144,14 +144,16 @@ function maxPool(x: tf.Tensor3D, lengths: Int32Array): tf.Tensor {
   return customOp(([input], save) => {
     const mask = tf.reshape(lengthMask(lengths, T), [B, T, 1]);
     const masked = tf.add(tf.mul(input as tf.Tensor, mask), tf.mul(tf.sub(1, mask), MASKED));
-    const winners = tf.argMax(masked, 1); // [B, F]
-    save([winners]);
-    const gradFunc = (dy: tf.Tensor, [w]: tf.Tensor[]) => {
-      // oneHot as int32 then cast: a float32 oneHot is wrong on tfjs-backend-wasm.
-      const onehot = tf.cast(tf.oneHot(w as tf.Tensor2D, T), 'float32'); // [B, F, T]
-      return [tf.mul(tf.transpose(onehot, [0, 2, 1]), tf.reshape(dy, [B, 1, F]))];
-    };
-    return { value: tf.max(masked, 1), gradFunc };
+    // The first step holding each max, as a float mask [B, T, F], in float arithmetic only:
+    // tfjs-backend-webgpu miscompiles argMax/oneHot's int32 results and cumsum of a cast bool.
+    const max = tf.max(masked, 1, true);
+    const isMax = tf.sub(1, tf.sign(tf.sub(max, masked))); // 1 where equal to the max, else 0
+    const first = tf.mul(isMax, tf.relu(tf.sub(2, tf.cumsum(isMax, 1)))); // running count is 1
+    save([first]);
+    const gradFunc = (dy: tf.Tensor, [w]: tf.Tensor[]) => [
+      tf.mul(w as tf.Tensor, tf.reshape(dy, [B, 1, F])),
+    ];
+    return { value: tf.reshape(max, [B, F]), gradFunc };
   })(x);
 }
 

@@ -94,7 +94,7 @@ export async function runLayerCase(fixture: ParityCase, backend: string): Promis
     rH: floatTensor(t, 'r_h_n'),
     rC: t.entries.has('r_c_n') ? floatTensor(t, 'r_c_n') : undefined,
   }));
-  const lengths = fixed.lengths ? Int32Array.from(fixed.lengths.dataSync()) : undefined;
+  const lengths = fixed.lengths ? Int32Array.from(await fixed.lengths.data()) : undefined;
 
   const run =
     (record?: (out: tf.Tensor, h: tf.Tensor, c: tf.Tensor | undefined, loss: tf.Scalar) => void) =>
@@ -172,9 +172,12 @@ export function trainSteps(
     for (let step = 0; step < train.steps; step++) {
       const { value, grads } = parameterGradients(model.parameters(), loss);
       value.dispose();
-      const clipped = train.clip_grad_norm
-        ? clipGradNorm(grads, train.clip_grad_norm).grads
-        : grads;
+      let clipped = grads;
+      if (train.clip_grad_norm) {
+        const result = clipGradNorm(grads, train.clip_grad_norm);
+        clipped = result.grads;
+        result.totalNorm.dispose();
+      }
       adam.step(clipped);
       tf.dispose([...clipped.values()]);
     }

@@ -75,6 +75,7 @@ export async function runCase(dir: string, backend: string): Promise<CaseReport>
   const before = tf.memory().numTensors;
   try {
     const checker = await runner(fixture, backend);
+    await checker.settle();
     const failures = [
       ...checker.comparisons
         .filter((c) => !c.ok)

@@ -81,18 +81,24 @@ describe('clipGradNorm (torch.nn.utils.clip_grad_norm_)', () => {
       ['b', tf.tensor2d([[0, 4]])],
     ]);
     const { grads: clipped, totalNorm } = clipGradNorm(grads, 1);
-    expect(totalNorm).toBeCloseTo(5, 6);
+    expect(totalNorm.dataSync()[0]).toBeCloseTo(5, 6);
     const scale = 1 / (5 + 1e-6);
     expect(Array.from(clipped.get('a')?.dataSync() ?? [])).toEqual([Math.fround(3 * scale), 0]);
     expect(Array.from(clipped.get('b')?.dataSync() ?? [])).toEqual([0, Math.fround(4 * scale)]);
-    tf.dispose([...clipped.values()]);
+    tf.dispose([...clipped.values(), totalNorm]);
   });
 
-  it('leaves gradients below max_norm untouched', () => {
+  it('leaves gradients below max_norm unchanged (scaled by exactly 1), with nothing leaked', () => {
+    const before = tf.memory().numTensors;
     const g = tf.tensor1d([0.3, 0.4]);
     const { grads, totalNorm } = clipGradNorm(new Map([['a', g]]), 1);
-    expect(totalNorm).toBeCloseTo(0.5, 6);
-    expect(grads.get('a')).toBe(g);
-    g.dispose();
+    expect(totalNorm.dataSync()[0]).toBeCloseTo(0.5, 6);
+    expect(g.isDisposed).toBe(true);
+    expect(Array.from(grads.get('a')?.dataSync() ?? [])).toEqual([
+      Math.fround(0.3),
+      Math.fround(0.4),
+    ]);
+    tf.dispose([...grads.values(), totalNorm]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -85,24 +85,25 @@ export class Adam {
 }
 
 /**
- * torch.nn.utils.clip_grad_norm_: scales every gradient by max_norm / (total_norm + 1e-6) when that
- * is below 1, where total_norm is the 2-norm of all gradients together. Returns the new gradients
- * (the inputs are disposed when replaced) and the total norm before clipping.
+ * torch.nn.utils.clip_grad_norm_: multiplies every gradient by min(1, max_norm / (total_norm + 1e-6)),
+ * where total_norm is the 2-norm of all gradients together. Returns the new gradients (the inputs
+ * are disposed) and the total norm before clipping, as a scalar tensor the caller disposes. Nothing
+ * is read back: a GPU backend keeps running without a sync.
  */
 export function clipGradNorm<K>(
   grads: Map<K, tf.Tensor>,
   maxNorm: number,
-): { grads: Map<K, tf.Tensor>; totalNorm: number } {
-  const squares = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
-  const totalNorm = Math.sqrt((squares.dataSync() as Float32Array)[0] as number);
-  squares.dispose();
-  const coefficient = maxNorm / (totalNorm + 1e-6);
-  if (coefficient >= 1) return { grads, totalNorm };
+): { grads: Map<K, tf.Tensor>; totalNorm: tf.Scalar } {
+  const totalNorm = tf.tidy(() =>
+    tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))),
+  ) as tf.Scalar;
+  const coefficient = tf.tidy(() => tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1));
   const clipped = new Map<K, tf.Tensor>();
   for (const [key, g] of grads) {
     clipped.set(key, tf.mul(g, coefficient));
     g.dispose();
   }
+  coefficient.dispose();
   return { grads: clipped, totalNorm };
 }
 

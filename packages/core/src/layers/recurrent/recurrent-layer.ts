@@ -8,7 +8,7 @@ import { type InitializerName, uniformValues } from '../../init/initializers.js'
 import type { Random } from '../../init/random.js';
 import type { LayerSpec } from '../../spec/types.generated.js';
 import type { ForwardContext, Layer, Parameter, RecurrentState } from '../layer.js';
-import { assignValues, createParameter } from '../params.js';
+import { createParameter } from '../params.js';
 import { type Cell, type CellWeights, cellFor } from './cells.js';
 import {
   fusedKernelsAvailable,
@@ -71,11 +71,14 @@ export class RecurrentLayer implements Layer {
     const bound = 1 / Math.sqrt(H); // PyTorch: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H))
     const init: Partial<Record<'weightIh' | 'weightHh' | 'bias', InitializerName>> =
       this.spec.init ?? {};
+    // Keras' unit_forget_bias: forget-gate rows of bias_ih = value, of bias_hh = 0.
+    const forgetBias = this.spec.type === 'lstm' ? this.spec.init?.forgetGateBias : undefined;
     const make = (
       param: string,
       shape: number[],
       kind: 'weightIh' | 'weightHh' | 'bias',
     ): tf.Variable => {
+      const forgetFill = param.startsWith('bias_ih') ? forgetBias : 0;
       const parameter = createParameter(
         this.name,
         param,
@@ -83,6 +86,10 @@ export class RecurrentLayer implements Layer {
         init[kind] ?? 'pytorch-default',
         random,
         () => uniformValues(shape, bound, random),
+        true,
+        kind === 'bias' && forgetBias !== undefined
+          ? (values) => values.fill(forgetFill as number, H, 2 * H)
+          : undefined,
       );
       this.parameters.push(parameter);
       return parameter.variable;
@@ -99,24 +106,6 @@ export class RecurrentLayer implements Layer {
         perDirection.push({ weightIh, weightHh, biasIh, biasHh });
       }
       this.#weights.push(perDirection);
-    }
-    const forgetBias = this.spec.type === 'lstm' ? this.spec.init?.forgetGateBias : undefined;
-    if (forgetBias !== undefined) this.#setForgetGateBias(forgetBias);
-  }
-
-  /** Keras' unit_forget_bias: forget-gate rows of bias_ih = value, of bias_hh = 0. */
-  #setForgetGateBias(value: number): void {
-    const H = this.hiddenSize;
-    for (const { biasIh, biasHh } of this.#weights.flat()) {
-      for (const [bias, fill] of [
-        [biasIh, value],
-        [biasHh, 0],
-      ] as const) {
-        if (!bias) continue;
-        const data = bias.dataSync().slice() as Float32Array;
-        data.fill(fill, H, 2 * H);
-        assignValues(bias, data);
-      }
     }
   }
 
