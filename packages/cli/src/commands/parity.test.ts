@@ -18,22 +18,27 @@ describe('recurrent parity', () => {
     expect(existsSync(fixtures), `${fixtures} is missing`).toBe(true);
   });
 
-  it('passes every layer case and the seed sentiment model on cpu; seq2seq is reported unsupported', () => {
-    const result = parity(fixtures, '--backend', 'cpu');
-    const lines = result.stdout.split('\n');
-    const cases = lines.filter((l) => /^(PASS|FAIL) /.test(l));
-    expect(cases.length).toBeGreaterThanOrEqual(11);
-    for (const line of cases) {
-      if (line.includes('seq2seq-bahdanau')) expect(line.startsWith('FAIL')).toBe(true);
-      else expect(line, result.stdout).toMatch(/^PASS /);
-    }
-    expect(result.stdout).toContain(
-      'unsupported kind "seq2seq-bahdanau" (seq2seq models arrive with the translation task)',
-    );
-    const seq2seq = cases.filter((l) => l.includes('seq2seq-bahdanau')).length;
-    expect(lines).toContain(`${cases.length - seq2seq} passed, ${seq2seq} failed`);
-    expect(result.status).toBe(seq2seq > 0 ? 1 : 0);
-  });
+  // webgpu runs on Mesa llvmpipe where there is no GPU (CI installs the Debian packages).
+  it.each(['cpu', 'wasm', 'webgpu'])(
+    'passes every layer case and the seed sentiment model on %s; seq2seq is reported unsupported',
+    (backend) => {
+      const result = parity(fixtures, '--backend', backend);
+      expect(result.stdout.split('\n')).toContain(`backend: ${backend}`);
+      const lines = result.stdout.split('\n');
+      const cases = lines.filter((l) => /^(PASS|FAIL) /.test(l));
+      expect(cases.length).toBeGreaterThanOrEqual(11);
+      for (const line of cases) {
+        if (line.includes('seq2seq-bahdanau')) expect(line.startsWith('FAIL')).toBe(true);
+        else expect(line, result.stdout).toMatch(/^PASS /);
+      }
+      expect(result.stdout).toContain(
+        'unsupported kind "seq2seq-bahdanau" (seq2seq models arrive with the translation task)',
+      );
+      const seq2seq = cases.filter((l) => l.includes('seq2seq-bahdanau')).length;
+      expect(lines).toContain(`${cases.length - seq2seq} passed, ${seq2seq} failed`);
+      expect(result.status).toBe(seq2seq > 0 ? 1 : 0);
+    },
+  );
 
   it('fails a case whose expected values are off, and exits 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parity-'));
