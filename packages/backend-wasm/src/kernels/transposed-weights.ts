@@ -33,7 +33,7 @@ export function transposed2d(scope: WasmScope, x: tf.TensorInfo): tf.TensorInfo 
   const [rows, cols] = x.shape as [number, number];
   const keep = isVariableData(x.dataId);
   const copy = keep ? scope.output([cols, rows]) : scope.scratch([cols, rows]);
-  scope.transpose(scope.id(x), scope.id(copy), rows, cols);
+  scope.transpose(scope.offset(x), scope.offset(copy), rows, cols);
   if (keep) cache.set(x.dataId, copy);
   return copy;
 }

