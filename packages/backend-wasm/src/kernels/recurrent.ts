@@ -4,11 +4,13 @@
 // direction is one kernel call with no per-step tensors.
 import {
   columnSums,
+  type ForwardBuffers,
   type FusedCellName,
   fusedBackwardLoop,
   fusedForwardLoop,
   fusedGateCount,
   type LoopShape,
+  scalarSigmoid,
 } from '@recurrent/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { transposed2d } from './transposed-weights.js';
@@ -31,6 +33,9 @@ function stepViews(scope: WasmScope, info: tf.TensorInfo, T: number, rowSize: nu
   const base = scope.offset(info);
   return Array.from({ length: T }, (_, t) => scope.view(base + t * rowSize * 4, rowSize));
 }
+
+/** Elements from which one XNNPACK sigmoid call beats a JavaScript loop (measured crossover). */
+const vectorSigmoidFrom = 4096;
 
 /**
  * Weights XNNPACK has packed: its first product with new weights allocates (which can grow the heap
@@ -86,32 +91,37 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
     );
     const buffer = scope.wasm.HEAPF32.buffer;
     const view = (info: tf.TensorInfo | undefined) => (info ? scope.f32(info) : undefined);
+    const buffers: ForwardBuffers = {
+      xw: scope.f32(input(args, 'xw') as tf.TensorInfo),
+      bhh: view(input(args, 'bhh')),
+      h0: scope.f32(input(args, 'h0') as tf.TensorInfo),
+      c0: view(input(args, 'c0')),
+      mask: view(input(args, 'mask')),
+      hh: scope.f32(hh),
+      gatePre: scope.f32(activations.gatePre),
+      gateAct: scope.f32(activations.gateAct),
+      cellPre: scope.f32(activations.cellPre),
+      cellAct: scope.f32(activations.cellAct),
+      output: scope.f32(outputs.output),
+      hLast: scope.f32(outputs.hLast),
+      cLast: scope.f32(outputs.cLast),
+      gates: scope.f32(outputs.gates),
+      extra: scope.f32(outputs.extra),
+      hPrev: scope.f32(outputs.hPrev),
+      cPrev: scope.f32(outputs.cPrev),
+    };
+    const jsSigmoid = scalarSigmoid(buffers);
     fusedForwardLoop(
       shape,
-      {
-        xw: scope.f32(input(args, 'xw') as tf.TensorInfo),
-        bhh: view(input(args, 'bhh')),
-        h0: scope.f32(input(args, 'h0') as tf.TensorInfo),
-        c0: view(input(args, 'c0')),
-        mask: view(input(args, 'mask')),
-        hh: scope.f32(hh),
-        gatePre: scope.f32(activations.gatePre),
-        gateAct: scope.f32(activations.gateAct),
-        cellPre: scope.f32(activations.cellPre),
-        cellAct: scope.f32(activations.cellAct),
-        output: scope.f32(outputs.output),
-        hLast: scope.f32(outputs.hLast),
-        cLast: scope.f32(outputs.cLast),
-        gates: scope.f32(outputs.gates),
-        extra: scope.f32(outputs.extra),
-        hPrev: scope.f32(outputs.hPrev),
-        cPrev: scope.f32(outputs.cPrev),
-      },
+      buffers,
       (t) => {
         scope.matMul(hPrevSteps[t] as number, whhTId, hhId, B, H, GH);
         checkHeap(scope, buffer);
       },
-      (which) => {
+      (which, n) => {
+        // XNNPACK's sigmoid sets up an operator per call: for one step of a small batch
+        // (generation) plain JavaScript is faster.
+        if (n < vectorSigmoidFrom) return jsSigmoid(which, n);
         const [pre, act] = which === 'gate' ? gateIds : cellIds;
         scope.sigmoid(pre, act);
       },
