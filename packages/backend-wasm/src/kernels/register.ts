@@ -1,8 +1,10 @@
 // Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels, the
-// missing UnsortedSegmentSum, and a BatchMatMul that always takes XNNPACK's fast path.
+// missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast path, and Slice,
+// GatherV2 and Identity as plain memory copies (or none).
 import { recurrentBackwardKernel, recurrentForwardKernel } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMul } from './batch-mat-mul.js';
+import { identity, makeGather, makeSlice } from './copy-kernels.js';
 import { recurrentBackward, recurrentForward } from './recurrent.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
@@ -22,6 +24,9 @@ export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   replaceKernel(tf.BatchMatMul, makeBatchMatMul);
+  replaceKernel(tf.Slice, makeSlice);
+  replaceKernel(tf.GatherV2, makeGather);
+  replaceKernel(tf.Identity, () => identity);
   if (!tf.getKernel(tf.UnsortedSegmentSum, backendName)) {
     tf.registerKernel({
       kernelName: tf.UnsortedSegmentSum,
