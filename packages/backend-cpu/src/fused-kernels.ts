@@ -53,9 +53,17 @@ function output(backend: CpuBackend) {
     backend.makeTensorInfo(shape, 'float32', values);
 }
 
-function attributes(attrs: tf.NamedAttrMap | undefined): { cell: CellKind; reverse: boolean } {
-  const { cell, reverse } = attrs as unknown as { cell: FusedCellName; reverse: boolean };
-  return { cell, reverse };
+function attributes(attrs: tf.NamedAttrMap | undefined): {
+  cell: CellKind;
+  reverse: boolean;
+  saveForBackward: boolean;
+} {
+  const { cell, reverse, saveForBackward } = attrs as unknown as {
+    cell: FusedCellName;
+    reverse: boolean;
+    saveForBackward?: boolean;
+  };
+  return { cell, reverse, saveForBackward: saveForBackward !== false };
 }
 
 export function registerFusedKernels(): void {
@@ -64,7 +72,7 @@ export function registerFusedKernels(): void {
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend: b, attrs }) => {
       const backend = b as unknown as CpuBackend;
-      const { cell, reverse } = attributes(attrs);
+      const { cell, reverse, saveForBackward } = attributes(attrs);
       const [T, B, GH] = (inputs.xw as tf.TensorInfo).shape as [number, number, number];
       const H = GH / gateCount(cell);
       const whh = need(backend, inputs, 'whh');
@@ -78,10 +86,10 @@ export function registerFusedKernels(): void {
         mask: read(backend, inputs.mask),
       });
       const make = output(backend);
+      const result = [make([T, B, H], r.output), make([B, H], r.hLast), make([B, H], r.cLast)];
+      if (!saveForBackward) return result;
       return [
-        make([T, B, H], r.output),
-        make([B, H], r.hLast),
-        make([B, H], r.cLast),
+        ...result,
         make([T, B, GH], r.gates),
         make([T, B, H], r.extra),
         make([T, B, H], r.hPrev),

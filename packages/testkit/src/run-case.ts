@@ -112,3 +112,40 @@ export async function runCase(
   model.dispose();
   return { values, leaked };
 }
+
+/**
+ * The case's forward pass outside any gradient recording (as in generation and prediction, where
+ * layers skip what backpropagation needs): output and final states only.
+ */
+export async function runInference(c: ConformanceCase, backend: string): Promise<CaseResult> {
+  const model = await compile(c.spec, {
+    backend,
+    ...(c.vocabulary !== undefined ? { vocabularySize: c.vocabulary, outputSize: 3 } : {}),
+  });
+  const before = tf.memory().numTensors;
+  const x = inputs(c);
+  const initial = c.initialStateOf;
+  const stateShape = initial ? ([initial.size, c.batch, 5] as [number, number, number]) : undefined;
+  const h0 = stateShape
+    ? tf.tensor3d(seeded(stateShape[0] * stateShape[1] * 5, 7), stateShape)
+    : undefined;
+  const c0 =
+    stateShape && initial?.withCell ? tf.tensor3d(seeded(h0?.size ?? 0, 8), stateShape) : undefined;
+  const result = model.forward(x, {
+    ...(c.lengths ? { lengths: c.lengths } : {}),
+    ...(initial && h0
+      ? { initialState: { [initial.layer]: c0 ? { h: h0, c: c0 } : { h: h0 } } }
+      : {}),
+  });
+  const values = new Map<string, Float32Array>();
+  values.set('output', (await result.output.data()) as Float32Array);
+  for (const [name, state] of Object.entries(result.states)) {
+    values.set(`state.${name}.h`, (await state.h.data()) as Float32Array);
+    if (state.c) values.set(`state.${name}.c`, (await state.c.data()) as Float32Array);
+  }
+  const states = Object.values(result.states).flatMap((s) => (s.c ? [s.h, s.c] : [s.h]));
+  tf.dispose([x, result.output, ...states, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
+  const leaked = tf.memory().numTensors - before;
+  model.dispose();
+  return { values, leaked };
+}

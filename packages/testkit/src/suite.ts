@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ConformanceCase, layerCases, recurrentCases } from './cases.js';
 import { compareResults, type Tolerance } from './compare.js';
-import { runCase } from './run-case.js';
+import { runCase, runInference } from './run-case.js';
 import { trainCharModel, trainingRun } from './training-run.js';
 
 export interface ConformanceOptions {
@@ -64,6 +64,19 @@ export function conformanceSuite(options: ConformanceOptions): void {
           const actual = await runCase(c, backend);
           expect(actual.leaked, 'tensors leaked by forward + backward').toBe(0);
           expect(compareResults(expected.values, actual.values, toleranceOf)).toEqual([]);
+        });
+      }
+    });
+
+    describe('inference (no gradient recording) gives what the recorded forward gives', () => {
+      for (const c of [recurrentCases[1], recurrentCases[4], layerCases[0]] as ConformanceCase[]) {
+        it(c.name, async () => {
+          const recorded = await runCase(c, backend);
+          const inference = await runInference(c, backend);
+          expect(inference.leaked, 'tensors leaked by inference').toBe(0);
+          const subset = new Map([...recorded.values].filter(([k]) => inference.values.has(k)));
+          expect(subset.size).toBe(inference.values.size);
+          expect(compareResults(subset, inference.values, () => forward)).toEqual([]);
         });
       }
     });

@@ -22,6 +22,11 @@ interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
+/** Whether the caller will run the backward kernel (attr saveForBackward, absent: true). */
+function savesForBackward(args: KernelArgs): boolean {
+  return (args.attrs as { saveForBackward?: boolean } | undefined)?.saveForBackward !== false;
+}
+
 function loopShape(args: KernelArgs, firstInput: 'xw' | 'gates'): LoopShape {
   const { cell, reverse } = args.attrs as unknown as { cell: FusedCellName; reverse: boolean };
   const [T, B, GH] = (args.inputs[firstInput] as tf.TensorInfo).shape as [number, number, number];
@@ -65,14 +70,18 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
   const GH = fusedGateCount(shape.cell) * H;
   return withScope(args.backend, (scope) => {
     const whhT = transposed2d(scope, input(args, 'whh') as tf.TensorInfo); // [H, G*H]
+    // What only backpropagation needs is scratch when no backward pass will follow.
+    const saved = savesForBackward(args)
+      ? (shape: number[]) => scope.output(shape)
+      : (shape: number[]) => scope.scratch(shape);
     const outputs = {
       output: scope.output([T, B, H]),
       hLast: scope.output([B, H]),
       cLast: scope.output([B, H]),
-      gates: scope.output([T, B, GH]),
-      extra: scope.output([T, B, H]),
-      hPrev: scope.output([T, B, H]),
-      cPrev: scope.output([T, B, H]),
+      gates: saved([T, B, GH]),
+      extra: saved([T, B, H]),
+      hPrev: saved([T, B, H]),
+      cPrev: saved([T, B, H]),
     };
     const hh = scope.scratch([B, GH]);
     const activations = {
@@ -127,6 +136,7 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
       },
     );
     const o = outputs;
+    if (!savesForBackward(args)) return [o.output, o.hLast, o.cLast];
     return [o.output, o.hLast, o.cLast, o.gates, o.extra, o.hPrev, o.cPrev];
   });
 };

@@ -1,5 +1,5 @@
 // A compiled model: its layers in order, its named parameters, a forward pass, and a summary.
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../init/random.js';
 import {
   describeShape,
@@ -62,9 +62,13 @@ export class Model {
       initialStates: new Map(Object.entries(options.initialState ?? {})),
       finalStates: new Map(),
     };
-    let x = inputs;
-    for (const layer of this.layers) x = layer.forward(x, context);
-    return { output: x, states: Object.fromEntries(context.finalStates) };
+    // Inside tidy: only the output and the final states outlive the call.
+    return tf.tidy(() => {
+      let x = inputs;
+      for (const layer of this.layers) x = layer.forward(x, context);
+      const result: ForwardResult = { output: x, states: Object.fromEntries(context.finalStates) };
+      return result as unknown as tf.TensorContainer;
+    }) as unknown as ForwardResult;
   }
 
   /** A table of layers, output shapes and parameter counts, like Keras' model.summary(). */

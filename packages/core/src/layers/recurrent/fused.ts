@@ -6,10 +6,11 @@
 // RecurrentForward  inputs  xw [T, B, G*H] (input projection + biases; bias_hh folded in except
 //                           for GRU), whh [G*H, H], bhh [G*H] (GRU with bias only), h0 [B, H],
 //                           c0 [B, H] (LSTM only), mask [T, B] (with lengths only)
-//                   attrs   cell: "lstm" | "gru" | "rnn-tanh" | "rnn-relu", reverse: boolean
-//                   outputs output [T, B, H], hLast [B, H], cLast [B, H], gates [T, B, G*H]
-//                           (activated), extra [T, B, H] (c' for LSTM, W_hn h + b_hn for GRU,
-//                           h' for RNN), hPrev [T, B, H], cPrev [T, B, H]
+//                   attrs   cell: "lstm" | "gru" | "rnn-tanh" | "rnn-relu", reverse: boolean,
+//                           saveForBackward: boolean (absent: true)
+//                   outputs output [T, B, H], hLast [B, H], cLast [B, H], then only when
+//                           saveForBackward: gates [T, B, G*H] (activated), extra [T, B, H] (c' for
+//                           LSTM, W_hn h + b_hn for GRU, h' for RNN), hPrev [T, B, H], cPrev [T, B, H]
 // RecurrentBackward inputs  dOut, dhLast, dcLast (LSTM), gates, extra, hPrev, cPrev, whh, mask
 //                   outputs dGatesX [T, B, G*H], dGatesH [T, B, G*H] (GRU; [0] otherwise),
 //                           dh0, dc0 [B, H], dWhh [G*H, H], dBhh [G*H], dBih [G*H]
@@ -40,7 +41,8 @@ export function runFused(
   inputs: Record<string, tf.Tensor | undefined>,
   cell: FusedCellName,
   reverse: boolean,
+  saveForBackward = true,
 ): tf.Tensor[] {
-  const attrs = { cell, reverse } as unknown as tf.NamedAttrMap;
+  const attrs = { cell, reverse, saveForBackward } as unknown as tf.NamedAttrMap;
   return tf.engine().runKernel(kernel, present(inputs), attrs) as tf.Tensor[];
 }

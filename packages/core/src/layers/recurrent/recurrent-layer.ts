@@ -134,20 +134,35 @@ export class RecurrentLayer implements Layer {
         w.weightHh,
         ...(w.biasIh && w.biasHh ? [w.biasIh, w.biasHh] : []),
       ]);
-    const packed = this.#op(
-      B,
-      T,
-      I,
-      lengths,
-      dropoutMasks,
-    )(input, h0, c0 ?? tf.zeros([1]), ...params);
-    const outputCount = B * T * D * H;
-    const stateCount = L * D * B * H;
-    const output = tf.reshape(tf.slice(packed, [0], [outputCount]), [B, T, D * H]);
-    const h = tf.reshape(tf.slice(packed, [outputCount], [stateCount]), [L * D, B, H]);
-    const c = c0
-      ? tf.reshape(tf.slice(packed, [outputCount + stateCount], [stateCount]), [L * D, B, H])
-      : undefined;
+    const op = this.#op(B, T, I, lengths, dropoutMasks);
+    const args = [input, h0, c0 ?? tf.zeros([1]), ...params];
+    let output: tf.Tensor;
+    let h: tf.Tensor;
+    let c: tf.Tensor | undefined;
+    if (gradientsRecorded()) {
+      // One custom-gradient op whose value packs [output, h_n, c_n] (an op has one output).
+      const packed = op.custom(...args);
+      const outputCount = B * T * D * H;
+      const stateCount = L * D * B * H;
+      output = tf.reshape(tf.slice(packed, [0], [outputCount]), [B, T, D * H]);
+      h = tf.reshape(tf.slice(packed, [outputCount], [stateCount]), [L * D, B, H]);
+      c = c0
+        ? tf.reshape(tf.slice(packed, [outputCount + stateCount], [stateCount]), [L * D, B, H])
+        : undefined;
+    } else {
+      // As the custom op's forward does, inside tidy: only the results outlive it.
+      const result = tf.tidy(() => {
+        const pass = op.forwardPass(args, false);
+        return {
+          output: pass.output,
+          h: tf.stack(pass.hLast),
+          ...(c0 ? { c: tf.stack(pass.cLast) } : {}),
+        };
+      });
+      output = result.output;
+      h = result.h;
+      c = result.c;
+    }
     const state: RecurrentState = c ? { h, c } : { h };
     context.finalStates.set(this.name, state);
     if (this.outputKind === 'sequence') return output;
@@ -176,7 +191,11 @@ export class RecurrentLayer implements Layer {
     const perDirection = hasBias ? 4 : 2;
 
     const fused = this.#useFusedKernels();
-    return customOp((args, save) => {
+    /**
+     * The forward computation. With `keepTape` false (no gradient is being recorded, e.g.
+     * generation) fused kernels skip what only backpropagation needs.
+     */
+    const forwardPass = (args: tf.Tensor[], keepTape: boolean) => {
       const [x, h0, c0, ...params] = args;
       const cellWeights = (w: ReturnType<typeof weightsOf>): CellWeights => ({
         whh: gateBlocks(w.whh, G, H),
@@ -236,6 +255,7 @@ export class RecurrentLayer implements Layer {
               },
               cell.fusedName,
               d === 1,
+              keepTape,
             ) as tf.Tensor[];
             result = {
               output: out as tf.Tensor3D,
@@ -263,7 +283,13 @@ export class RecurrentLayer implements Layer {
         layerOutput = (D === 2 ? tf.concat(outputs, 2) : outputs[0]) as tf.Tensor3D;
         layerInput = tf.reshape(layerOutput, [T * B, D * H]) as tf.Tensor2D;
       }
-      const output = tf.transpose(layerOutput as tf.Tensor3D, [1, 0, 2]);
+      const output = tf.transpose(layerOutput as tf.Tensor3D, [1, 0, 2]) as tf.Tensor3D;
+      return { output, hLast, cLast, layerInputs, tapes, masks, weightsOf, cellWeights };
+    };
+
+    const custom = customOp((args, save) => {
+      const { output, hLast, cLast, layerInputs, tapes, masks, weightsOf, cellWeights } =
+        forwardPass(args, true);
       const pieces = [tf.reshape(output, [-1]), tf.reshape(tf.stack(hLast), [-1])];
       if (cell.hasCellState) pieces.push(tf.reshape(tf.stack(cLast), [-1]));
       save([
@@ -306,7 +332,7 @@ export class RecurrentLayer implements Layer {
               tf.reshape(tf.slice(dy, [outputCount + stateCount], [stateCount]), [L * D, B, H]),
             ) as tf.Tensor2D[])
           : undefined;
-        const paramGrads: tf.Tensor[] = new Array(params.length);
+        const paramGrads: tf.Tensor[] = new Array(args.length - 3);
         const dh0: tf.Tensor[] = new Array(L * D);
         const dc0: tf.Tensor[] = new Array(L * D);
         let dInput: tf.Tensor2D | undefined;
@@ -393,6 +419,7 @@ export class RecurrentLayer implements Layer {
       };
       return { value: tf.concat(pieces), gradFunc };
     });
+    return { custom, forwardPass };
   }
 
   /** The fused kernels when asked for, or ("auto") when the active backend has them. */
@@ -470,4 +497,9 @@ export function dropoutMask(shape: [number, number], p: number, random: Random):
   const keep = 1 / (1 - p);
   for (let i = 0; i < data.length; i++) data[i] = random.next() < p ? 0 : keep;
   return tf.tensor2d(data, shape);
+}
+
+/** Whether tfjs is recording operations for gradients (inside tf.grad / variableGrads). */
+function gradientsRecorded(): boolean {
+  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
