@@ -1,214 +1,127 @@
-// `pnpm bench`: the workloads of shared/design/BENCHMARKS.md on the cpu backend, Recurrent next to
-// tfjs-layers measured in the same process (interleaved, medians with their spread), and PyTorch
-// when it is installed. Ratios are what to read: machines are shared and noisy.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+// `pnpm bench`: the workloads of shared/design/BENCHMARKS.md on each available backend, Recurrent
+// next to tfjs-layers measured in the same process on the same backend (interleaved, medians with
+// their spread), and PyTorch when it is installed. Ratios are what to read: machines are shared
+// and noisy. One failing backend or workload is reported and the rest carry on.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { useBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
+// Bundled (build.mjs) so that these load: tfjs-layers needs tfjs's own gradients and chained ops.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@recurrent/backend-cpu';
-import { listBackends, useBackend } from '@recurrent/core';
-import {
-  type CharLmSizes,
-  layersGenerator,
-  layersTrainer,
-  recurrentGenerator,
-  recurrentTrainer,
-  tokenBatch,
-  w1,
-  w4,
-} from './workloads.js';
+import { initOptions, planBackends, registerPlugins } from './backends.js';
+import { errorText } from './measure.js';
+import { type Options, parseOptions } from './options.js';
+import type { Row } from './results.js';
+import { measureWorkload } from './runner.js';
+import { recordStockKernels, replacedKernels } from './stock-kernels.js';
+import { printBackendTable } from './table.js';
+import { runTorch, type TorchRun, torchUnavailable } from './torch.js';
+import { workloads } from './workloads/index.js';
 
-const { values: args } = parseArgs({
-  options: {
-    reps: { type: 'string', default: '3' },
-    only: { type: 'string' },
-    'no-torch': { type: 'boolean', default: false },
-  },
-});
-const reps = Number(args.reps);
-const only = args.only ? new Set(args.only.toUpperCase().split(',')) : undefined;
-
-interface Measure {
-  median: number;
-  low: number;
-  high: number;
-}
-
-function summarize(values: number[]): Measure {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor(sorted.length / 2)] as number,
-    low: sorted[0] as number,
-    high: sorted[sorted.length - 1] as number,
-  };
-}
-
-/** Runs the competitors alternately `reps` times after one warm-up each; returns seconds per run. */
-function interleaved(runs: Record<string, () => void>): Record<string, Measure> {
-  const times: Record<string, number[]> = {};
-  for (const [name, run] of Object.entries(runs)) {
-    run();
-    times[name] = [];
+/** PyTorch does not depend on our backend: once per run, shown in every backend's table. */
+function torchReferences(options: Options): { runs: Map<string, TorchRun>; skipped?: string } {
+  const runs = new Map<string, TorchRun>();
+  if (!options.torch) return { runs, skipped: 'PyTorch not run (--no-torch)' };
+  const why = torchUnavailable();
+  if (why) return { runs, skipped: `PyTorch column omitted: ${why}` };
+  for (const id of options.only) {
+    const run = runTorch(id, options.reps);
+    runs.set(id, run);
+    const result = run.outcome.measure
+      ? `${run.outcome.measure.median.toFixed(4)} s/run`
+      : run.outcome.error;
+    console.error(`  .. pytorch ${id}: ${result}`);
   }
-  for (let r = 0; r < reps; r++) {
-    for (const [name, run] of Object.entries(runs)) {
-      const started = performance.now();
-      run();
-      times[name]?.push((performance.now() - started) / 1000);
-    }
-  }
-  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, summarize(t)]));
-}
-
-interface Row {
-  workload: string;
-  unit: string;
-  ours: number;
-  spread: string;
-  layers: number;
-  layersSpread: string;
-  torch?: number;
-  higherIsBetter: boolean;
-}
-
-const rows: Row[] = [];
-const spread = (m: Measure) => `${Math.round(((m.high - m.low) / m.median) * 100)}%`;
-
-async function trainingWorkload(id: string, sizes: CharLmSizes): Promise<void> {
-  const ours = await recurrentTrainer(sizes);
-  const theirs = layersTrainer(sizes);
-  const { x, y } = tokenBatch(sizes, 1);
-  const tokens = sizes.batch * sizes.steps;
-  const result = interleaved({ ours: () => ours.step(x, y), layers: () => theirs.step(x, y) });
-  const rate = (m: Measure) => tokens / m.median;
-  rows.push({
-    workload: `${id} ${sizes.cell.toUpperCase()} train step`,
-    unit: 'tokens/s',
-    ours: rate(result.ours as Measure),
-    spread: spread(result.ours as Measure),
-    layers: rate(result.layers as Measure),
-    layersSpread: spread(result.layers as Measure),
-    higherIsBetter: true,
-  });
-  tf.dispose([x, y]);
-  ours.dispose();
-  theirs.dispose();
-}
-
-async function generationWorkload(): Promise<void> {
-  const tokens = 200;
-  const ours = await recurrentTrainer(w1);
-  const theirs = layersTrainer(w1);
-  const generate = recurrentGenerator(ours.model, w1);
-  const reference = layersGenerator(theirs.model, w1);
-  const result = interleaved({
-    ours: () => generate(tokens),
-    layers: () => reference.generate(tokens),
-  });
-  const perToken = (m: Measure) => (m.median / tokens) * 1000;
-  rows.push({
-    workload: 'W3 generation (W1 model)',
-    unit: 'ms/token',
-    ours: perToken(result.ours as Measure),
-    spread: spread(result.ours as Measure),
-    layers: perToken(result.layers as Measure),
-    layersSpread: spread(result.layers as Measure),
-    higherIsBetter: false,
-  });
-  reference.dispose();
-  ours.dispose();
-  theirs.dispose();
-}
-
-function torchAvailable(): boolean {
-  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-}
-
-function torchReference(workload: string): number | undefined {
-  const script = join(process.cwd(), '../../../shared/bench/torch_reference.py');
-  if (!existsSync(script)) return undefined;
-  const output = execFileSync(
-    '/usr/bin/python3',
-    [script, workload, String(Math.max(reps, 3)), '2'],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    },
-  );
-  const result = JSON.parse(output.trim().split('\n').pop() as string) as {
-    median: number;
-    unit: string;
-  };
-  // The reference reports a rate for every workload; W3 is shown here as ms/token.
-  return workload === 'W3' && result.unit === 'tokens/s' ? 1000 / result.median : result.median;
-}
-
-function format(n: number): string {
-  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
+  return { runs };
 }
 
 async function main(): Promise<void> {
-  const backend = await useBackend('cpu');
-  const described = await listBackends()
-    .find((b) => b.name === backend)
-    ?.describe();
+  const started = performance.now();
+  let options: Options;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+    return;
+  }
+  // A stray rejection inside a backend must not end the run: it is logged, and the measurement it
+  // belonged to fails or times on its own.
+  process.on('unhandledRejection', (error) => {
+    console.error(`  .. unhandled rejection (the bench carries on): ${errorText(error)}`);
+  });
+  recordStockKernels();
+  const plan = await planBackends(options.backends, await registerPlugins());
+  const chosen = workloads.filter((w) => options.only.includes(w.id));
   console.log(
-    `Recurrent benchmarks on backend ${backend} ${JSON.stringify(described)}, tfjs ${tf.version_core}; ${reps} interleaved reps after a warm-up; median (spread)\n`,
+    `Recurrent benchmarks (BENCHMARKS.md ${options.only.join(', ')}), tfjs ${tf.version_core}; ` +
+      `${options.reps} interleaved reps after a warm-up, at most ${options.maxSeconds} s of reps ` +
+      'per measurement; median (spread)',
   );
-  if (!only || only.has('W1')) await trainingWorkload('W1', w1);
-  if (!only || only.has('W4')) await trainingWorkload('W4', w4);
-  if (!only || only.has('W3')) await generationWorkload();
-  const withTorch = !args['no-torch'] && torchAvailable();
-  if (withTorch) {
-    for (const row of rows) {
-      const median = torchReference(row.workload.slice(0, 2));
-      if (median !== undefined) row.torch = median;
+  for (const s of plan.skipped) console.log(`note: backend ${s.name} skipped: ${s.reason}`);
+  const torch = torchReferences(options);
+  const rows: Row[] = [];
+  const notes = new Map(plan.run.map((b) => [b.name, [...b.notes]]));
+  for (const backend of plan.run) {
+    const backendNotes = notes.get(backend.name) as string[];
+    try {
+      await useBackend(backend.name, initOptions(backend.name));
+    } catch (error) {
+      backendNotes.push(`could not be activated: ${errorText(error)}`);
+      console.error(`  .. ${backend.name}: could not be activated: ${errorText(error)}`);
+      continue;
+    }
+    const replaced = replacedKernels(backend.name);
+    if (replaced.length) {
+      backendNotes.push(
+        `tfjs-layers runs on tfjs's own ${replaced.join(', ')} kernels: our plug-in's replacements are swapped out around its runs`,
+      );
+    }
+    for (const workload of chosen) {
+      try {
+        rows.push(await measureWorkload(backend, workload, options, torch.runs.get(workload.id)));
+      } catch (error) {
+        backendNotes.push(`${workload.id} failed outside its measurement: ${errorText(error)}`);
+      }
     }
   }
-  const header = [
-    'workload',
-    'unit',
-    'recurrent',
-    'tfjs-layers',
-    'vs tfjs-layers',
-    ...(withTorch ? ['pytorch (1 thread)', 'vs pytorch'] : []),
-  ];
-  const table = rows.map((r) => {
-    const ratio = (other: number) =>
-      `${(r.higherIsBetter ? r.ours / other : other / r.ours).toFixed(2)}x`;
-    return [
-      r.workload,
-      r.unit,
-      `${format(r.ours)} (${r.spread})`,
-      `${format(r.layers)} (${r.layersSpread})`,
-      ratio(r.layers),
-      ...(withTorch
-        ? [
-            r.torch === undefined ? '-' : format(r.torch),
-            r.torch === undefined ? '-' : ratio(r.torch),
-          ]
-        : []),
-    ];
-  });
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...table.map((r) => (r[i] as string).length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of table) console.log(line(r));
-  console.log('\nratios: above 1x means Recurrent is faster.');
-  if (!withTorch)
-    console.log(
-      'PyTorch column omitted: /usr/bin/python3 cannot import torch (apt-get install python3-torch libopenblas0-pthread).',
+  for (const backend of plan.run) {
+    printBackendTable(
+      backend.name,
+      rows.filter((r) => r.backend === backend.name),
+      {
+        withTorch: torch.runs.size > 0,
+        maxSeconds: options.maxSeconds,
+        notes: [
+          `backend: ${JSON.stringify(backend.description ?? {})}`,
+          ...(notes.get(backend.name) ?? []),
+        ],
+      },
     );
-  console.log(
-    "tfjs-layers trains its embedding through tfjs's generic gather gradient (UnsortedSegmentSum) on cpu.",
-  );
+  }
+  console.log('\nratios: above 1x means Recurrent is faster (for ms/token, the inverse ratio).');
+  if (torch.skipped) console.log(torch.skipped);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`took ${Math.round(seconds)} s`);
+  const torchSystem = [...torch.runs.values()].find((r) => r.system);
+  const results = {
+    date: new Date().toISOString(),
+    tfjs: tf.version_core,
+    options,
+    seconds,
+    backends: plan.run.map((b) => ({ ...b, notes: notes.get(b.name) })),
+    skippedBackends: plan.skipped,
+    pytorch: torchSystem
+      ? { system: torchSystem.system, threads: torchSystem.threads }
+      : { skipped: torch.skipped },
+    rows,
+  };
+  // Next to the bundle: .bench/ is build output, ignored by git.
+  const file = fileURLToPath(new URL('./results.json', import.meta.url));
+  mkdirSync(fileURLToPath(new URL('.', import.meta.url)), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`results: ${file}`);
 }
 
 await main();

@@ -1,0 +1,103 @@
+// Timing: competitors run alternately (interleaved) so that machine noise hits them alike, with a
+// per-measurement time budget so that a slow reference cannot stretch the run to an hour.
+
+/** Seconds per run: median and range over the timed reps. */
+export interface Measure {
+  median: number;
+  low: number;
+  high: number;
+  /** Timed reps actually run. */
+  reps: number;
+  /** Fewer reps than asked, to stay within the time budget. */
+  capped: boolean;
+  /** A single run longer than the budget: its warm-up is the measurement. */
+  fromWarmUp?: boolean;
+}
+
+/** A measurement, or why there is none. */
+export type Outcome =
+  | { measure: Measure; error?: undefined }
+  | { measure?: undefined; error: string };
+
+export interface Competitor {
+  run: () => Promise<void>;
+  dispose: () => void;
+}
+
+export interface TimingOptions {
+  reps: number;
+  /** Budget for the timed reps of one competitor in one workload, in seconds. */
+  maxSeconds: number;
+}
+
+export function summarize(seconds: number[], capped = false): Measure {
+  const sorted = [...seconds].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)] as number,
+    low: sorted[0] as number,
+    high: sorted[sorted.length - 1] as number,
+    reps: sorted.length,
+    capped,
+  };
+}
+
+/** The error's message; its stack too with BENCH_STACKS=1 (to chase a failing backend). */
+export function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (process.env.BENCH_STACKS === '1' && error.stack) return error.stack;
+  return `${error.name}: ${error.message}`;
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * One timed warm-up per competitor, then up to `reps` interleaved timed runs. The warm-up time
+ * sets each competitor's rep count: as many as fit in `maxSeconds`. A run longer than that is not
+ * repeated: its warm-up is the measurement (one-time costs are negligible at that length). A
+ * competitor that throws is reported with its error; the others carry on.
+ */
+export async function interleaved(
+  competitors: Record<string, Competitor | { error: string }>,
+  { reps, maxSeconds }: TimingOptions,
+): Promise<Record<string, Outcome>> {
+  const outcomes: Record<string, Outcome> = {};
+  const live = new Map<string, { run: () => Promise<void>; planned: number; times: number[] }>();
+  const fromWarmUp: Record<string, number> = {};
+  for (const [name, competitor] of Object.entries(competitors)) {
+    if ('error' in competitor) {
+      outcomes[name] = { error: competitor.error };
+      continue;
+    }
+    try {
+      const warm = await timed(competitor.run);
+      if (warm >= maxSeconds) fromWarmUp[name] = warm;
+      else {
+        const planned = Math.max(1, Math.min(reps, Math.floor(maxSeconds / warm)));
+        live.set(name, { run: competitor.run, planned, times: [] });
+      }
+    } catch (error) {
+      outcomes[name] = { error: `warm-up failed: ${errorText(error)}` };
+    }
+  }
+  for (let r = 0; r < reps; r++) {
+    for (const [name, entry] of live) {
+      if (r >= entry.planned || outcomes[name]) continue;
+      try {
+        entry.times.push(await timed(entry.run));
+      } catch (error) {
+        outcomes[name] = { error: `rep ${r + 1} failed: ${errorText(error)}` };
+      }
+    }
+  }
+  for (const [name, entry] of live) {
+    outcomes[name] ??= { measure: summarize(entry.times, entry.planned < reps) };
+  }
+  for (const [name, seconds] of Object.entries(fromWarmUp)) {
+    outcomes[name] = { measure: { ...summarize([seconds], true), fromWarmUp: true } };
+  }
+  return outcomes;
+}

@@ -1,0 +1,49 @@
+// Command-line options of `pnpm bench` (README.md lists them).
+import { parseArgs } from 'node:util';
+import type { WorkloadId } from './workloads/index.js';
+
+export interface Options {
+  reps: number;
+  only: WorkloadId[];
+  /** Undefined: every available backend that "auto" would consider. */
+  backends: string[] | undefined;
+  torch: boolean;
+  /** Budget for the timed reps of one competitor in one workload. */
+  maxSeconds: number;
+}
+
+const ids: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5'];
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function parseOptions(argv = process.argv.slice(2)): Options {
+  const { values } = parseArgs({
+    args: argv,
+    // `pnpm bench -- --reps 1` may pass the "--" through.
+    allowPositionals: true,
+    options: {
+      reps: { type: 'string', default: '3' },
+      only: { type: 'string' },
+      backends: { type: 'string' },
+      'no-torch': { type: 'boolean', default: false },
+      'max-seconds': { type: 'string', default: '25' },
+    },
+  });
+  const reps = Number(values.reps);
+  const maxSeconds = Number(values['max-seconds']);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps must be a positive integer`);
+  if (!(maxSeconds > 0)) throw new Error(`--max-seconds must be a positive number`);
+  const only = values.only ? list(values.only.toUpperCase()) : ids;
+  const unknown = only.filter((id) => !ids.includes(id as WorkloadId));
+  if (unknown.length) throw new Error(`--only: unknown workload ${unknown.join(', ')} (W1..W5)`);
+  return {
+    reps,
+    only: only as WorkloadId[],
+    backends: values.backends ? list(values.backends.toLowerCase()) : undefined,
+    torch: !values['no-torch'],
+    maxSeconds,
+  };
+}

@@ -1,0 +1,65 @@
+// PyTorch reference: shared/bench/torch_reference.py, one process per workload, 1 thread as its
+// header says. It does not depend on our backend, so it runs once per bench run (before ours, not
+// alongside: two busy processes on a 2-core machine would disturb both).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { errorText, type Outcome, summarize } from './measure.js';
+
+const python = '/usr/bin/python3';
+
+export interface TorchRun {
+  outcome: Outcome;
+  system?: string;
+  threads?: number;
+}
+
+/** The reference script: shared/bench next to the repository (/work/shared next to /work/main). */
+export function torchScript(): string | undefined {
+  const candidates = [
+    // .bench/run.mjs -> packages/bench -> packages -> repository -> its parent
+    new URL('../../../../shared/bench/torch_reference.py', import.meta.url),
+    new URL('../../../shared/bench/torch_reference.py', `file://${process.cwd()}/`),
+  ].map((url) => fileURLToPath(url));
+  return candidates.find((path) => existsSync(path));
+}
+
+/** Why PyTorch cannot run, or undefined when it can. */
+export function torchUnavailable(): string | undefined {
+  if (!torchScript()) return 'shared/bench/torch_reference.py not found';
+  const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+  if (probe.status !== 0) {
+    return `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)`;
+  }
+  return undefined;
+}
+
+/** Seconds per run of `workload` in PyTorch (3 reps at least, 2 warm-ups). */
+export function runTorch(workload: string, reps: number): TorchRun {
+  const script = torchScript();
+  if (!script) return { outcome: { error: 'torch_reference.py not found' } };
+  const child = spawnSync(python, [script, workload, String(Math.max(reps, 3)), '2'], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+  });
+  if (child.error || child.status !== 0) {
+    const why = child.error ? errorText(child.error) : child.stderr.trim().split('\n').pop();
+    return { outcome: { error: `torch_reference.py ${workload} failed: ${why}` } };
+  }
+  try {
+    const result = JSON.parse(child.stdout.trim().split('\n').pop() as string) as {
+      system: string;
+      threads: number;
+      times: number[];
+    };
+    // Seconds per run, converted to the metric by the workload as ours are.
+    return {
+      outcome: { measure: summarize(result.times) },
+      system: result.system,
+      threads: result.threads,
+    };
+  } catch (error) {
+    return { outcome: { error: `unreadable torch_reference.py output: ${errorText(error)}` } };
+  }
+}
