@@ -3,7 +3,7 @@
 // runs a scalar loop 6-7x slower (BENCHMARKS.md). Here transposes are materialized, a batch
 // against one matrix becomes one tall product, and other batches run one XNNPACK product each.
 import type * as tf from '@tensorflow/tfjs-core';
-import { transposed2d } from './transposed-weights.js';
+import { hasTransposed, transposed2d } from './transposed-weights.js';
 import { type WasmScope, withScope } from './wasm-heap.js';
 
 interface MatMulArgs {
@@ -92,7 +92,8 @@ function transposedAProduct(
   const packCost = 10;
   const a2 = { ...a, shape: [K, M] };
   const b2 = { ...b, shape: transposeB ? [N, K] : [K, N] };
-  const direct = transposeCost * (K * M + (transposeB ? K * N : 0)) + packCost * K * N;
+  const transposeA = hasTransposed(a2) ? 0 : K * M; // the recurrent backward kernel may hold it
+  const direct = transposeCost * (transposeA + (transposeB ? K * N : 0)) + packCost * K * N;
   const flipped = transposeCost * ((transposeB ? 0 : K * N) + M * N) + packCost * K * M;
   if (direct <= flipped) {
     const right = transposeB ? transposed2d(scope, b2) : b2;

@@ -13,7 +13,7 @@ import {
   scalarSigmoid,
 } from '@recurrent/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { transposed2d } from './transposed-weights.js';
+import { rememberTransposed, transposed2d } from './transposed-weights.js';
 import { type WasmScope, withScope } from './wasm-heap.js';
 
 interface KernelArgs {
@@ -194,7 +194,10 @@ export const recurrentBackward: tf.KernelFunc = (raw) => {
         checkHeap(scope, buffer);
       },
     );
-    weightGradients(scope, dGatesHInfo, hPrevInfo, dWhh, dBhh, T * B, GH, H);
+    const dGatesT = weightGradients(scope, dGatesHInfo, hPrevInfo, dWhh, dBhh, T * B, GH, H);
+    // Without GRU the gates' gradient is one tensor (dGatesX): keep its transpose for dW_ih.
+    if (gru) scope.backend.disposeData(dGatesT.dataId, true);
+    else rememberTransposed(scope.backend, dGatesX, T * B, dGatesT);
     if (gru) columnSums(scope.f32(dGatesX), T * B, GH, scope.f32(dBih));
     else scope.f32(dBih).set(scope.f32(dBhh)); // the same gate gradients feed both biases
     return [dGatesX, dGatesH, dh0, dc0, dWhh, dBhh, dBih];
@@ -215,14 +218,16 @@ function weightGradients(
   rows: number,
   GH: number,
   H: number,
-): void {
-  const dGatesT = scope.scratch([GH, rows]);
+): tf.TensorInfo {
+  const dGatesT = scope.output([GH, rows]); // dGatesᵀ, returned to the caller
+
   scope.transpose(scope.offset(dGates), scope.offset(dGatesT), rows, GH);
   const dGatesTId = scope.id(dGatesT);
   scope.matMul(dGatesTId, scope.id(hPrev), scope.id(dWhh), GH, rows, H);
   const ones = scope.scratch([rows, 1]);
   scope.f32(ones).fill(1);
   scope.matMul(dGatesTId, scope.id(ones), scope.id(dBias), GH, rows, 1);
+  return dGatesT;
 }
 
 /** tanh of every element of x as 2·sigmoid(2x) − 1, in a scratch tensor (one vectorized call). */
