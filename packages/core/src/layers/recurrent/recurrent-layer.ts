@@ -213,10 +213,12 @@ export class RecurrentLayer implements Layer {
       const masks = lengths ? timeMasks(lengths, T) : undefined;
       const maskSteps = masks && !fused ? (tf.unstack(masks) as tf.Tensor2D[]) : undefined;
       // Time-major rows: row t*B + b is step t of sequence b.
-      let layerInput = tf.reshape(tf.transpose(x as tf.Tensor3D, [1, 0, 2]), [
-        T * B,
-        I,
-      ]) as tf.Tensor2D;
+      let layerInput = tf.reshape(swapBatchAndTime(x as tf.Tensor3D), [T * B, I]) as tf.Tensor2D;
+      // Each layer and direction's initial state, [B, H], in one op per state.
+      const statesOf = (s: tf.Tensor) =>
+        L * D === 1 ? [tf.reshape(s, [B, H]) as tf.Tensor2D] : (tf.unstack(s) as tf.Tensor2D[]);
+      const h0States = statesOf(h0 as tf.Tensor);
+      const c0States = cell.hasCellState ? statesOf(c0 as tf.Tensor) : undefined;
       const layerInputs: tf.Tensor2D[] = [];
       const tapes: DirectionTape[] = [];
       const hLast: tf.Tensor[] = [];
@@ -232,12 +234,8 @@ export class RecurrentLayer implements Layer {
           const bias =
             w.bih && w.bhh ? (cell.foldsHiddenBias ? tf.add(w.bih, w.bhh) : w.bih) : undefined;
           const index = l * D + d;
-          const stateOf = (s: tf.Tensor | undefined) =>
-            s
-              ? (tf.reshape(tf.slice(s, [index, 0, 0], [1, B, H]), [B, H]) as tf.Tensor2D)
-              : undefined;
-          const hInit = stateOf(h0) as tf.Tensor2D;
-          const cInit = cell.hasCellState ? stateOf(c0) : undefined;
+          const hInit = h0States[index] as tf.Tensor2D;
+          const cInit = cell.hasCellState ? c0States?.[index] : undefined;
           let result: DirectionResult;
           if (fused) {
             const projection = tf.matMul(layerInput, w.wih, false, true);
@@ -283,7 +281,7 @@ export class RecurrentLayer implements Layer {
         layerOutput = (D === 2 ? tf.concat(outputs, 2) : outputs[0]) as tf.Tensor3D;
         layerInput = tf.reshape(layerOutput, [T * B, D * H]) as tf.Tensor2D;
       }
-      const output = tf.transpose(layerOutput as tf.Tensor3D, [1, 0, 2]) as tf.Tensor3D;
+      const output = swapBatchAndTime(layerOutput as tf.Tensor3D);
       return { output, hLast, cLast, layerInputs, tapes, masks, weightsOf, cellWeights };
     };
 
@@ -502,4 +500,14 @@ export function dropoutMask(shape: [number, number], p: number, random: Random):
 /** Whether tfjs is recording operations for gradients (inside tf.grad / variableGrads). */
 function gradientsRecorded(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
+}
+
+/**
+ * x [P, Q, F] as [Q, P, F]: a transpose, or only a reshape when P or Q is 1 (one sequence or one
+ * step, as in generation), where the order of the rows does not change.
+ */
+function swapBatchAndTime(x: tf.Tensor3D): tf.Tensor3D {
+  const [P, Q, F] = x.shape;
+  if (P === 1 || Q === 1) return tf.reshape(x, [Q, P, F]) as tf.Tensor3D;
+  return tf.transpose(x, [1, 0, 2]) as tf.Tensor3D;
 }
