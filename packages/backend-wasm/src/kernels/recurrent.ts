@@ -98,6 +98,9 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
     packOnce(whhT, () =>
       scope.matMul(scope.id(input(args, 'h0') as tf.TensorInfo), whhTId, hhId, B, H, GH),
     );
+    // XNNPACK's sigmoid allocates and frees its operator on every call: free room reserved before
+    // the views are taken means those allocations never grow the heap (which would detach them).
+    scope.reserveHeap(1 << 20);
     const buffer = scope.wasm.HEAPF32.buffer;
     const view = (info: tf.TensorInfo | undefined) => (info ? scope.f32(info) : undefined);
     const buffers: ForwardBuffers = {
@@ -133,6 +136,7 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
         if (n < vectorSigmoidFrom) return jsSigmoid(which, n);
         const [pre, act] = which === 'gate' ? gateIds : cellIds;
         scope.sigmoid(pre, act);
+        checkHeap(scope, buffer);
       },
     );
     const o = outputs;

@@ -132,6 +132,14 @@ export class WasmScope {
     }
   }
 
+  /**
+   * Makes sure `bytes` of free heap exist (allocating and freeing a block grows the heap once if
+   * needed; wasm memory never shrinks), so that small allocations that follow do not grow it.
+   */
+  reserveHeap(bytes: number): void {
+    this.wasm._free(this.wasm._malloc(bytes));
+  }
+
   /** out = sigmoid(x) elementwise by ids (float32; XNNPACK's vectorized sigmoid). */
   sigmoid(xId: number, outId: number): void {
     this.wasm._Sigmoid(xId, outId);
