@@ -60,5 +60,16 @@ export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
+export { createOptimizer } from './train/create-optimizer.js';
 export { binaryCrossEntropyWithLogits, crossEntropyWithLogits } from './train/losses.js';
-export { Adam, type AdamOptions, clipGradNorm, parameterGradients } from './train/optimizer.js';
+export { LrScheduler, type ScheduleState } from './train/lr-schedule.js';
+export {
+  Adam,
+  type AdamOptions,
+  clipGradNorm,
+  clipGradValue,
+  parameterGradients,
+} from './train/optimizer.js';
+export type { Optimizer } from './train/optimizer-types.js';
+export { Rmsprop, type RmspropOptions } from './train/rmsprop.js';
+export { Sgd, type SgdOptions } from './train/sgd.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Parameter } from '../layers/layer.js';
-import { Adam, clipGradNorm } from './optimizer.js';
+import { Adam, clipGradNorm, clipGradValue } from './optimizer.js';
 
 function parameter(values: number[]): Parameter {
   return { name: 'p', variable: tf.variable(tf.tensor1d(values)), trainable: true };
@@ -99,6 +99,18 @@ describe('clipGradNorm (torch.nn.utils.clip_grad_norm_)', () => {
       Math.fround(0.4),
     ]);
     tf.dispose([...grads.values(), totalNorm]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('clipGradValue (torch.nn.utils.clip_grad_value_)', () => {
+  it('clamps every value to [-clip, clip] and frees the inputs', () => {
+    const before = tf.memory().numTensors;
+    const g = tf.tensor1d([-3, -0.5, 0, 0.25, 2]);
+    const clipped = clipGradValue(new Map([['a', g]]), 1);
+    expect(g.isDisposed).toBe(true);
+    expect(Array.from(clipped.get('a')?.dataSync() ?? [])).toEqual([-1, -0.5, 0, 0.25, 1]);
+    tf.dispose([...clipped.values()]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,8 +1,9 @@
 // Adam and AdamW with PyTorch's exact update (torch.optim.Adam / AdamW, single-tensor path):
 // bias corrections computed in float64 like Python does, epsilon added after dividing sqrt(v) by
-// sqrt(bias_correction2). The training issue builds SGD and RMSprop on the same interface.
+// sqrt(bias_correction2).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../layers/layer.js';
+import type { Optimizer } from './optimizer-types.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -20,7 +21,7 @@ interface Moments {
   vMax?: tf.Tensor;
 }
 
-export class Adam {
+export class Adam implements Optimizer {
   readonly lr: number;
   readonly betas: readonly [number, number];
   readonly eps: number;
@@ -123,4 +124,17 @@ export function parameterGradients(
     if (g) byParameter.set(parameter, g);
   }
   return { value, grads: byParameter };
+}
+
+/**
+ * torch.nn.utils.clip_grad_value_: every gradient value clamped to [-clipValue, clipValue]. Returns
+ * the new gradients; the inputs are disposed.
+ */
+export function clipGradValue<K>(grads: Map<K, tf.Tensor>, clipValue: number): Map<K, tf.Tensor> {
+  const clipped = new Map<K, tf.Tensor>();
+  for (const [key, g] of grads) {
+    clipped.set(key, tf.clipByValue(g, -clipValue, clipValue));
+    g.dispose();
+  }
+  return clipped;
 }
