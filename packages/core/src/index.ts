@@ -50,6 +50,28 @@ export {
   scalarSigmoid,
 } from './layers/recurrent/fused-loops.js';
 export {
+  type BleuOptions,
+  type BleuResult,
+  type BleuSmoothing,
+  type BleuTokenizer,
+  bleuFromStatistics,
+  corpusBleu,
+  tokenize13a,
+} from './metrics/bleu.js';
+export {
+  type ClassificationReport,
+  type ClassScores,
+  classificationReport,
+  confusionMatrix,
+  tokenAccuracy,
+} from './metrics/classification.js';
+export {
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  perplexity,
+  rootMeanSquaredError,
+} from './metrics/regression.js';
+export {
   CompileError,
   type CompileOptions,
   compile,
