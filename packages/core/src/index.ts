@@ -83,7 +83,18 @@ export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-erro
 export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
 export { createOptimizer } from './train/create-optimizer.js';
-export { binaryCrossEntropyWithLogits, crossEntropyWithLogits } from './train/losses.js';
+export {
+  binaryCrossEntropyWithLogits,
+  type CrossEntropyOptions,
+  crossEntropy,
+  crossEntropyWithLogits,
+  huberLoss,
+  maeLoss,
+  mseLoss,
+  nllLoss,
+  type Reduction,
+  type RegressionLossOptions,
+} from './train/losses.js';
 export { LrScheduler, type ScheduleState } from './train/lr-schedule.js';
 export {
   Adam,

@@ -31,32 +31,196 @@ export function binaryCrossEntropyWithLogits(logits: tf.Tensor, labels: tf.Tenso
   })(logits, labels) as tf.Scalar;
 }
 
-/**
- * torch.nn.functional.cross_entropy from logits [N, C] and int32 class ids [N], mean reduction:
- * mean(logsumexp(z) - z[target]); d/dz = (softmax(z) - onehot(target)) / N.
- */
-export function crossEntropyWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface CrossEntropyOptions {
+  reduction?: Reduction;
+  /** Rows whose target is this id count for nothing (PyTorch's ignore_index; default -100). */
+  ignoreIndex?: number;
+  /** PyTorch's label_smoothing: the target is (1 - ε) · onehot + ε / C. */
+  labelSmoothing?: number;
+}
+
+function checkClassInputs(
+  loss: 'cross-entropy' | 'nll',
+  scores: tf.Tensor,
+  targets: tf.Tensor,
+): [number, number] {
+  const input = loss === 'cross-entropy' ? 'logits' : 'log-probabilities';
   if (
-    logits.rank !== 2 ||
+    scores.rank !== 2 ||
     targets.rank !== 1 ||
-    targets.shape[0] !== logits.shape[0] ||
+    targets.shape[0] !== scores.shape[0] ||
     targets.dtype !== 'int32'
   ) {
     throw new Error(
-      `cross-entropy: expected logits [N, C] and int32 targets [N], got logits [${logits.shape.join(', ')}] and ${targets.dtype} targets [${targets.shape.join(', ')}]`,
+      `${loss}: expected ${input} [N, C] and int32 targets [N], got ${input} [${scores.shape.join(', ')}] and ${targets.dtype} targets [${targets.shape.join(', ')}]`,
     );
   }
-  const [N, C] = logits.shape as [number, number];
+  return scores.shape as [number, number];
+}
+
+/**
+ * Reduces per-item losses [N] and gives the factor each item's gradient is scaled by: 1/count for
+ * "mean" (count: items that are not ignored; 0 of them gives NaN, as PyTorch), dy itself otherwise.
+ */
+function reduce(perItem: tf.Tensor, count: tf.Tensor, reduction: Reduction) {
+  if (reduction === 'none') return perItem;
+  const sum = tf.sum(perItem);
+  return reduction === 'sum' ? sum : tf.div(sum, count);
+}
+
+function gradientScale(dy: tf.Tensor, count: tf.Tensor, reduction: Reduction, rank: number) {
+  if (reduction === 'none') return rank === 2 ? tf.expandDims(dy, 1) : dy;
+  return reduction === 'sum' ? dy : tf.div(dy, count);
+}
+
+/**
+ * Class losses with PyTorch's semantics: cross-entropy from logits (log-softmax inside) or NLL from
+ * log-probabilities, with ignore_index, label smoothing (cross-entropy only) and reduction. The
+ * gradient is written out: w · (softmax − q) for cross-entropy, −w · onehot for NLL.
+ */
+function classLoss(
+  kind: 'cross-entropy' | 'nll',
+  scores: tf.Tensor,
+  targets: tf.Tensor,
+  options: CrossEntropyOptions,
+): tf.Tensor {
+  const [, C] = checkClassInputs(kind, scores, targets);
+  const reduction = options.reduction ?? 'mean';
+  const smoothing = kind === 'cross-entropy' ? (options.labelSmoothing ?? 0) : 0;
+  const ignoreIndex = options.ignoreIndex ?? -100;
   return customOp(([z, y], save) => {
-    const logProbs = tf.logSoftmax(z as tf.Tensor);
-    // oneHot as int32 then cast: a float32 oneHot is wrong on tfjs-backend-wasm.
+    const logProbs = kind === 'cross-entropy' ? tf.logSoftmax(z as tf.Tensor) : (z as tf.Tensor);
+    const keep = tf.cast(tf.notEqual(y as tf.Tensor, ignoreIndex), 'float32'); // [N]
+    // oneHot as int32 then cast: a float32 oneHot is wrong on tfjs-backend-wasm; an ignored id
+    // (outside [0, C)) gives a zero row.
     const onehot = tf.cast(tf.oneHot(y as tf.Tensor1D, C), 'float32');
-    save([logProbs, onehot]);
-    const value = tf.div(tf.neg(tf.sum(tf.mul(logProbs, onehot))), N);
-    const gradFunc = (dy: tf.Tensor, [lp, oh]: tf.Tensor[]) => [
-      tf.mul(tf.sub(tf.exp(lp as tf.Tensor), oh as tf.Tensor), tf.div(dy, N)),
-      tf.zerosLike(y as tf.Tensor),
-    ];
+    const q = tf.mul(
+      smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / C) : onehot,
+      tf.expandDims(keep, 1),
+    );
+    const count = tf.sum(keep);
+    save([logProbs, q, count]);
+    const perItem = tf.neg(tf.sum(tf.mul(q, logProbs), 1));
+    const gradFunc = (dy: tf.Tensor, [lp, qs, n]: tf.Tensor[]) => {
+      const scale = gradientScale(dy, n as tf.Tensor, reduction, 2);
+      const direction =
+        kind === 'cross-entropy'
+          ? // softmax · Σq − q: rows sum q to 1 when kept and to 0 when ignored
+            tf.sub(
+              tf.mul(tf.exp(lp as tf.Tensor), tf.sum(qs as tf.Tensor, 1, true)),
+              qs as tf.Tensor,
+            )
+          : tf.neg(qs as tf.Tensor);
+      return [tf.mul(direction, scale), tf.zerosLike(y as tf.Tensor)];
+    };
+    return { value: reduce(perItem, count, reduction), gradFunc };
+  })(scores, targets);
+}
+
+/** torch.nn.functional.cross_entropy from logits [N, C] and int32 class ids [N]. */
+export function crossEntropy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  options: CrossEntropyOptions = {},
+): tf.Tensor {
+  return classLoss('cross-entropy', logits, targets, options);
+}
+
+/** torch.nn.functional.nll_loss from log-probabilities [N, C] and int32 class ids [N]. */
+export function nllLoss(
+  logProbs: tf.Tensor,
+  targets: tf.Tensor,
+  options: Omit<CrossEntropyOptions, 'labelSmoothing'> = {},
+): tf.Tensor {
+  return classLoss('nll', logProbs, targets, options);
+}
+
+/** Mean cross-entropy from logits [N, C] and int32 targets [N] (PyTorch's defaults). */
+export function crossEntropyWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  return crossEntropy(logits, targets) as tf.Scalar;
+}
+
+export interface RegressionLossOptions {
+  reduction?: Reduction;
+  /** Huber: where the loss turns from quadratic to linear (PyTorch's delta, default 1). */
+  delta?: number;
+}
+
+/**
+ * Element-wise regression losses with PyTorch's semantics and written-out gradients:
+ * mse (x − y)², mae |x − y|, huber 0.5 d² when |d| < δ else δ (|d| − δ/2).
+ */
+function regressionLoss(
+  kind: 'mse' | 'mae' | 'huber',
+  predictions: tf.Tensor,
+  targets: tf.Tensor,
+  options: RegressionLossOptions,
+): tf.Tensor {
+  if (predictions.shape.join() !== targets.shape.join()) {
+    throw new Error(
+      `${kind} loss: predictions [${predictions.shape.join(', ')}] and targets [${targets.shape.join(', ')}] differ in shape`,
+    );
+  }
+  const reduction = options.reduction ?? 'mean';
+  const delta = options.delta ?? 1;
+  return customOp(([x, y], save) => {
+    const d = tf.sub(x as tf.Tensor, y as tf.Tensor);
+    save([d]);
+    let perItem: tf.Tensor;
+    if (kind === 'mse') perItem = tf.square(d);
+    else if (kind === 'mae') perItem = tf.abs(d);
+    else {
+      const a = tf.abs(d);
+      perItem = tf.where(
+        tf.less(a, delta),
+        tf.mul(tf.square(d), 0.5),
+        tf.mul(tf.sub(a, delta / 2), delta),
+      );
+    }
+    const count = tf.scalar(d.size);
+    const gradFunc = (dy: tf.Tensor, [diff]: tf.Tensor[]) => {
+      const dd = diff as tf.Tensor;
+      const slope =
+        kind === 'mse'
+          ? tf.mul(dd, 2)
+          : kind === 'mae'
+            ? tf.sign(dd)
+            : tf.clipByValue(dd, -delta, delta);
+      const scale = reduction === 'mean' ? tf.div(dy, dd.size) : dy;
+      return [tf.mul(slope, scale), tf.zerosLike(y as tf.Tensor)];
+    };
+    const value =
+      reduction === 'none'
+        ? perItem
+        : reduction === 'sum'
+          ? tf.sum(perItem)
+          : tf.div(tf.sum(perItem), count);
     return { value, gradFunc };
-  })(logits, targets) as tf.Scalar;
+  })(predictions, targets);
+}
+
+export function mseLoss(
+  predictions: tf.Tensor,
+  targets: tf.Tensor,
+  options: RegressionLossOptions = {},
+) {
+  return regressionLoss('mse', predictions, targets, options);
+}
+
+export function maeLoss(
+  predictions: tf.Tensor,
+  targets: tf.Tensor,
+  options: RegressionLossOptions = {},
+) {
+  return regressionLoss('mae', predictions, targets, options);
+}
+
+export function huberLoss(
+  predictions: tf.Tensor,
+  targets: tf.Tensor,
+  options: RegressionLossOptions = {},
+) {
+  return regressionLoss('huber', predictions, targets, options);
 }
