@@ -3,7 +3,12 @@
 // sqrt(bias_correction2).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../layers/layer.js';
-import type { Optimizer } from './optimizer-types.js';
+import {
+  flattenSlots,
+  groupSlots,
+  type Optimizer,
+  type OptimizerState,
+} from './optimizer-types.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -82,6 +87,23 @@ export class Adam implements Optimizer {
     for (const moments of this.#state.values())
       tf.dispose([moments.m, moments.v, ...(moments.vMax ? [moments.vMax] : [])]);
     this.#state.clear();
+  }
+
+  state(): OptimizerState {
+    return {
+      step: this.#step,
+      slots: flattenSlots(this.#state as unknown as Map<Parameter, Record<string, tf.Tensor>>),
+    };
+  }
+
+  restore(parameters: readonly Parameter[], state: OptimizerState): void {
+    this.dispose();
+    this.#step = state.step;
+    for (const [parameter, record] of groupSlots(parameters, state.slots)) {
+      const { m, v, vMax } = record;
+      if (!m || !v) throw new Error(`optimizer state: Adam needs m and v for "${parameter.name}"`);
+      this.#state.set(parameter, vMax ? { m, v, vMax } : { m, v });
+    }
   }
 }
 

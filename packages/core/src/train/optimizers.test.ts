@@ -135,3 +135,60 @@ describe('learning-rate schedules', () => {
     expect(a.lr({ epoch: 5, step: 0, totalSteps: 1 })).toBe(0.125);
   });
 });
+
+describe('optimizer state (checkpoints)', () => {
+  for (const name of ['sgd-momentum', 'rmsprop-centered-momentum-wd', 'adam-amsgrad-wd']) {
+    it(`${name}: a restored copy continues exactly like the original`, () => {
+      const before = tf.memory().numTensors;
+      const spec = training({ optimizer: fixture.optimizers[name]?.spec })
+        .optimizer as OptimizerSpec;
+      const makeParameter = (): Parameter => ({
+        name: 'layer.weight',
+        variable: tf.tidy(() => tf.variable(tf.tensor1d(fixture.p0))),
+        trainable: true,
+      });
+      const original = createOptimizer(spec);
+      const p = makeParameter();
+      const stepWith = (optimizer: typeof original, parameter: Parameter, g: number[]) => {
+        const grad = tf.tensor1d(g);
+        optimizer.step(new Map([[parameter, grad]]));
+        grad.dispose();
+      };
+      stepWith(original, p, fixture.grads[0] as number[]);
+      stepWith(original, p, fixture.grads[1] as number[]);
+      const copy = createOptimizer(spec);
+      const q = makeParameter();
+      q.variable.assign(p.variable);
+      copy.restore([q], original.state());
+      expect(copy.stepCount).toBe(2);
+      stepWith(original, p, fixture.grads[2] as number[]);
+      stepWith(copy, q, fixture.grads[2] as number[]);
+      expect(Array.from(q.variable.dataSync())).toEqual(Array.from(p.variable.dataSync()));
+      original.dispose();
+      copy.dispose();
+      tf.dispose([p.variable, q.variable]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('names state that belongs to no parameter, or has the wrong shape', () => {
+    const optimizer = createOptimizer(
+      training({ optimizer: { type: 'sgd', lr: 0.1, momentum: 0.5 } }).optimizer as OptimizerSpec,
+    );
+    const parameter: Parameter = {
+      name: 'a',
+      variable: tf.variable(tf.zeros([2])),
+      trainable: true,
+    };
+    const stray = tf.zeros([2]);
+    expect(() =>
+      optimizer.restore([parameter], { step: 1, slots: new Map([['b/momentum', stray]]) }),
+    ).toThrow('optimizer state: "b/momentum" belongs to no parameter of this model');
+    const wrong = tf.zeros([3]);
+    expect(() =>
+      optimizer.restore([parameter], { step: 1, slots: new Map([['a/momentum', wrong]]) }),
+    ).toThrow('optimizer state: "a/momentum" is [3], the parameter is [2]');
+    tf.dispose([stray, wrong, parameter.variable]);
+    optimizer.dispose();
+  });
+});

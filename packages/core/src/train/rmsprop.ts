@@ -3,7 +3,12 @@
 // squared running mean of g; eps is added after the square root; optional momentum buffer.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../layers/layer.js';
-import type { Optimizer } from './optimizer-types.js';
+import {
+  flattenSlots,
+  groupSlots,
+  type Optimizer,
+  type OptimizerState,
+} from './optimizer-types.js';
 
 export interface RmspropOptions {
   lr?: number;
@@ -82,5 +87,26 @@ export class Rmsprop implements Optimizer {
   dispose(): void {
     for (const state of this.#state.values()) tf.dispose(Object.values(state) as tf.Tensor[]);
     this.#state.clear();
+  }
+
+  state(): OptimizerState {
+    return {
+      step: this.#step,
+      slots: flattenSlots(this.#state as unknown as Map<Parameter, Record<string, tf.Tensor>>),
+    };
+  }
+
+  restore(parameters: readonly Parameter[], state: OptimizerState): void {
+    this.dispose();
+    this.#step = state.step;
+    for (const [parameter, record] of groupSlots(parameters, state.slots)) {
+      const { squareAvg, gradAvg, momentumBuffer } = record;
+      if (!squareAvg)
+        throw new Error(`optimizer state: RMSprop needs squareAvg for "${parameter.name}"`);
+      const entry: RmspropState = { squareAvg };
+      if (gradAvg) entry.gradAvg = gradAvg;
+      if (momentumBuffer) entry.momentumBuffer = momentumBuffer;
+      this.#state.set(parameter, entry);
+    }
   }
 }

@@ -3,7 +3,12 @@
 // Nesterov's look-ahead d = g + momentum * buf.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../layers/layer.js';
-import type { Optimizer } from './optimizer-types.js';
+import {
+  flattenSlots,
+  groupSlots,
+  type Optimizer,
+  type OptimizerState,
+} from './optimizer-types.js';
 
 export interface SgdOptions {
   lr: number;
@@ -66,5 +71,18 @@ export class Sgd implements Optimizer {
   dispose(): void {
     for (const buffer of this.#buffers.values()) buffer.dispose();
     this.#buffers.clear();
+  }
+
+  state(): OptimizerState {
+    const records = new Map([...this.#buffers].map(([p, momentum]) => [p, { momentum }]));
+    return { step: this.#step, slots: flattenSlots(records) };
+  }
+
+  restore(parameters: readonly Parameter[], state: OptimizerState): void {
+    this.dispose();
+    this.#step = state.step;
+    for (const [parameter, { momentum }] of groupSlots(parameters, state.slots)) {
+      if (momentum) this.#buffers.set(parameter, momentum);
+    }
   }
 }
