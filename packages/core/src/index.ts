@@ -84,6 +84,21 @@ export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
 export { createOptimizer } from './train/create-optimizer.js';
 export {
+  type Batch,
+  type BatchEvent,
+  batchOrder,
+  DivergenceError,
+  disposeTrainingState,
+  type EpochRecord,
+  type FitOptions,
+  type FitResult,
+  fit,
+  type LossFunction,
+  type StopReason,
+  type TrainingData,
+  type TrainingState,
+} from './train/fit.js';
+export {
   binaryCrossEntropyWithLogits,
   type CrossEntropyOptions,
   crossEntropy,
@@ -103,6 +118,6 @@ export {
   clipGradValue,
   parameterGradients,
 } from './train/optimizer.js';
-export type { Optimizer } from './train/optimizer-types.js';
+export type { Optimizer, OptimizerState } from './train/optimizer-types.js';
 export { Rmsprop, type RmspropOptions } from './train/rmsprop.js';
 export { Sgd, type SgdOptions } from './train/sgd.js';

@@ -2,6 +2,13 @@
 // PyTorch parity runner behind `recurrent parity`).
 export { writeFileAtomic } from './io/atomic-write.js';
 export {
+  CheckpointError,
+  checkpointFormat,
+  checkpointFormatVersion,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './io/checkpoint-file.js';
+export {
   loadModel,
   type ModelFile,
   ModelFileError,

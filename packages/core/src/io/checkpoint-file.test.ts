@@ -1,0 +1,102 @@
+// Checkpoint files: a round trip of every part of a training state, refusals that name what is
+// wrong, and a failed save that leaves the previous checkpoint intact.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { disposeTrainingState, type TrainingState } from '../train/fit.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
+import { writeSafetensors } from './safetensors.js';
+
+function sampleState(): TrainingState {
+  return {
+    epoch: 2,
+    position: 5,
+    step: 17,
+    weights: new Map([['lstm.weight_ih_l0', tf.tensor2d([1, 2, 3, 4], [2, 2])]]),
+    optimizer: {
+      step: 17,
+      slots: new Map([['lstm.weight_ih_l0/m', tf.tensor2d([0.5, 0, 0, -1], [2, 2])]]),
+    },
+    schedule: { plateauLr: 0.05, best: Number.POSITIVE_INFINITY, badEpochs: 1 },
+    best: {
+      loss: 1.25,
+      epoch: 1,
+      weights: new Map([['lstm.weight_ih_l0', tf.tensor2d([9, 8, 7, 6], [2, 2])]]),
+    },
+    badEpochs: 1,
+    history: [{ epoch: 0, trainLoss: 2, validationLoss: 1.5, lr: 0.1, seconds: 3 }],
+  };
+}
+
+const folder = () => mkdtempSync(join(tmpdir(), 'checkpoint-'));
+
+describe('checkpoint files', () => {
+  it('round-trips positions, tensors, schedule state (infinite best included) and history', async () => {
+    const path = join(folder(), 'c.safetensors');
+    const state = sampleState();
+    await saveCheckpoint(path, state, { specHash: 'abc' });
+    const { state: read, extra } = await loadCheckpoint(path);
+    expect(extra).toEqual({ specHash: 'abc' });
+    expect([read.epoch, read.position, read.step, read.optimizer.step, read.badEpochs]).toEqual([
+      2, 5, 17, 17, 1,
+    ]);
+    expect(read.schedule).toEqual(state.schedule);
+    expect(read.history).toEqual(state.history);
+    expect(read.best?.loss).toBe(1.25);
+    expect(Array.from(read.weights.get('lstm.weight_ih_l0')?.dataSync() ?? [])).toEqual([
+      1, 2, 3, 4,
+    ]);
+    expect(Array.from(read.optimizer.slots.get('lstm.weight_ih_l0/m')?.dataSync() ?? [])).toEqual([
+      0.5, 0, 0, -1,
+    ]);
+    expect(Array.from(read.best?.weights.get('lstm.weight_ih_l0')?.dataSync() ?? [])).toEqual([
+      9, 8, 7, 6,
+    ]);
+    disposeTrainingState(read);
+    disposeTrainingState(state);
+  });
+
+  it('refuses what is not a readable checkpoint, saying why', async () => {
+    const dir = folder();
+    const cases: Array<[string, Uint8Array | string, RegExp]> = [
+      ['truncated.safetensors', new Uint8Array([1, 2, 3]), /too short/],
+      [
+        'weights-only.safetensors',
+        writeSafetensors({}, { format: 'pt' }),
+        /not a Recurrent checkpoint \(format "pt"\)/,
+      ],
+      [
+        'newer.safetensors',
+        writeSafetensors({}, { format: 'recurrent-checkpoint', formatVersion: '9', state: '{}' }),
+        /format version 9 is newer than this Recurrent reads \(1\)/,
+      ],
+    ];
+    for (const [name, bytes, message] of cases) {
+      writeFileSync(join(dir, name), bytes);
+      const error = await loadCheckpoint(join(dir, name)).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(CheckpointError);
+      expect((error as Error).message, name).toMatch(message);
+    }
+    await expect(loadCheckpoint(join(dir, 'absent.safetensors'))).rejects.toThrow(
+      'no checkpoint there',
+    );
+  });
+
+  it('a save that fails leaves the previous checkpoint as it was', async () => {
+    const path = join(folder(), 'c.safetensors');
+    const first = sampleState();
+    await saveCheckpoint(path, first);
+    const before = readFileSync(path);
+    const broken = sampleState();
+    (broken.weights.get('lstm.weight_ih_l0') as tf.Tensor).dispose(); // reading it will throw
+    await expect(saveCheckpoint(path, { ...broken, step: 99 })).rejects.toThrow();
+    expect(readFileSync(path).equals(before)).toBe(true);
+    const { state } = await loadCheckpoint(path);
+    expect(state.step).toBe(17);
+    disposeTrainingState(state);
+    disposeTrainingState(first);
+    tf.dispose([...broken.optimizer.slots.values(), ...(broken.best?.weights.values() ?? [])]);
+  });
+});

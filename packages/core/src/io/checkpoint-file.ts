@@ -1,0 +1,141 @@
+// A training checkpoint is one safetensors file: the weights, the optimizer's state tensors and the
+// best weights so far as tensors, and everything else (position, step, schedule, history) as JSON
+// in the header's metadata. One file written atomically (temporary file, fsync, rename) means a
+// crash at any moment leaves either the previous checkpoint or the new one, never a mix.
+import { readFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainingState } from '../train/fit.js';
+import { writeFileAtomic } from './atomic-write.js';
+import {
+  readSafetensors,
+  SafetensorsError,
+  type WritableTensor,
+  writeSafetensors,
+} from './safetensors.js';
+
+export const checkpointFormat = 'recurrent-checkpoint';
+export const checkpointFormatVersion = 1;
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+interface CheckpointJson {
+  epoch: number;
+  position: number;
+  step: number;
+  optimizerStep: number;
+  schedule?: TrainingState['schedule'];
+  best?: { loss: number; epoch: number };
+  badEpochs: number;
+  history: TrainingState['history'];
+  /** The caller's own data (e.g. the spec's hash, to refuse a checkpoint of another model). */
+  extra?: Record<string, unknown>;
+}
+
+// JSON has no Infinity (reduce-on-plateau starts from an infinite best loss).
+const encode = (value: unknown) =>
+  JSON.stringify(value, (_key, v) =>
+    typeof v === 'number' && !Number.isFinite(v) ? { nonFinite: String(v) } : v,
+  );
+const decode = (text: string) =>
+  JSON.parse(text, (_key, v) =>
+    v && typeof v === 'object' && 'nonFinite' in v
+      ? Number((v as { nonFinite: string }).nonFinite)
+      : v,
+  );
+
+async function tensorEntries(prefix: string, tensors: ReadonlyMap<string, tf.Tensor>) {
+  const entries: Record<string, WritableTensor> = {};
+  for (const [name, tensor] of tensors) {
+    entries[`${prefix}/${name}`] = {
+      dtype: 'F32',
+      shape: tensor.shape,
+      data: (await tensor.data()) as Float32Array,
+    };
+  }
+  return entries;
+}
+
+/** Writes `state` to `path` atomically; the previous file there is replaced only when complete. */
+export async function saveCheckpoint(
+  path: string,
+  state: TrainingState,
+  extra?: Record<string, unknown>,
+): Promise<void> {
+  const json: CheckpointJson = {
+    epoch: state.epoch,
+    position: state.position,
+    step: state.step,
+    optimizerStep: state.optimizer.step,
+    ...(state.schedule ? { schedule: state.schedule } : {}),
+    ...(state.best ? { best: { loss: state.best.loss, epoch: state.best.epoch } } : {}),
+    badEpochs: state.badEpochs,
+    history: state.history,
+    ...(extra ? { extra } : {}),
+  };
+  const tensors = {
+    ...(await tensorEntries('weights', state.weights)),
+    ...(await tensorEntries('optimizer', state.optimizer.slots)),
+    ...(state.best ? await tensorEntries('best', state.best.weights) : {}),
+  };
+  const bytes = writeSafetensors(tensors, {
+    format: checkpointFormat,
+    formatVersion: String(checkpointFormatVersion),
+    state: encode(json),
+  });
+  await writeFileAtomic(path, bytes);
+}
+
+/** Reads a checkpoint; its tensors belong to the caller (disposeTrainingState frees them). */
+export async function loadCheckpoint(
+  path: string,
+): Promise<{ state: TrainingState; extra?: Record<string, unknown> }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CheckpointError(
+      code === 'ENOENT' ? `${path}: no checkpoint there` : `${path}: ${(error as Error).message}`,
+    );
+  }
+  let file: ReturnType<typeof readSafetensors>;
+  try {
+    file = readSafetensors(bytes, path);
+  } catch (error) {
+    if (error instanceof SafetensorsError) throw new CheckpointError(error.message);
+    throw error;
+  }
+  const { format, formatVersion, state: text } = file.metadata;
+  if (format !== checkpointFormat || text === undefined) {
+    throw new CheckpointError(`${path}: not a Recurrent checkpoint (format "${format ?? 'none'}")`);
+  }
+  if (Number(formatVersion) > checkpointFormatVersion) {
+    throw new CheckpointError(
+      `${path}: checkpoint format version ${formatVersion} is newer than this Recurrent reads (${checkpointFormatVersion}); upgrade @recurrent/core`,
+    );
+  }
+  const json = decode(text) as CheckpointJson;
+  const group = (prefix: string) => {
+    const tensors = new Map<string, tf.Tensor>();
+    for (const name of file.names()) {
+      if (!name.startsWith(`${prefix}/`)) continue;
+      const entry = file.entry(name);
+      tensors.set(name.slice(prefix.length + 1), tf.tensor(file.float32(name), [...entry.shape]));
+    }
+    return tensors;
+  };
+  const state: TrainingState = {
+    epoch: json.epoch,
+    position: json.position,
+    step: json.step,
+    weights: group('weights'),
+    optimizer: { step: json.optimizerStep, slots: group('optimizer') },
+    ...(json.schedule ? { schedule: json.schedule } : {}),
+    ...(json.best ? { best: { ...json.best, weights: group('best') } } : {}),
+    badEpochs: json.badEpochs,
+    history: json.history,
+  };
+  return { state, ...(json.extra ? { extra: json.extra } : {}) };
+}

@@ -1,0 +1,233 @@
+// The training loop on a character model of real text (the first 4 KB of Tiny Shakespeare):
+// determinism, exact resume from a checkpoint, early stopping's best weights, the time budget,
+// gradient accumulation, the divergence guard and tensor leaks.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint-file.js';
+import { compile } from '../model/compile.js';
+import type { Model } from '../model/model.js';
+import { createOptimizer } from './create-optimizer.js';
+import {
+  type Batch,
+  DivergenceError,
+  disposeTrainingState,
+  type FitOptions,
+  fit,
+  type LossFunction,
+  type TrainingData,
+  type TrainingState,
+} from './fit.js';
+import { crossEntropy } from './losses.js';
+import { LrScheduler } from './lr-schedule.js';
+
+const text = readFileSync(
+  join(import.meta.dirname, '../../test/fixtures/tinyshakespeare/slice.txt'),
+  'utf8',
+);
+const alphabet = [...new Set(text)].sort();
+const ids = Int32Array.from(text, (ch) => alphabet.indexOf(ch));
+const V = alphabet.length;
+const B = 4;
+const T = 16;
+
+/** Windows of the text: batch i holds windows i*B .. i*B+B-1, starting at `offset`. */
+function windows(count: number, offset: number): TrainingData {
+  return {
+    batchCount: count,
+    batch(index: number): Batch {
+      const x = new Int32Array(B * T);
+      const y = new Int32Array(B * T);
+      for (let b = 0; b < B; b++) {
+        const start = offset + (index * B + b) * T;
+        x.set(ids.subarray(start, start + T), b * T);
+        y.set(ids.subarray(start + 1, start + T + 1), b * T);
+      }
+      return { inputs: tf.tensor2d(x, [B, T], 'int32'), targets: tf.tensor1d(y, 'int32') };
+    },
+  };
+}
+const train = windows(6, 0);
+const validation = windows(2, 6 * B * T + 1);
+
+const loss: LossFunction = (model, batch, random) => {
+  const logits = model.forward(batch.inputs, {
+    training: random !== undefined,
+    ...(random ? { random } : {}),
+  }).output;
+  return crossEntropy(tf.reshape(logits, [-1, V]), batch.targets) as tf.Scalar;
+};
+
+async function charModel(): Promise<Model> {
+  return compile(
+    {
+      version: 1,
+      name: 'fit-check',
+      task: 'generation',
+      input: { tokenizer: { type: 'char' } },
+      layers: [
+        { type: 'embedding', embeddingDim: 8 },
+        { type: 'lstm', hiddenSize: 16, numLayers: 2, dropout: 0.2 },
+        { type: 'dense', units: 'auto' },
+      ],
+      training: { optimizer: { type: 'adam' }, seed: 5 },
+    },
+    { vocabularySize: V, outputSize: V },
+  );
+}
+
+const adam = () =>
+  createOptimizer({
+    type: 'adam',
+    lr: 0.01,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 0,
+    amsgrad: false,
+  });
+
+async function run(options: Partial<FitOptions> = {}) {
+  const model = await charModel();
+  const optimizer = options.optimizer ?? adam();
+  const result = await fit(model, train, {
+    epochs: 2,
+    optimizer,
+    loss,
+    seed: 9,
+    clipNorm: 1,
+    ...options,
+  });
+  const weights = model.parameters().map((p) => Array.from(p.variable.dataSync()));
+  optimizer.dispose();
+  return { model, result, weights };
+}
+
+describe('fit', () => {
+  it('trains (loss goes down), is deterministic, and leaves no tensor behind', async () => {
+    const before = tf.memory().numTensors;
+    const first = await run({ validation, epochs: 3 });
+    const trainLosses = first.result.history.map((r) => r.trainLoss);
+    expect(trainLosses[2]).toBeLessThan(trainLosses[0] as number);
+    expect(first.result.history.every((r) => r.validationLoss !== undefined)).toBe(true);
+    first.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const second = await run({ validation, epochs: 3 });
+    second.model.dispose();
+    expect(second.weights).toEqual(first.weights);
+    expect(second.result.history.map((r) => r.trainLoss)).toEqual(trainLosses);
+  });
+
+  it('resumes from a checkpoint to exactly the weights of an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fit-'));
+    const path = join(dir, 'checkpoint.safetensors');
+    const schedule = () => new LrScheduler({ type: 'cosine', warmupSteps: 2, minLr: 0.001 }, 0.01);
+    const uninterrupted = await run({ schedule: schedule() });
+    uninterrupted.model.dispose();
+
+    const crash = new Error('simulated crash');
+    await expect(
+      run({
+        schedule: schedule(),
+        checkpoint: { everySteps: 2, save: (state) => saveCheckpoint(path, state) },
+        onBatchEnd: (event) => {
+          if (event.step === 9) throw crash; // after the checkpoint of step 8, mid-epoch 2
+        },
+      }),
+    ).rejects.toBe(crash);
+    const { state } = await loadCheckpoint(path);
+    expect([state.epoch, state.position, state.step]).toEqual([1, 2, 8]);
+    const resumed = await run({ schedule: schedule(), resume: state });
+    disposeTrainingState(state);
+    resumed.model.dispose();
+    expect(resumed.result.step).toBe(12);
+    expect(resumed.weights).toEqual(uninterrupted.weights);
+  });
+
+  it('with early stopping ends on the weights of the best validation epoch', async () => {
+    // A rate far too high makes validation worse after a while; patience 1 stops it.
+    const optimizer = createOptimizer({
+      type: 'sgd',
+      lr: 3,
+      momentum: 0.9,
+      dampening: 0,
+      nesterov: false,
+      weightDecay: 0,
+    });
+    const { model, result } = await run({
+      optimizer,
+      validation,
+      epochs: 8,
+      earlyStopping: { patience: 1 },
+    });
+    const losses = result.history.map((r) => r.validationLoss as number);
+    const bestEpoch = losses.indexOf(Math.min(...losses));
+    expect(result.stoppedBy).toBe('early-stopping');
+    expect(result.bestEpoch).toBe(bestEpoch);
+    expect(bestEpoch).toBeLessThan(losses.length - 1); // the last epoch was worse: weights restored
+    // Re-measuring now gives the best epoch's loss: the best weights are back.
+    let total = 0;
+    for (let i = 0; i < validation.batchCount; i++) {
+      const batch = validation.batch(i);
+      const value = tf.tidy(() => loss(model, batch, undefined));
+      total += value.dataSync()[0] as number;
+      tf.dispose([value, batch.inputs, batch.targets]);
+    }
+    expect(total / validation.batchCount).toBeCloseTo(losses[bestEpoch] as number, 5);
+    model.dispose();
+  });
+
+  it('stops at a batch boundary when the time budget is spent, checkpointing where it stopped', async () => {
+    const saved: TrainingState[] = [];
+    const { model, result } = await run({
+      maxTimeMs: 0,
+      checkpoint: {
+        save: async (state) => {
+          saved.push({ ...state, weights: new Map() });
+        },
+      },
+    });
+    model.dispose();
+    expect(result.stoppedBy).toBe('time-budget');
+    expect(result.step).toBe(0);
+    expect(saved.map((s) => [s.epoch, s.position])).toEqual([[0, 0]]);
+  });
+
+  it('sums gradients over gradientAccumulation batches per optimizer step', async () => {
+    const { model, result } = await run({ gradientAccumulation: 4 });
+    model.dispose();
+    expect(result.step).toBe(4); // 6 batches per epoch: steps after batch 4 and 6, two epochs
+  });
+
+  it('stops on a non-finite loss naming the step, without touching the last checkpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fit-'));
+    const path = join(dir, 'checkpoint.safetensors');
+    let calls = 0;
+    const poisoned: LossFunction = (model, batch, random) => {
+      calls++;
+      const value = loss(model, batch, random);
+      return (calls === 4 ? tf.mul(value, Number.NaN) : value) as tf.Scalar;
+    };
+    const before = tf.memory().numTensors;
+    const model = await charModel();
+    const optimizer = adam();
+    const error = await fit(model, train, {
+      epochs: 1,
+      optimizer,
+      loss: poisoned,
+      seed: 1,
+      checkpoint: { everySteps: 1, save: (state) => saveCheckpoint(path, state) },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toContain(
+      'training diverged at step 4 (epoch 1): the loss (NaN)',
+    );
+    const { state } = await loadCheckpoint(path);
+    expect(state.step).toBe(3);
+    disposeTrainingState(state);
+    optimizer.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

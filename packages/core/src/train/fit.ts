@@ -1,0 +1,306 @@
+// The training loop: epochs of seeded-shuffled batches, optimizer steps with gradient
+// accumulation, clipping and a learning-rate schedule, validation each epoch, early stopping that
+// restores the best weights, a time budget, a divergence guard, and checkpoints from which a run
+// continues exactly. Data and losses come from the caller (the task packages), so the loop knows
+// nothing of tokenizers or files; checkpoints are written by a callback (see checkpoint-file.ts).
+import * as tf from '@tensorflow/tfjs-core';
+import { Random } from '../init/random.js';
+import type { Parameter } from '../layers/layer.js';
+import type { Model } from '../model/model.js';
+import type { LrScheduler } from './lr-schedule.js';
+import { clipGradNorm, clipGradValue, parameterGradients } from './optimizer.js';
+import type { Optimizer, OptimizerState } from './optimizer-types.js';
+
+export interface Batch {
+  inputs: tf.Tensor;
+  targets: tf.Tensor;
+  /** Real length of each row (packed-sequence semantics). */
+  lengths?: readonly number[];
+  /** Tokens in the batch, for throughput (default: the size of `targets`). */
+  tokens?: number;
+}
+
+export interface TrainingData {
+  readonly batchCount: number;
+  /** Batch `index` (0 ≤ index < batchCount). fit disposes its tensors after use. */
+  batch(index: number): Batch;
+}
+
+/**
+ * The task's loss for one batch. `random` is given while training (dropout on, its masks drawn from
+ * it) and undefined for validation (dropout off).
+ */
+export type LossFunction = (model: Model, batch: Batch, random: Random | undefined) => tf.Scalar;
+
+/** Everything a run needs to continue exactly where it was saved. */
+export interface TrainingState {
+  /** Epoch and batch position of the next batch to train. */
+  epoch: number;
+  position: number;
+  /** Optimizer steps taken. */
+  step: number;
+  weights: Map<string, tf.Tensor>;
+  optimizer: OptimizerState;
+  schedule?: ReturnType<LrScheduler['state']>;
+  best?: { loss: number; epoch: number; weights: Map<string, tf.Tensor> };
+  badEpochs: number;
+  history: EpochRecord[];
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  validationLoss?: number;
+  lr: number;
+  seconds: number;
+}
+
+export interface BatchEvent {
+  epoch: number;
+  position: number;
+  batchCount: number;
+  step: number;
+  loss: number;
+  lr: number;
+  tokens: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  optimizer: Optimizer;
+  loss: LossFunction;
+  /** Seeds shuffling and dropout: the same seed and backend give the same weights. */
+  seed: number;
+  schedule?: LrScheduler;
+  validation?: TrainingData;
+  shuffle?: boolean;
+  clipNorm?: number;
+  clipValue?: number;
+  /** Batches whose gradients are summed before each optimizer step. */
+  gradientAccumulation?: number;
+  /** Stop after this many epochs without a better validation loss; the best weights are restored. */
+  earlyStopping?: { patience: number; minDelta?: number };
+  /** Stop cleanly at a batch boundary after this long (best weights kept when early stopping). */
+  maxTimeMs?: number;
+  /** Called every `everySteps` optimizer steps and at each epoch end; awaited before going on. */
+  checkpoint?: { everySteps?: number; save: (state: TrainingState) => Promise<void> };
+  resume?: TrainingState;
+  onBatchEnd?: (event: BatchEvent) => void;
+  onEpochEnd?: (record: EpochRecord) => void;
+}
+
+export type StopReason = 'epochs' | 'early-stopping' | 'time-budget';
+
+export interface FitResult {
+  history: EpochRecord[];
+  stoppedBy: StopReason;
+  step: number;
+  bestEpoch?: number;
+}
+
+export class DivergenceError extends Error {
+  override name = 'DivergenceError';
+  constructor(
+    readonly step: number,
+    readonly epoch: number,
+    what: string,
+  ) {
+    super(
+      `training diverged at step ${step} (epoch ${epoch + 1}): ${what} is not finite; the weights were not updated and the last checkpoint is intact`,
+    );
+  }
+}
+
+/** The order of the batches in `epoch`: the same for the same seed, whatever happened before. */
+export function batchOrder(count: number, seed: number, epoch: number, shuffle: boolean): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  if (!shuffle) return order;
+  const random = new Random((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}
+
+const copies = (parameters: readonly Parameter[]) =>
+  new Map(parameters.map((p) => [p.name, tf.clone(p.variable)] as const));
+
+function assign(parameters: readonly Parameter[], weights: ReadonlyMap<string, tf.Tensor>): void {
+  for (const p of parameters) {
+    const value = weights.get(p.name);
+    if (!value) throw new Error(`training state: no weights for parameter "${p.name}"`);
+    p.variable.assign(value);
+  }
+}
+
+/** Frees a training state read from a checkpoint (not one fit handed to a saver). */
+export function disposeTrainingState(state: TrainingState): void {
+  tf.dispose([
+    ...state.weights.values(),
+    ...state.optimizer.slots.values(),
+    ...(state.best ? [...state.best.weights.values()] : []),
+  ]);
+}
+
+async function meanLoss(model: Model, data: TrainingData, loss: LossFunction): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < data.batchCount; i++) {
+    const batch = data.batch(i);
+    const value = tf.tidy(() => loss(model, batch, undefined));
+    total += (await value.data())[0] as number;
+    tf.dispose([value, batch.inputs, batch.targets]);
+  }
+  return total / Math.max(1, data.batchCount);
+}
+
+export async function fit(
+  model: Model,
+  data: TrainingData,
+  options: FitOptions,
+): Promise<FitResult> {
+  const parameters = model.parameters();
+  const accumulate = options.gradientAccumulation ?? 1;
+  const shuffle = options.shuffle ?? true;
+  const started = performance.now();
+  const resume = options.resume;
+  let epoch = resume?.epoch ?? 0;
+  let position = resume?.position ?? 0;
+  let step = resume?.step ?? 0;
+  let badEpochs = resume?.badEpochs ?? 0;
+  const history = [...(resume?.history ?? [])];
+  let best: TrainingState['best'];
+  if (resume) {
+    assign(parameters, resume.weights);
+    options.optimizer.restore(parameters, resume.optimizer);
+    if (resume.schedule) options.schedule?.restore(resume.schedule);
+    if (resume.best) {
+      best = {
+        ...resume.best,
+        weights: new Map([...resume.best.weights].map(([k, v]) => [k, tf.clone(v)])),
+      };
+    }
+  }
+  const totalSteps = Math.ceil((options.epochs * data.batchCount) / accumulate);
+  const lrNow = () => options.schedule?.lr({ epoch, step, totalSteps }) ?? options.optimizer.lr;
+  // The state to resume from the batch at (nextEpoch, nextPosition); weights are the variables
+  // themselves, read by the saver before training goes on.
+  const snapshot = (nextEpoch: number, nextPosition: number): TrainingState => ({
+    epoch: nextEpoch,
+    position: nextPosition,
+    step,
+    weights: new Map(parameters.map((p) => [p.name, p.variable as tf.Tensor])),
+    optimizer: options.optimizer.state(),
+    ...(options.schedule ? { schedule: options.schedule.state() } : {}),
+    ...(best ? { best } : {}),
+    badEpochs,
+    history,
+  });
+  let pending: Map<Parameter, tf.Tensor> | undefined; // accumulated gradients
+  let stoppedBy: StopReason = 'epochs';
+  try {
+    epochs: for (; epoch < options.epochs; epoch++, position = 0) {
+      const epochStart = performance.now();
+      const order = batchOrder(data.batchCount, options.seed, epoch, shuffle);
+      let lossSum = 0;
+      let lossCount = 0;
+      for (; position < data.batchCount; ) {
+        if (options.maxTimeMs !== undefined && performance.now() - started > options.maxTimeMs) {
+          stoppedBy = 'time-budget';
+          break epochs;
+        }
+        const batch = data.batch(order[position] as number);
+        // Dropout masks from (seed, step, position): reproducible after a restart.
+        const random = new Random(
+          (options.seed ^ Math.imul(step * 131 + position + 1, 0x85ebca6b)) >>> 0,
+        );
+        const { value, grads } = parameterGradients(parameters, () =>
+          tf.tidy(() => options.loss(model, batch, random)),
+        );
+        tf.dispose([batch.inputs, batch.targets]);
+        const loss = (await value.data())[0] as number;
+        value.dispose();
+        if (!Number.isFinite(loss)) {
+          tf.dispose([...grads.values()]);
+          throw new DivergenceError(step + 1, epoch, `the loss (${loss})`);
+        }
+        if (pending) {
+          for (const [p, g] of grads) {
+            const sum = tf.add(pending.get(p) as tf.Tensor, g);
+            tf.dispose([pending.get(p) as tf.Tensor, g]);
+            pending.set(p, sum);
+          }
+        } else {
+          pending = grads;
+        }
+        position++;
+        lossSum += loss;
+        lossCount++;
+        if (position % accumulate !== 0 && position < data.batchCount) continue;
+        let ready = pending;
+        pending = undefined;
+        if (options.clipValue !== undefined) ready = clipGradValue(ready, options.clipValue);
+        const norm = clipGradNorm(ready, options.clipNorm ?? Number.POSITIVE_INFINITY);
+        ready = norm.grads;
+        const normValue = (await norm.totalNorm.data())[0] as number;
+        norm.totalNorm.dispose();
+        if (!Number.isFinite(normValue)) {
+          tf.dispose([...ready.values()]);
+          throw new DivergenceError(step + 1, epoch, `the gradient norm (${normValue})`);
+        }
+        const lr = lrNow();
+        options.optimizer.step(ready, lr);
+        tf.dispose([...ready.values()]);
+        step++;
+        options.onBatchEnd?.({
+          epoch,
+          position,
+          batchCount: data.batchCount,
+          step,
+          loss,
+          lr,
+          tokens: batch.tokens ?? batch.targets.size,
+        });
+        const every = options.checkpoint?.everySteps;
+        if (every && step % every === 0 && position < data.batchCount) {
+          await options.checkpoint?.save(snapshot(epoch, position));
+        }
+      }
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / Math.max(1, lossCount),
+        lr: lrNow(),
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      if (options.validation)
+        record.validationLoss = await meanLoss(model, options.validation, options.loss);
+      history.push(record);
+      options.schedule?.endEpoch(record.validationLoss);
+      options.onEpochEnd?.(record);
+      const monitored = record.validationLoss ?? record.trainLoss;
+      if (options.earlyStopping) {
+        if (!best || monitored < best.loss - (options.earlyStopping.minDelta ?? 0)) {
+          if (best) tf.dispose([...best.weights.values()]);
+          best = { loss: monitored, epoch, weights: copies(parameters) };
+          badEpochs = 0;
+        } else {
+          badEpochs++;
+        }
+      }
+      await options.checkpoint?.save(snapshot(epoch + 1, 0));
+      if (options.earlyStopping && badEpochs >= options.earlyStopping.patience) {
+        stoppedBy = 'early-stopping';
+        break;
+      }
+    }
+    if (stoppedBy === 'time-budget') await options.checkpoint?.save(snapshot(epoch, position));
+  } finally {
+    if (pending) tf.dispose([...pending.values()]);
+  }
+  // With early stopping the run ends on its best weights, however it ends (as Keras'
+  // restore_best_weights, also after all epochs or the time budget).
+  if (best) assign(parameters, best.weights);
+  const bestEpoch = best?.epoch;
+  if (best) tf.dispose([...best.weights.values()]);
+  return { history, stoppedBy, step, ...(bestEpoch !== undefined ? { bestEpoch } : {}) };
+}
