@@ -18,6 +18,7 @@ import { registerBackends } from './commands/backends.js';
 import { registerImportTorch } from './commands/import-torch.js';
 import { registerParity } from './commands/parity.js';
 import { CommandError } from './commands/spec-file.js';
+import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIO, ExitCode, processIO } from './io.js';
 import { cliVersion } from './version.js';
@@ -36,6 +37,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerValidate(program, io, setExit);
   registerImportTorch(program, io, setExit);
   registerParity(program, io, setExit);
+  registerTrain(program, io, setExit);
   registerBackends(program, io, setExit);
   return program;
 }

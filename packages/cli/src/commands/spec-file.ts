@@ -1,13 +1,13 @@
 // Reading a spec file for a command, with the same errors `recurrent validate` prints.
 import { readFile } from 'node:fs/promises';
-import { formatSpecError, parseSpec } from '@recurrent/core';
+import { formatSpecError, type ModelSpec, parseSpec } from '@recurrent/core';
 
 export class CommandError extends Error {
   override name = 'CommandError';
 }
 
-/** The spec's JSON (validated), or a CommandError listing every problem. */
-export async function readSpecFile(path: string): Promise<unknown> {
+/** The spec (validated, defaults filled in), or a CommandError listing every problem. */
+export async function readSpecFile(path: string): Promise<ModelSpec> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
