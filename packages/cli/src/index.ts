@@ -16,6 +16,7 @@ import { ModelFileError } from '@recurrent/core/node';
 import { Command, CommanderError } from 'commander';
 import { registerBackends } from './commands/backends.js';
 import { registerImportTorch } from './commands/import-torch.js';
+import { registerInspect } from './commands/inspect.js';
 import { registerParity } from './commands/parity.js';
 import { CommandError } from './commands/spec-file.js';
 import { registerTrain } from './commands/train.js';
@@ -38,6 +39,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerImportTorch(program, io, setExit);
   registerParity(program, io, setExit);
   registerTrain(program, io, setExit);
+  registerInspect(program, io, setExit);
   registerBackends(program, io, setExit);
   return program;
 }

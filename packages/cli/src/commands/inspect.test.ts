@@ -1,0 +1,50 @@
+// `recurrent inspect` on a model folder `recurrent train` wrote, and on folders it must refuse.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '../../bin/recurrent.js');
+const spec = join(import.meta.dirname, '../../test/fixtures/tiny-char.json');
+const data = join(import.meta.dirname, '../../../core/test/fixtures/tinyshakespeare/slice.txt');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+describe('recurrent inspect', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'inspect-')), 'model');
+
+  it('prints the summary, the training history and the metrics of a trained model', () => {
+    const trained = run(
+      'train',
+      spec,
+      '--data',
+      data,
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+      '--epochs',
+      '1',
+    );
+    expect(trained.status, trained.stderr).toBe(0);
+    const result = run('inspect', out, '--backend', 'cpu');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Model "tiny-char" \(generation\), backend cpu$/m);
+    expect(result.stdout).toMatch(/^Total params: 8,948/m);
+    expect(result.stdout).toMatch(/^Training: 14 steps, stopped by epochs$/m);
+    expect(result.stdout).toMatch(/^ {2}epoch 1: loss \d\.\d{4} {2}validation loss \d\.\d{4}/m);
+    expect(result.stdout).toMatch(/^Metrics: validationLoss \d\.\d{4}, perplexity \d+\.\d{4}$/m);
+    const json = JSON.parse(run('inspect', out, '--backend', 'cpu', '--json').stdout);
+    expect(json.metadata.training.history).toHaveLength(1);
+    expect(json.summary).toContain('lstm (lstm)');
+  }, 60_000);
+
+  it('refuses a folder with missing weights, naming the file, without a stack trace', () => {
+    rmSync(join(out, 'weights.safetensors'));
+    const result = run('inspect', out, '--backend', 'cpu');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('weights.safetensors: missing');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,86 @@
+// `recurrent inspect <model-dir>`: checks a model folder (everything loadModel checks) and prints
+// the model's summary, its training history and its metrics.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadModel, ModelFileError } from '@recurrent/core/node';
+import type { Command } from 'commander';
+import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
+import { type CliIO, ExitCode } from '../io.js';
+import { CommandError } from './spec-file.js';
+
+interface InspectOptions extends BackendOptions {
+  json?: boolean;
+}
+
+interface HistoryRecord {
+  epoch: number;
+  trainLoss: number;
+  validationLoss?: number;
+  lr: number;
+  seconds: number;
+}
+
+export function registerInspect(
+  program: Command,
+  io: CliIO,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command('inspect')
+    .description('check a model folder and print its summary, training history and metrics')
+    .argument('<dir>', 'model folder (model.json + weights.safetensors)')
+    .option('--json', 'print { summary, metadata } as JSON')
+    .addOption(backendOption())
+    .action(async (dir: string, options: InspectOptions) => {
+      const backend = await startBackend(options.backend);
+      let model: Awaited<ReturnType<typeof loadModel>>;
+      try {
+        model = await loadModel(dir, { backend: backend.name });
+      } catch (error) {
+        if (error instanceof ModelFileError) throw new CommandError(error.message);
+        throw error;
+      }
+      const file = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+        metadata?: Record<string, unknown>;
+      };
+      const summary = model.summary();
+      model.dispose();
+      const metadata = file.metadata ?? {};
+      if (options.json) {
+        io.stdout(`${JSON.stringify({ summary, metadata }, null, 2)}\n`);
+      } else {
+        io.stdout(`${summary}\n`);
+        io.stdout(describeMetadata(metadata));
+      }
+      setExit(ExitCode.ok);
+    });
+}
+
+function describeMetadata(metadata: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const vocabulary = metadata.vocabulary;
+  if (Array.isArray(vocabulary)) lines.push(`Vocabulary: ${vocabulary.length} entries`);
+  const training = metadata.training as
+    | { steps?: number; stoppedBy?: string; history?: HistoryRecord[] }
+    | undefined;
+  if (training) {
+    lines.push(`Training: ${training.steps ?? '?'} steps, stopped by ${training.stoppedBy ?? '?'}`);
+    for (const r of training.history ?? []) {
+      const validation =
+        r.validationLoss === undefined ? '' : `  validation loss ${r.validationLoss.toFixed(4)}`;
+      lines.push(
+        `  epoch ${r.epoch + 1}: loss ${r.trainLoss.toFixed(4)}${validation}  lr ${r.lr.toPrecision(3)}  ${r.seconds.toFixed(1)} s`,
+      );
+    }
+  }
+  const metrics = metadata.metrics as Record<string, number> | undefined;
+  if (metrics) {
+    lines.push(
+      `Metrics: ${Object.entries(metrics)
+        .map(([k, v]) => `${k} ${Number(v).toFixed(4)}`)
+        .join(', ')}`,
+    );
+  }
+  if (lines.length === 0) lines.push('No training metadata.');
+  return `${lines.join('\n')}\n`;
+}
