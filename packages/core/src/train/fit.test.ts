@@ -12,6 +12,7 @@ import type { Model } from '../model/model.js';
 import { createOptimizer } from './create-optimizer.js';
 import {
   type Batch,
+  type ChunkLossFunction,
   DivergenceError,
   disposeTrainingState,
   type FitOptions,
@@ -229,5 +230,69 @@ describe('fit', () => {
     optimizer.dispose();
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('fit with truncated backpropagation through time', () => {
+  const chunkLoss: ChunkLossFunction = (model, chunk, random, initialState) => {
+    const result = model.forward(chunk.inputs, {
+      training: true,
+      random,
+      ...(initialState ? { initialState } : {}),
+    });
+    const logits = tf.reshape(result.output, [-1, V]);
+    return { loss: crossEntropy(logits, chunk.targets) as tf.Scalar, states: result.states };
+  };
+
+  it('with one chunk per batch trains exactly as without it', async () => {
+    const plain = await run();
+    plain.model.dispose();
+    const chunked = await run({ truncatedBptt: { steps: T, loss: chunkLoss } });
+    chunked.model.dispose();
+    expect(chunked.weights).toEqual(plain.weights);
+  });
+
+  it('steps once per chunk and starts each chunk from the state the previous one ended with', async () => {
+    const before = tf.memory().numTensors;
+    const seen: Array<{ first: boolean; h?: number[] }> = [];
+    let lastEnd: number[] | undefined;
+    const recording: ChunkLossFunction = (model, chunk, random, initialState) => {
+      const h = initialState?.lstm?.h;
+      seen.push({ first: !initialState, ...(h ? { h: Array.from(h.dataSync()) } : {}) });
+      if (h) expect(Array.from(h.dataSync())).toEqual(lastEnd);
+      const result = chunkLoss(model, chunk, random, initialState);
+      lastEnd = Array.from((result.states.lstm?.h as tf.Tensor).dataSync());
+      return result;
+    };
+    const { model, result } = await run({
+      epochs: 1,
+      truncatedBptt: { steps: T / 4, loss: recording },
+    });
+    model.dispose();
+    expect(result.step).toBe(train.batchCount * 4);
+    expect(seen.map((s) => s.first)).toEqual(
+      Array.from({ length: train.batchCount * 4 }, (_, i) => i % 4 === 0),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses padded batches, which cannot be cut along time', async () => {
+    const padded: TrainingData = {
+      batchCount: 1,
+      batch: (i) => ({ ...train.batch(i), lengths: [T, T, T, T] }),
+    };
+    const model = await charModel();
+    const optimizer = adam();
+    await expect(
+      fit(model, padded, {
+        epochs: 1,
+        optimizer,
+        loss,
+        seed: 1,
+        truncatedBptt: { steps: 4, loss: chunkLoss },
+      }),
+    ).rejects.toThrow('truncatedBptt: batches with lengths (padding) cannot be cut into chunks');
+    optimizer.dispose();
+    model.dispose();
   });
 });

@@ -5,7 +5,7 @@
 // nothing of tokenizers or files; checkpoints are written by a callback (see checkpoint-file.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../init/random.js';
-import type { Parameter } from '../layers/layer.js';
+import type { Parameter, RecurrentState } from '../layers/layer.js';
 import type { Model } from '../model/model.js';
 import type { LrScheduler } from './lr-schedule.js';
 import { clipGradNorm, clipGradValue, parameterGradients } from './optimizer.js';
@@ -31,6 +31,20 @@ export interface TrainingData {
  * it) and undefined for validation (dropout off).
  */
 export type LossFunction = (model: Model, batch: Batch, random: Random | undefined) => tf.Scalar;
+
+export type States = Record<string, RecurrentState>;
+
+/**
+ * For truncated backpropagation through time: the loss of one chunk of a batch, started from the
+ * states the previous chunk ended with (none for a batch's first chunk), and the states it ends
+ * with, which the next chunk starts from without gradients flowing back into this one.
+ */
+export type ChunkLossFunction = (
+  model: Model,
+  chunk: Batch,
+  random: Random,
+  initialState: States | undefined,
+) => { loss: tf.Scalar; states: States };
 
 /** Everything a run needs to continue exactly where it was saved. */
 export interface TrainingState {
@@ -76,8 +90,14 @@ export interface FitOptions {
   shuffle?: boolean;
   clipNorm?: number;
   clipValue?: number;
-  /** Batches whose gradients are summed before each optimizer step. */
+  /** Batches (or chunks) whose gradients are summed before each optimizer step. */
   gradientAccumulation?: number;
+  /**
+   * Truncated BPTT: each batch's sequences are trained in chunks of `steps` time steps, one
+   * optimizer step per chunk, the recurrent state carried from chunk to chunk within the batch.
+   * Batches need targets [B, T] or [B * T] aligned with inputs [B, T] and no padding.
+   */
+  truncatedBptt?: { steps: number; loss: ChunkLossFunction };
   /** Stop after this many epochs without a better validation loss; the best weights are restored. */
   earlyStopping?: { patience: number; minDelta?: number };
   /** Stop cleanly at a batch boundary after this long (best weights kept when early stopping). */
@@ -154,6 +174,40 @@ async function meanLoss(model: Model, data: TrainingData, loss: LossFunction): P
   return total / Math.max(1, data.batchCount);
 }
 
+/** A batch cut along time into chunks of `steps` (the last may be shorter). */
+function chunksOf(batch: Batch, steps: number): Batch[] {
+  if (batch.lengths) {
+    throw new Error('truncatedBptt: batches with lengths (padding) cannot be cut into chunks');
+  }
+  const [B, T] = batch.inputs.shape as [number, number];
+  const flat = batch.targets.rank === 1;
+  if (batch.targets.size !== B * T) {
+    throw new Error(
+      `truncatedBptt: targets [${batch.targets.shape.join(', ')}] do not align with inputs [${B}, ${T}]`,
+    );
+  }
+  // Inside tidy: only the chunks (kept) outlive the reshapes.
+  return tf.tidy(() => {
+    const targets = flat ? tf.reshape(batch.targets, [B, T]) : batch.targets;
+    const chunks: Batch[] = [];
+    for (let start = 0; start < T; start += steps) {
+      const size = Math.min(steps, T - start);
+      const begin = batch.inputs.rank === 3 ? [0, start, 0] : [0, start];
+      const extent = batch.inputs.rank === 3 ? [B, size, -1] : [B, size];
+      const chunkTargets = tf.slice(targets, [0, start], [B, size]);
+      chunks.push({
+        inputs: tf.keep(tf.slice(batch.inputs, begin, extent)),
+        targets: tf.keep(flat ? tf.reshape(chunkTargets, [B * size]) : chunkTargets),
+        tokens: B * size,
+      });
+    }
+    return chunks as unknown as tf.TensorContainer;
+  }) as unknown as Batch[];
+}
+
+const stateTensors = (states: States | undefined): tf.Tensor[] =>
+  Object.values(states ?? {}).flatMap((s) => (s.c ? [s.h, s.c] : [s.h]));
+
 export async function fit(
   model: Model,
   data: TrainingData,
@@ -197,6 +251,8 @@ export async function fit(
     history,
   });
   let pending: Map<Parameter, tf.Tensor> | undefined; // accumulated gradients
+  let pendingUnits = 0;
+  let savedStep = step;
   let stoppedBy: StopReason = 'epochs';
   try {
     epochs: for (; epoch < options.epochs; epoch++, position = 0) {
@@ -210,60 +266,88 @@ export async function fit(
           break epochs;
         }
         const batch = data.batch(order[position] as number);
-        // Dropout masks from (seed, step, position): reproducible after a restart.
-        const random = new Random(
-          (options.seed ^ Math.imul(step * 131 + position + 1, 0x85ebca6b)) >>> 0,
-        );
-        const { value, grads } = parameterGradients(parameters, () =>
-          tf.tidy(() => options.loss(model, batch, random)),
-        );
-        tf.dispose([batch.inputs, batch.targets]);
-        const loss = (await value.data())[0] as number;
-        value.dispose();
-        if (!Number.isFinite(loss)) {
-          tf.dispose([...grads.values()]);
-          throw new DivergenceError(step + 1, epoch, `the loss (${loss})`);
-        }
-        if (pending) {
-          for (const [p, g] of grads) {
-            const sum = tf.add(pending.get(p) as tf.Tensor, g);
-            tf.dispose([pending.get(p) as tf.Tensor, g]);
-            pending.set(p, sum);
+        const chunked = options.truncatedBptt;
+        const units = chunked ? chunksOf(batch, chunked.steps) : [batch];
+        const lastBatch = position === data.batchCount - 1;
+        let carried: States | undefined;
+        try {
+          for (const [u, unit] of units.entries()) {
+            // Dropout masks from (seed, step, position, chunk): reproducible after a restart.
+            const random = new Random(
+              (options.seed ^ Math.imul(step * 131 + position * 7 + u + 1, 0x85ebca6b)) >>> 0,
+            );
+            let next: States | undefined;
+            const { value, grads } = parameterGradients(parameters, () =>
+              tf.tidy(() => {
+                if (!chunked) return options.loss(model, unit, random);
+                const result = chunked.loss(model, unit, random, carried);
+                next = Object.fromEntries(
+                  Object.entries(result.states).map(([k, v]) => [
+                    k,
+                    v.c ? { h: tf.keep(v.h), c: tf.keep(v.c) } : { h: tf.keep(v.h) },
+                  ]),
+                );
+                return result.loss;
+              }),
+            );
+            tf.dispose(stateTensors(carried));
+            carried = next;
+            const loss = (await value.data())[0] as number;
+            value.dispose();
+            if (!Number.isFinite(loss)) {
+              tf.dispose([...grads.values()]);
+              throw new DivergenceError(step + 1, epoch, `the loss (${loss})`);
+            }
+            if (pending) {
+              for (const [p, g] of grads) {
+                const sum = tf.add(pending.get(p) as tf.Tensor, g);
+                tf.dispose([pending.get(p) as tf.Tensor, g]);
+                pending.set(p, sum);
+              }
+            } else {
+              pending = grads;
+            }
+            pendingUnits++;
+            lossSum += loss;
+            lossCount++;
+            const endOfEpoch = lastBatch && u === units.length - 1;
+            if (pendingUnits < accumulate && !endOfEpoch) continue;
+            let ready = pending;
+            pending = undefined;
+            pendingUnits = 0;
+            if (options.clipValue !== undefined) ready = clipGradValue(ready, options.clipValue);
+            const norm = clipGradNorm(ready, options.clipNorm ?? Number.POSITIVE_INFINITY);
+            ready = norm.grads;
+            const normValue = (await norm.totalNorm.data())[0] as number;
+            norm.totalNorm.dispose();
+            if (!Number.isFinite(normValue)) {
+              tf.dispose([...ready.values()]);
+              throw new DivergenceError(step + 1, epoch, `the gradient norm (${normValue})`);
+            }
+            const lr = lrNow();
+            options.optimizer.step(ready, lr);
+            tf.dispose([...ready.values()]);
+            step++;
+            options.onBatchEnd?.({
+              epoch,
+              position: position + 1,
+              batchCount: data.batchCount,
+              step,
+              loss,
+              lr,
+              tokens: unit.tokens ?? unit.targets.size,
+            });
           }
-        } else {
-          pending = grads;
+        } finally {
+          tf.dispose([...stateTensors(carried), batch.inputs, batch.targets]);
+          if (chunked) tf.dispose(units.flatMap((c) => [c.inputs, c.targets]));
         }
         position++;
-        lossSum += loss;
-        lossCount++;
-        if (position % accumulate !== 0 && position < data.batchCount) continue;
-        let ready = pending;
-        pending = undefined;
-        if (options.clipValue !== undefined) ready = clipGradValue(ready, options.clipValue);
-        const norm = clipGradNorm(ready, options.clipNorm ?? Number.POSITIVE_INFINITY);
-        ready = norm.grads;
-        const normValue = (await norm.totalNorm.data())[0] as number;
-        norm.totalNorm.dispose();
-        if (!Number.isFinite(normValue)) {
-          tf.dispose([...ready.values()]);
-          throw new DivergenceError(step + 1, epoch, `the gradient norm (${normValue})`);
-        }
-        const lr = lrNow();
-        options.optimizer.step(ready, lr);
-        tf.dispose([...ready.values()]);
-        step++;
-        options.onBatchEnd?.({
-          epoch,
-          position,
-          batchCount: data.batchCount,
-          step,
-          loss,
-          lr,
-          tokens: batch.tokens ?? batch.targets.size,
-        });
+        // Checkpoints fall on batch boundaries with no gradients pending, so nothing is lost.
         const every = options.checkpoint?.everySteps;
-        if (every && step % every === 0 && position < data.batchCount) {
+        if (every && !pending && step - savedStep >= every && position < data.batchCount) {
           await options.checkpoint?.save(snapshot(epoch, position));
+          savedStep = step;
         }
       }
       const record: EpochRecord = {
@@ -288,6 +372,7 @@ export async function fit(
         }
       }
       await options.checkpoint?.save(snapshot(epoch + 1, 0));
+      savedStep = step;
       if (options.earlyStopping && badEpochs >= options.earlyStopping.patience) {
         stoppedBy = 'early-stopping';
         break;
