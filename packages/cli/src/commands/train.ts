@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type ChunkLossFunction,
   compile,
   createOptimizer,
   crossEntropy,
@@ -157,6 +158,17 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
       labelSmoothing: t.labelSmoothing,
     }) as tf.Scalar;
   };
+  // Truncated BPTT (training.truncatedBptt): chunks of the windows, the state carried between them.
+  const chunkLoss: ChunkLossFunction = (m, chunk, random, initialState) => {
+    const result = m.forward(chunk.inputs, {
+      training: true,
+      random,
+      ...(initialState ? { initialState } : {}),
+    });
+    const logits = tf.reshape(result.output, [-1, data.vocabulary.length]);
+    const value = crossEntropy(logits, chunk.targets, { labelSmoothing: t.labelSmoothing });
+    return { loss: value as tf.Scalar, states: result.states };
+  };
   const logs: Promise<void>[] = [];
   try {
     const everySteps = options.checkpointEvery ?? t.checkpoint?.everySteps;
@@ -170,6 +182,7 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
       ...(t.clipNorm !== undefined ? { clipNorm: t.clipNorm } : {}),
       ...(t.clipValue !== undefined ? { clipValue: t.clipValue } : {}),
       gradientAccumulation: t.gradientAccumulation,
+      ...(t.truncatedBptt ? { truncatedBptt: { steps: t.truncatedBptt, loss: chunkLoss } } : {}),
       ...(t.earlyStopping
         ? {
             earlyStopping: {
