@@ -76,6 +76,30 @@ describe('losses (PyTorch values and gradients)', () => {
     });
   }
 
+  it('a mask counts rows exactly as ignoring their targets would (padded sequences)', () => {
+    const logits = tf.tensor2d(fixture.logits);
+    const targets = tf.tensor1d(
+      fixture.targets.map((t) => (t === -100 ? 0 : t)),
+      'int32',
+    );
+    const mask = tf.tensor1d(fixture.targets.map((t) => (t === -100 ? 0 : 1)));
+    for (const reduction of ['mean', 'sum'] as const) {
+      const expected = fixture.cases[`cross-entropy ${reduction} smoothing 0.1`] as Case;
+      const masked = crossEntropy(logits, targets, { mask, reduction, labelSmoothing: 0.1 });
+      expect(masked.dataSync()[0]).toBeCloseTo(expected.value as number, 5);
+      const grad = tf.grad(
+        (x: tf.Tensor) =>
+          crossEntropy(x, targets, { mask, reduction, labelSmoothing: 0.1 }) as tf.Scalar,
+      )(logits);
+      expectClose(grad.dataSync(), expected.grad.flat(), `${reduction} gradient`);
+      tf.dispose([masked, grad]);
+    }
+    expect(() => crossEntropy(logits, targets, { mask: tf.ones([2]) })).toThrow(
+      'cross-entropy: mask [2] must be [6], one entry per row',
+    );
+    tf.dispose([logits, targets, mask]);
+  });
+
   it('gives NaN for a mean over only ignored rows, as PyTorch does', () => {
     const loss = crossEntropy(tf.tensor2d([[1, 2]]), tf.tensor1d([-100], 'int32'));
     expect(loss.dataSync()[0]).toBeNaN();

@@ -39,6 +39,11 @@ export interface CrossEntropyOptions {
   ignoreIndex?: number;
   /** PyTorch's label_smoothing: the target is (1 - ε) · onehot + ε / C. */
   labelSmoothing?: number;
+  /**
+   * Which rows count ([N], 1 or 0; e.g. real steps of padded sequences): a row with 0 counts as
+   * if its target were ignoreIndex.
+   */
+  mask?: tf.Tensor;
 }
 
 function checkClassInputs(
@@ -86,13 +91,19 @@ function classLoss(
   targets: tf.Tensor,
   options: CrossEntropyOptions,
 ): tf.Tensor {
-  const [, C] = checkClassInputs(kind, scores, targets);
+  const [N, C] = checkClassInputs(kind, scores, targets);
+  if (options.mask && (options.mask.rank !== 1 || options.mask.shape[0] !== N)) {
+    throw new Error(
+      `${kind}: mask [${options.mask.shape.join(', ')}] must be [${N}], one entry per row`,
+    );
+  }
   const reduction = options.reduction ?? 'mean';
   const smoothing = kind === 'cross-entropy' ? (options.labelSmoothing ?? 0) : 0;
   const ignoreIndex = options.ignoreIndex ?? -100;
   return customOp(([z, y], save) => {
     const logProbs = kind === 'cross-entropy' ? tf.logSoftmax(z as tf.Tensor) : (z as tf.Tensor);
-    const keep = tf.cast(tf.notEqual(y as tf.Tensor, ignoreIndex), 'float32'); // [N]
+    const notIgnored = tf.cast(tf.notEqual(y as tf.Tensor, ignoreIndex), 'float32'); // [N]
+    const keep = options.mask ? tf.mul(notIgnored, tf.cast(options.mask, 'float32')) : notIgnored;
     // oneHot as int32 then cast: a float32 oneHot is wrong on tfjs-backend-wasm; an ignored id
     // (outside [0, C)) gives a zero row.
     const onehot = tf.cast(tf.oneHot(y as tf.Tensor1D, C), 'float32');
