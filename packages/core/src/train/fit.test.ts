@@ -297,3 +297,58 @@ describe('fit with truncated backpropagation through time', () => {
     model.dispose();
   });
 });
+
+describe('fit with validation metrics', () => {
+  it('records them each epoch and early-stops on one that improves upwards (val_accuracy)', async () => {
+    // Next-character accuracy on the validation windows, computed from the model itself.
+    const accuracy = async (model: Model) => {
+      let correct = 0;
+      let total = 0;
+      for (let i = 0; i < validation.batchCount; i++) {
+        const batch = validation.batch(i);
+        const predicted = tf.tidy(() =>
+          tf.argMax(tf.reshape(model.forward(batch.inputs).output, [-1, V]), 1),
+        );
+        const p = await predicted.data();
+        const t = await batch.targets.data();
+        for (let k = 0; k < t.length; k++) if (p[k] === t[k]) correct++;
+        total += t.length;
+        tf.dispose([predicted, batch.inputs, batch.targets]);
+      }
+      return { accuracy: correct / total };
+    };
+    const optimizer = createOptimizer({
+      type: 'sgd',
+      lr: 3,
+      momentum: 0.9,
+      dampening: 0,
+      nesterov: false,
+      weightDecay: 0,
+    });
+    const { model, result } = await run({
+      optimizer,
+      validation,
+      validationMetrics: accuracy,
+      epochs: 8,
+      earlyStopping: { patience: 1, monitor: 'val_accuracy' },
+    });
+    const accuracies = result.history.map((r) => r.metrics?.accuracy as number);
+    expect(accuracies.every((a) => a >= 0 && a <= 1)).toBe(true);
+    const best = accuracies.indexOf(Math.max(...accuracies));
+    expect(result.bestEpoch).toBe(best);
+    expect((await accuracy(model)).accuracy).toBe(accuracies[best]);
+    model.dispose();
+  });
+
+  it('names a monitored metric the validation metrics do not have', async () => {
+    await expect(
+      run({
+        epochs: 1,
+        validationMetrics: async () => ({ f1: 0.5 }),
+        earlyStopping: { patience: 1, monitor: 'val_bleu' },
+      }),
+    ).rejects.toThrow(
+      'earlyStopping.monitor "val_bleu": the validation metrics have no "bleu" (they have: f1)',
+    );
+  });
+});

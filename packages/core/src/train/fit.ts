@@ -65,6 +65,8 @@ export interface EpochRecord {
   epoch: number;
   trainLoss: number;
   validationLoss?: number;
+  /** What validationMetrics reported for this epoch (accuracy, f1, bleu, ...). */
+  metrics?: Record<string, number>;
   lr: number;
   seconds: number;
 }
@@ -98,8 +100,14 @@ export interface FitOptions {
    * Batches need targets [B, T] or [B * T] aligned with inputs [B, T] and no padding.
    */
   truncatedBptt?: { steps: number; loss: ChunkLossFunction };
-  /** Stop after this many epochs without a better validation loss; the best weights are restored. */
-  earlyStopping?: { patience: number; minDelta?: number };
+  /** Metrics of the model on the validation data after each epoch, recorded in the history. */
+  validationMetrics?: (model: Model) => Promise<Record<string, number>>;
+  /**
+   * Stop after `patience` epochs without improvement of `monitor` ("val_loss", the default, or
+   * "val_<name>" of a validation metric; loss, perplexity, mae, rmse and mape improve downwards,
+   * the others upwards); the best weights are restored at the end.
+   */
+  earlyStopping?: { patience: number; minDelta?: number; monitor?: string };
   /** Stop cleanly at a batch boundary after this long (best weights kept when early stopping). */
   maxTimeMs?: number;
   /** Called every `everySteps` optimizer steps and at each epoch end; awaited before going on. */
@@ -141,6 +149,24 @@ export function batchOrder(count: number, seed: number, epoch: number, shuffle: 
     [order[i], order[j]] = [order[j] as number, order[i] as number];
   }
   return order;
+}
+
+const lowerIsBetter = /(loss|perplexity|mae|rmse|mape)$/;
+
+/** The monitored quantity of an epoch, as a number where lower is better. */
+function monitoredValue(record: EpochRecord, monitor = 'val_loss'): number {
+  // Perplexity is exp(loss): the same order, so the same best epoch.
+  if (monitor === 'val_loss' || (monitor === 'val_perplexity' && !record.metrics?.perplexity)) {
+    return record.validationLoss ?? record.trainLoss;
+  }
+  const name = monitor.replace(/^val_/, '');
+  const value = record.metrics?.[name];
+  if (value === undefined) {
+    throw new Error(
+      `earlyStopping.monitor "${monitor}": the validation metrics have no "${name}" (they have: ${Object.keys(record.metrics ?? {}).join(', ') || 'none'})`,
+    );
+  }
+  return lowerIsBetter.test(name) ? value : -value;
 }
 
 const copies = (parameters: readonly Parameter[]) =>
@@ -358,11 +384,12 @@ export async function fit(
       };
       if (options.validation)
         record.validationLoss = await meanLoss(model, options.validation, options.loss);
+      if (options.validationMetrics) record.metrics = await options.validationMetrics(model);
       history.push(record);
       options.schedule?.endEpoch(record.validationLoss);
       options.onEpochEnd?.(record);
-      const monitored = record.validationLoss ?? record.trainLoss;
       if (options.earlyStopping) {
+        const monitored = monitoredValue(record, options.earlyStopping.monitor);
         if (!best || monitored < best.loss - (options.earlyStopping.minDelta ?? 0)) {
           if (best) tf.dispose([...best.weights.values()]);
           best = { loss: monitored, epoch, weights: copies(parameters) };
