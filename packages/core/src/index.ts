@@ -82,7 +82,6 @@ export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
-export { bucketByLength, paddingShare } from './train/bucketing.js';
 export { createOptimizer } from './train/create-optimizer.js';
 export {
   type Batch,

@@ -1,0 +1,30 @@
+// @recurrent/data: plain-TypeScript data tools (no tensors, no core).
+export {
+  bucketByLength,
+  type PaddedBatch,
+  padBatch,
+  paddingShare,
+  seededRandom,
+  splitIndices,
+} from './batching.js';
+export { DataError } from './errors.js';
+export {
+  columnIndex,
+  type DelimitedOptions,
+  parseDelimited,
+  type Row,
+  type Table,
+} from './readers/delimited.js';
+export { parseJsonl } from './readers/jsonl.js';
+export { decodeUtf8 } from './readers/utf8.js';
+export { createTokenizer, type Tokenizer, type TokenizerOptions } from './tokenizers.js';
+export {
+  bosId,
+  eosId,
+  padId,
+  specialTokens,
+  unkId,
+  Vocabulary,
+  type VocabularyJson,
+  type VocabularyOptions,
+} from './vocabulary.js';
