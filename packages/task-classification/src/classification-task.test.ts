@@ -1,0 +1,143 @@
+// The classification task end to end on real data (the UCI sentiment sentences from amazon and
+// yelp): train, evaluate on a held-out split, predict, save and load with identical predictions,
+// the exact behaviour of unusual inputs, and no leaked tensors.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@recurrent/backend-cpu';
+import '@recurrent/backend-wasm';
+import { useBackend } from '@recurrent/core';
+import { splitIndices } from '@recurrent/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ClassificationTask } from './classification-task.js';
+
+const datasets = join(
+  import.meta.dirname,
+  '../../../../shared/datasets/sentiment-labelled-sentences',
+);
+const rows = ['amazon_cells_labelled.txt', 'yelp_labelled.txt'].flatMap((file) =>
+  readFileSync(join(datasets, file), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t') as [string, string]),
+);
+const { train, validation } = splitIndices(rows.length, 0.1, 11);
+const pick = (indices: number[]) => ({
+  texts: indices.map((i) => (rows[i] as [string, string])[0]),
+  labels: indices.map((i) => ((rows[i] as [string, string])[1] === '1' ? 'positive' : 'negative')),
+});
+
+const spec = {
+  version: 1,
+  name: 'sentiment-small',
+  task: 'classification',
+  input: {
+    tokenizer: { type: 'word', lowercase: true },
+    vocabulary: { minFrequency: 2 },
+    maxLength: 40,
+  },
+  layers: [
+    { type: 'embedding', embeddingDim: 32 },
+    { type: 'gru', hiddenSize: 32, bidirectional: true },
+    { type: 'pool', mode: 'mean' },
+    { type: 'dense', units: 'auto' },
+  ],
+  training: {
+    epochs: 6,
+    batchSize: 32,
+    optimizer: { type: 'adam', lr: 0.005 },
+    clipNorm: 5,
+    seed: 2,
+  },
+};
+
+describe('ClassificationTask on the UCI sentiment sentences', () => {
+  let task: ClassificationTask;
+  const before = { tensors: 0 };
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+    before.tensors = tf.memory().numTensors;
+    task = ClassificationTask.create(spec, { backend: 'wasm' });
+    await task.train(pick(train), { validation: pick(validation) });
+  }, 120_000);
+
+  it('learns: accuracy and macro-F1 on the held-out tenth are well above chance', async () => {
+    const evaluation = await task.evaluate(pick(validation));
+    expect(evaluation.count).toBe(200);
+    expect(evaluation.accuracy).toBeGreaterThan(0.7);
+    expect(evaluation.macroF1).toBeGreaterThan(0.7);
+    const cells = Object.values(evaluation.confusion).flatMap((row) => Object.values(row));
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(Object.keys(evaluation.perClass)).toEqual(['negative', 'positive']);
+  });
+
+  it('predicts a label with probabilities that sum to 1', async () => {
+    const [good, bad] = await task.predict([
+      'Great phone, works perfectly.',
+      'Terrible, it broke after a day.',
+    ]);
+    expect(good?.label).toBe('positive');
+    expect(bad?.label).toBe('negative');
+    for (const p of [good, bad]) {
+      const sum = Object.values(p?.probabilities ?? {}).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(1, 5);
+    }
+  });
+
+  it.each([
+    [
+      'an empty text: one unk step, 0 tokens reported',
+      '',
+      { tokens: 0, unknown: 0, truncated: false },
+    ],
+    [
+      'only unknown words: all unknown reported',
+      'zyzzyva qwxz',
+      { tokens: 2, unknown: 2, truncated: false },
+    ],
+    [
+      'a 1 MB line: cut to maxLength, truncated reported',
+      'good '.repeat(210_000),
+      { tokens: 210_000, unknown: 0, truncated: true },
+    ],
+  ])('%s', async (_name, text, expected) => {
+    const [prediction] = await task.predict([text]);
+    expect(prediction).toMatchObject(expected);
+    expect(['negative', 'positive']).toContain(prediction?.label);
+  });
+
+  it('saves and loads to a model that predicts identically', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'classification-')), 'model');
+    await task.save(dir);
+    const loaded = await ClassificationTask.load(dir, { backend: 'wasm' });
+    const texts = pick(validation).texts.slice(0, 50);
+    expect(await loaded.predict(texts)).toEqual(await task.predict(texts));
+    expect(loaded.labels).toEqual(task.labels);
+    loaded.dispose();
+  });
+
+  it('names a label the model does not know, and mismatched inputs', async () => {
+    await expect(task.evaluate({ texts: ['ok'], labels: ['neutral'] })).rejects.toThrow(
+      'evaluation data: example 1 has label "neutral", which the model does not know (labels: negative, positive)',
+    );
+    await expect(task.evaluate({ texts: ['a', 'b'], labels: ['positive'] })).rejects.toThrow(
+      '2 texts but 1 labels',
+    );
+  });
+
+  it('leaves no tensor behind after training and predicting', () => {
+    task.dispose();
+    expect(tf.memory().numTensors).toBe(before.tensors);
+  });
+});
+
+describe('ClassificationTask.create', () => {
+  it('refuses a spec of another task, or an invalid one, saying why', () => {
+    expect(() => ClassificationTask.create({ ...spec, task: 'generation' })).toThrow();
+    expect(() => ClassificationTask.create({ ...spec, layers: [] })).toThrow(
+      'invalid classification spec',
+    );
+  });
+});

@@ -1,0 +1,300 @@
+// The classification task: a model from a classification spec, its text encoding and its labels,
+// with train (core's fit over length-bucketed batches), evaluate, predict and save/load.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type Batch,
+  classificationReport,
+  compile,
+  createOptimizer,
+  crossEntropy,
+  type EpochRecord,
+  type FitResult,
+  fit,
+  LrScheduler,
+  type Model,
+  type ModelSpec,
+  parseSpec,
+  type TrainingData,
+  validateSpec,
+} from '@recurrent/core';
+import { loadModel, saveModel } from '@recurrent/core/node';
+import { bucketByLength, padBatch, Vocabulary } from '@recurrent/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { type EncodedText, TextEncoding, type TokenizerSpec } from './text-encoding.js';
+
+export interface LabelledTexts {
+  texts: readonly string[];
+  labels: readonly string[];
+}
+
+export interface TrainOptions {
+  validation?: LabelledTexts;
+  epochs?: number;
+  maxTimeMs?: number;
+  onEpochEnd?: (record: EpochRecord) => void;
+}
+
+export interface Prediction {
+  label: string;
+  /** Probability of every label. */
+  probabilities: Record<string, number>;
+  /** Tokens in the text, unknown to the vocabulary, and whether maxLength cut it. */
+  tokens: number;
+  unknown: number;
+  truncated: boolean;
+}
+
+export interface Evaluation {
+  accuracy: number;
+  macroF1: number;
+  perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
+  /** confusion[true label][predicted label]. */
+  confusion: Record<string, Record<string, number>>;
+  count: number;
+}
+
+const defaultMaxLength = 256;
+
+function checkLabelled(data: LabelledTexts, what: string): void {
+  if (data.texts.length !== data.labels.length) {
+    throw new Error(`${what}: ${data.texts.length} texts but ${data.labels.length} labels`);
+  }
+  if (data.texts.length === 0) throw new Error(`${what}: no examples`);
+}
+
+export class ClassificationTask {
+  private constructor(
+    readonly spec: ModelSpec,
+    private model: Model | undefined,
+    private encoding: TextEncoding | undefined,
+    private labelNames: string[] | undefined,
+    private readonly backend: string | undefined,
+  ) {}
+
+  /** An untrained task: the vocabulary and labels come from the training data. */
+  static create(spec: unknown, options: { backend?: string } = {}): ClassificationTask {
+    const result = typeof spec === 'string' ? parseSpec(spec) : validateSpec(spec);
+    if (!result.ok) {
+      throw new Error(
+        `invalid classification spec:\n${result.errors.map((e) => `  ${e.pointer}: ${e.message}`).join('\n')}`,
+      );
+    }
+    if (result.spec.task !== 'classification') {
+      throw new Error(
+        `a classification task needs task "classification", the spec says "${result.spec.task}"`,
+      );
+    }
+    return new ClassificationTask(result.spec, undefined, undefined, undefined, options.backend);
+  }
+
+  /** A trained task from a model folder written by save(). */
+  static async load(dir: string, options: { backend?: string } = {}): Promise<ClassificationTask> {
+    const model = await loadModel(dir, options.backend ? { backend: options.backend } : {});
+    const file = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+      metadata?: { task?: string; vocabulary?: unknown; labels?: unknown; maxLength?: number };
+    };
+    const metadata = file.metadata ?? {};
+    if (metadata.task !== 'classification' || !Array.isArray(metadata.labels)) {
+      model.dispose();
+      throw new Error(
+        `${dir}: not a classification model folder (no labels in model.json metadata)`,
+      );
+    }
+    const spec = model.spec;
+    const encoding = new TextEncoding(
+      spec.input?.tokenizer as TokenizerSpec,
+      Vocabulary.fromJson(metadata.vocabulary, `${dir}/model.json vocabulary`),
+      metadata.maxLength ?? spec.input?.maxLength ?? defaultMaxLength,
+    );
+    return new ClassificationTask(
+      spec,
+      model,
+      encoding,
+      metadata.labels as string[],
+      options.backend,
+    );
+  }
+
+  get labels(): readonly string[] {
+    if (!this.labelNames)
+      throw new Error('the task has no labels yet: train it or load a trained one');
+    return this.labelNames;
+  }
+
+  /** Builds the vocabulary and label set from `data`, then trains with the spec's settings. */
+  async train(data: LabelledTexts, options: TrainOptions = {}): Promise<FitResult> {
+    checkLabelled(data, 'training data');
+    const spec = this.spec;
+    const input = spec.input;
+    if (!input?.tokenizer) throw new Error('classification needs text input: input.tokenizer');
+    this.encoding ??= TextEncoding.build(
+      data.texts,
+      input.tokenizer as TokenizerSpec,
+      input.vocabulary ?? {},
+      input.maxLength ?? defaultMaxLength,
+    );
+    this.labelNames ??= [...new Set(data.labels)].sort();
+    if (!this.model) {
+      this.model = await compile(spec, {
+        ...(this.backend ? { backend: this.backend } : {}),
+        vocabularySize: this.encoding.vocabulary.size,
+        outputSize: this.labelNames.length,
+      });
+    }
+    const training = spec.training;
+    const optimizer = createOptimizer(training.optimizer);
+    try {
+      return await fit(this.model, this.#batches(data, training.seed), {
+        epochs: options.epochs ?? training.epochs,
+        optimizer,
+        seed: training.seed,
+        loss: (model, batch, random) =>
+          crossEntropy(
+            model.forward(batch.inputs, {
+              training: random !== undefined,
+              ...(random ? { random } : {}),
+              ...(batch.lengths ? { lengths: batch.lengths } : {}),
+            }).output,
+            batch.targets,
+            { labelSmoothing: training.labelSmoothing },
+          ) as tf.Scalar,
+        ...(options.validation ? { validation: this.#batches(options.validation, undefined) } : {}),
+        schedule: new LrScheduler(training.lrSchedule, optimizer.lr),
+        ...(training.clipNorm !== undefined ? { clipNorm: training.clipNorm } : {}),
+        ...(training.clipValue !== undefined ? { clipValue: training.clipValue } : {}),
+        gradientAccumulation: training.gradientAccumulation,
+        ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
+        ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
+      });
+    } finally {
+      optimizer.dispose();
+    }
+  }
+
+  /** Label and probabilities for each text, in batches. */
+  async predict(texts: readonly string[], batchSize = 64): Promise<Prediction[]> {
+    const { model, encoding } = this.#trained();
+    const labels = this.labels;
+    const encoded = texts.map((t) => encoding.encode(t));
+    const out: Prediction[] = [];
+    for (let start = 0; start < encoded.length; start += batchSize) {
+      const slice = encoded.slice(start, start + batchSize);
+      const padded = padBatch(slice.map((e) => e.ids));
+      const probabilities = tf.tidy(() =>
+        tf.softmax(
+          model.forward(tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'), {
+            lengths: padded.lengths,
+          }).output,
+        ),
+      );
+      const values = (await probabilities.data()) as Float32Array;
+      probabilities.dispose();
+      for (const [r, e] of slice.entries()) {
+        const row = Array.from(values.subarray(r * labels.length, (r + 1) * labels.length));
+        const best = row.indexOf(Math.max(...row));
+        out.push({
+          label: labels[best] as string,
+          probabilities: Object.fromEntries(labels.map((l, i) => [l, row[i] as number])),
+          tokens: e.tokens,
+          unknown: e.unknown,
+          truncated: e.truncated,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix on `data`. */
+  async evaluate(data: LabelledTexts): Promise<Evaluation> {
+    checkLabelled(data, 'evaluation data');
+    const labels = this.labels;
+    const index = new Map(labels.map((l, i) => [l, i]));
+    const actual = data.labels.map((label, i) => {
+      const id = index.get(label);
+      if (id === undefined) {
+        throw new Error(
+          `evaluation data: example ${i + 1} has label "${label}", which the model does not know (labels: ${labels.join(', ')})`,
+        );
+      }
+      return id;
+    });
+    const predictions = await this.predict(data.texts);
+    const predicted = predictions.map((p) => index.get(p.label) as number);
+    const report = classificationReport(predicted, actual, labels.length);
+    return {
+      accuracy: report.accuracy,
+      macroF1: report.macro.f1,
+      perClass: Object.fromEntries(
+        labels.map((l, i) => [l, report.perClass[i] as Evaluation['perClass'][string]]),
+      ),
+      confusion: Object.fromEntries(
+        labels.map((l, i) => [
+          l,
+          Object.fromEntries(labels.map((m, j) => [m, report.confusion[i]?.[j] as number])),
+        ]),
+      ),
+      count: actual.length,
+    };
+  }
+
+  /** A model folder: the spec, weights, vocabulary, labels and maxLength. */
+  async save(dir: string, metadata: Record<string, unknown> = {}): Promise<void> {
+    const { model, encoding } = this.#trained();
+    await saveModel(model, dir, {
+      ...metadata,
+      task: 'classification',
+      labels: this.labels,
+      vocabulary: encoding.vocabulary.toJson(),
+      maxLength: encoding.maxLength,
+    });
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    this.model = undefined;
+  }
+
+  #trained(): { model: Model; encoding: TextEncoding } {
+    if (!this.model || !this.encoding)
+      throw new Error('the task is not trained: train it or load a trained one');
+    return { model: this.model, encoding: this.encoding };
+  }
+
+  /** Length-bucketed, right-padded batches (shuffled by fit when seeded). */
+  #batches(data: LabelledTexts, seed: number | undefined): TrainingData {
+    const encoding = this.encoding as TextEncoding;
+    const labels = new Map(this.labels.map((l, i) => [l, i]));
+    const encoded: EncodedText[] = data.texts.map((t) => encoding.encode(t));
+    const targets = data.labels.map((label, i) => {
+      const id = labels.get(label);
+      if (id === undefined)
+        throw new Error(
+          `example ${i + 1}: label "${label}" is not one of ${this.labels.join(', ')}`,
+        );
+      return id;
+    });
+    const buckets = bucketByLength(
+      encoded.map((e) => e.ids.length),
+      this.spec.training.batchSize,
+      seed,
+    );
+    return {
+      batchCount: buckets.length,
+      batch(i: number): Batch {
+        const rows = buckets[i] as number[];
+        const padded = padBatch(rows.map((r) => (encoded[r] as EncodedText).ids));
+        return {
+          inputs: tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'),
+          targets: tf.tensor1d(
+            rows.map((r) => targets[r] as number),
+            'int32',
+          ),
+          lengths: padded.lengths,
+          tokens: padded.lengths.reduce((a, b) => a + b, 0),
+        };
+      },
+    };
+  }
+}

@@ -1,0 +1,9 @@
+// @recurrent/task-classification: text classification from a classification spec.
+export {
+  ClassificationTask,
+  type Evaluation,
+  type LabelledTexts,
+  type Prediction,
+  type TrainOptions,
+} from './classification-task.js';
+export { type EncodedText, TextEncoding, type TokenizerSpec } from './text-encoding.js';
