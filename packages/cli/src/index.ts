@@ -12,12 +12,16 @@ import {
   SpecValidationError,
   WeightsMismatchError,
 } from '@recurrent/core';
-import { ModelFileError } from '@recurrent/core/node';
+import { CheckpointError, ModelFileError } from '@recurrent/core/node';
+import { DataError } from '@recurrent/data';
+import { LabelError } from '@recurrent/task-classification';
 import { Command, CommanderError } from 'commander';
 import { registerBackends } from './commands/backends.js';
+import { registerEval } from './commands/eval.js';
 import { registerImportTorch } from './commands/import-torch.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerParity } from './commands/parity.js';
+import { registerPredict } from './commands/predict.js';
 import { CommandError } from './commands/spec-file.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
@@ -40,6 +44,8 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerParity(program, io, setExit);
   registerTrain(program, io, setExit);
   registerInspect(program, io, setExit);
+  registerEval(program, io, setExit);
+  registerPredict(program, io, setExit);
   registerBackends(program, io, setExit);
   return program;
 }
@@ -52,6 +58,9 @@ const userErrors = [
   WeightsMismatchError,
   SafetensorsError,
   ModelFileError,
+  DataError,
+  LabelError,
+  CheckpointError,
 ];
 
 function isUserError(error: unknown): error is Error {

@@ -57,11 +57,16 @@ export interface Evaluation {
 
 const defaultMaxLength = 256;
 
+/** Examples that do not fit the task: texts and labels that do not pair up, an unknown label. */
+export class LabelError extends Error {
+  override name = 'LabelError';
+}
+
 function checkLabelled(data: LabelledTexts, what: string): void {
   if (data.texts.length !== data.labels.length) {
-    throw new Error(`${what}: ${data.texts.length} texts but ${data.labels.length} labels`);
+    throw new LabelError(`${what}: ${data.texts.length} texts but ${data.labels.length} labels`);
   }
-  if (data.texts.length === 0) throw new Error(`${what}: no examples`);
+  if (data.texts.length === 0) throw new LabelError(`${what}: no examples`);
 }
 
 export class ClassificationTask {
@@ -214,7 +219,7 @@ export class ClassificationTask {
     const actual = data.labels.map((label, i) => {
       const id = index.get(label);
       if (id === undefined) {
-        throw new Error(
+        throw new LabelError(
           `evaluation data: example ${i + 1} has label "${label}", which the model does not know (labels: ${labels.join(', ')})`,
         );
       }
@@ -270,7 +275,7 @@ export class ClassificationTask {
     const targets = data.labels.map((label, i) => {
       const id = labels.get(label);
       if (id === undefined)
-        throw new Error(
+        throw new LabelError(
           `example ${i + 1}: label "${label}" is not one of ${this.labels.join(', ')}`,
         );
       return id;

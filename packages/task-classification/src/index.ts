@@ -2,6 +2,7 @@
 export {
   ClassificationTask,
   type Evaluation,
+  LabelError,
   type LabelledTexts,
   type Prediction,
   type TrainOptions,

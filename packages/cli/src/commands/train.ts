@@ -22,14 +22,17 @@ import { loadCheckpoint, saveCheckpoint, saveModel } from '@recurrent/core/node'
 import * as tf from '@tensorflow/tfjs-core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
+import type { LabelledFileOptions } from '../data/labelled-file.js';
 import { type CliIO, ExitCode } from '../io.js';
+import { trainClassification } from '../train/classification.js';
 import { parseDuration } from '../train/duration.js';
 import { createProgress } from '../train/progress.js';
 import { textData } from '../train/text-data.js';
 import { CommandError, readSpecFile } from './spec-file.js';
 
-interface TrainOptions extends BackendOptions {
+interface TrainOptions extends BackendOptions, LabelledFileOptions {
   data: string;
+  val?: string;
   out: string;
   epochs?: number;
   maxTime?: number;
@@ -58,7 +61,17 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
     .command('train')
     .description("train a spec's model (generation: a text file) and save it as a model folder")
     .argument('<spec>', 'model spec (JSON)')
-    .requiredOption('-d, --data <file>', 'training text (UTF-8); the last tenth is for validation')
+    .requiredOption(
+      '-d, --data <file>',
+      'training data: a text file (generation) or a labelled TSV/CSV/JSONL file (classification)',
+    )
+    .option('--val <file>', 'classification: validation data (default: a seeded tenth of --data)')
+    .option(
+      '--format <format>',
+      'classification data: tsv, csv or jsonl (default: from the extension)',
+    )
+    .option('--text-column <name|index>', 'classification data: the text column')
+    .option('--label-column <name|index>', 'classification data: the label column')
     .requiredOption('-o, --out <dir>', 'model folder to write (checkpoints go there too)')
     .option('--epochs <n>', 'override training.epochs', positiveInteger)
     .option(
@@ -82,9 +95,20 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
 
 async function train(specPath: string, options: TrainOptions, io: CliIO): Promise<void> {
   const spec = await readSpecFile(specPath);
+  if (spec.task === 'classification') {
+    if (options.resume) {
+      throw new CommandError(
+        '--resume: classification training does not write checkpoints yet; train again',
+      );
+    }
+    const backend = await startBackend(options.backend);
+    io.stdout(`backend: ${backend.label}\n`);
+    await trainClassification(spec, backend.name, options, io);
+    return;
+  }
   if (spec.task !== 'generation') {
     throw new CommandError(
-      `${specPath}: recurrent train handles the generation task for now; "${spec.task}" trains through its task package (coming with the data and task issues)`,
+      `${specPath}: recurrent train handles the classification and generation tasks; "${spec.task}" trains through its task package when it lands`,
     );
   }
   if (spec.input?.tokenizer?.type !== 'char') {

@@ -1,0 +1,132 @@
+// Classification from the command line on real data (the UCI sentences): train on yelp, evaluate
+// on amazon, predict from arguments and stdin, and the errors for unreadable inputs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '../../bin/recurrent.js');
+const spec = join(import.meta.dirname, '../../test/fixtures/sentiment-small.json');
+const uci = join(
+  import.meta.dirname,
+  '../../../../../shared/datasets/sentiment-labelled-sentences',
+);
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    ...(input !== undefined ? { input } : {}),
+  });
+
+describe('classification from the CLI', () => {
+  const root = mkdtempSync(join(tmpdir(), 'classification-'));
+  const model = join(root, 'model');
+
+  it('trains on a headerless TSV (yelp) with a seeded validation tenth', () => {
+    const result = run([
+      'train',
+      spec,
+      '--data',
+      join(uci, 'yelp_labelled.txt'),
+      '--out',
+      model,
+      '--backend',
+      'wasm',
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      'data: 900 training and 100 validation examples (a seeded tenth of --data)',
+    );
+    expect(result.stdout).toMatch(
+      /^validation accuracy \d+\.\d\d%, macro-F1 0\.\d{4} \(100 examples\)$/m,
+    );
+  }, 60_000);
+
+  it('evaluates on another domain (amazon): accuracy, per class, confusion; --json parses', () => {
+    const result = run([
+      'eval',
+      model,
+      '--data',
+      join(uci, 'amazon_cells_labelled.txt'),
+      '--backend',
+      'wasm',
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^accuracy \d+\.\d\d%, macro-F1 0\.\d{4}$/m);
+    expect(result.stdout).toMatch(/^ {2}0 +precision 0\.\d{3} {2}recall/m);
+    const json = JSON.parse(
+      run([
+        'eval',
+        model,
+        '--data',
+        join(uci, 'amazon_cells_labelled.txt'),
+        '--backend',
+        'wasm',
+        '--json',
+      ]).stdout,
+    );
+    expect(json.count).toBe(1000);
+    expect(json.accuracy).toBeGreaterThan(0.6);
+  }, 60_000);
+
+  it('predicts texts from arguments and from stdin, saying what was unusual', () => {
+    const fromArgs = run([
+      'predict',
+      model,
+      'I love this place',
+      'worst food ever',
+      '--backend',
+      'wasm',
+    ]);
+    expect(fromArgs.status, fromArgs.stderr).toBe(0);
+    expect(fromArgs.stdout.trim().split('\n')).toHaveLength(2);
+    const fromStdin = run(
+      ['predict', model, '--backend', 'wasm', '--json'],
+      'great service\n\nqwxz zyzzyva\n',
+    );
+    const lines = fromStdin.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.text)).toEqual(['great service', '', 'qwxz zyzzyva']);
+    expect(lines[1]).toMatchObject({ tokens: 0 });
+    expect(lines[2]).toMatchObject({ tokens: 2, unknown: 2 });
+    for (const l of lines) expect(['0', '1']).toContain(l.label);
+  }, 60_000);
+
+  it.each([
+    [
+      'a non-UTF-8 file',
+      () => {
+        const path = join(root, 'latin1.tsv');
+        writeFileSync(
+          path,
+          Buffer.from([
+            0x62, 0x61, 0x64, 0x09, 0x31, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x09, 0x30, 0x0a,
+          ]),
+        );
+        return ['eval', model, '--data', path, '--backend', 'wasm'];
+      },
+      'latin1.tsv:2: invalid UTF-8',
+    ],
+    [
+      'a label the model does not know',
+      () => {
+        const path = join(root, 'neutral.tsv');
+        writeFileSync(path, 'fine\tneutral\n');
+        return ['eval', model, '--data', path, '--backend', 'wasm'];
+      },
+      'example 1 has label "neutral", which the model does not know (labels: 0, 1)',
+    ],
+    [
+      'a folder that is not a model',
+      () => ['predict', root, 'hi', '--backend', 'wasm'],
+      'model.json: missing model description',
+    ],
+  ])('refuses %s with a clear message and no stack trace', (_name, args, message) => {
+    const result = run(args());
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

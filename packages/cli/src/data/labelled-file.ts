@@ -1,0 +1,100 @@
+// Labelled text files for classification: TSV, CSV or JSONL, with the text and label columns named
+// or found. A header is recognized when its first row names a known text column and a known label
+// column (SST-2's "sentence<TAB>label"); without one (the UCI sentences) the text is the first
+// column and the label the last.
+import { readFile } from 'node:fs/promises';
+import { columnIndex, DataError, decodeUtf8, parseDelimited, parseJsonl } from '@recurrent/data';
+
+export interface LabelledFileOptions {
+  format?: 'tsv' | 'csv' | 'jsonl';
+  textColumn?: string;
+  labelColumn?: string;
+}
+
+export interface LabelledFile {
+  texts: string[];
+  labels: string[];
+  skipped: number;
+}
+
+const textNames = ['sentence', 'text', 'review', 'content'];
+const labelNames = ['label', 'sentiment', 'class', 'category'];
+
+function formatOf(path: string, format: LabelledFileOptions['format']): 'tsv' | 'csv' | 'jsonl' {
+  if (format) return format;
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  return 'tsv';
+}
+
+/** A column option: a 0-based index when numeric, else a name. */
+const columnOption = (value: string | undefined) =>
+  value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value;
+
+export async function readLabelledFile(
+  path: string,
+  options: LabelledFileOptions = {},
+): Promise<LabelledFile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
+  }
+  const text = decodeUtf8(bytes, path);
+  const format = formatOf(path, options.format);
+  if (format === 'jsonl') {
+    const { rows, skipped } = parseJsonl(text, path);
+    const textKey =
+      options.textColumn ?? textNames.find((k) => k in (rows[0]?.value ?? {})) ?? 'text';
+    const labelKey =
+      options.labelColumn ?? labelNames.find((k) => k in (rows[0]?.value ?? {})) ?? 'label';
+    const texts: string[] = [];
+    const labels: string[] = [];
+    for (const { line, value } of rows) {
+      const t = value[textKey];
+      const l = value[labelKey];
+      if (typeof t !== 'string') throw new DataError(path, line, `no string "${textKey}" field`);
+      if (l === undefined || l === null) throw new DataError(path, line, `no "${labelKey}" field`);
+      texts.push(t);
+      labels.push(String(l));
+    }
+    return { texts, labels, skipped: skipped.length };
+  }
+  const delimiter = format === 'csv' ? ',' : '\t';
+  const probe = parseDelimited(text.slice(0, text.indexOf('\n') + 1 || text.length), path, {
+    delimiter,
+    header: false,
+  });
+  const first = probe.rows[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+  const named = [options.textColumn, options.labelColumn].some(
+    (c) => c !== undefined && !/^\d+$/.test(c),
+  );
+  const header =
+    named ||
+    (first.some((f) => textNames.includes(f)) && first.some((f) => labelNames.includes(f)));
+  const table = parseDelimited(text, path, { delimiter, header });
+  const width = table.header?.length ?? table.rows[0]?.fields.length ?? 0;
+  const find = (names: string[], fallback: number) =>
+    table.header?.findIndex((h) => names.includes(h.trim().toLowerCase())) ?? fallback;
+  const textIndex = columnIndex(
+    table,
+    columnOption(options.textColumn) ?? Math.max(0, find(textNames, 0)),
+    path,
+  );
+  const labelIndex = columnIndex(
+    table,
+    columnOption(options.labelColumn) ??
+      (() => {
+        const found = find(labelNames, width - 1);
+        return found < 0 ? width - 1 : found;
+      })(),
+    path,
+  );
+  return {
+    texts: table.rows.map((r) => r.fields[textIndex] as string),
+    labels: table.rows.map((r) => (r.fields[labelIndex] as string).trim()),
+    skipped: table.skipped.length,
+  };
+}

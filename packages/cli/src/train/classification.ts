@@ -1,0 +1,73 @@
+// `recurrent train` for the classification task: a labelled file (and a validation file, or a
+// seeded tenth of the data), @recurrent/task-classification's train, evaluation on the validation
+// data, and a model folder with the metrics.
+import type { ModelSpec } from '@recurrent/core';
+import { splitIndices } from '@recurrent/data';
+import { ClassificationTask } from '@recurrent/task-classification';
+import {
+  type LabelledFile,
+  type LabelledFileOptions,
+  readLabelledFile,
+} from '../data/labelled-file.js';
+import type { CliIO } from '../io.js';
+
+export interface ClassificationTrainOptions extends LabelledFileOptions {
+  data: string;
+  val?: string;
+  out: string;
+  epochs?: number;
+  maxTime?: number;
+}
+
+function subset(file: LabelledFile, indices: number[]) {
+  return {
+    texts: indices.map((i) => file.texts[i] as string),
+    labels: indices.map((i) => file.labels[i] as string),
+  };
+}
+
+export async function trainClassification(
+  spec: ModelSpec,
+  backend: string,
+  options: ClassificationTrainOptions,
+  io: CliIO,
+): Promise<void> {
+  const all = await readLabelledFile(options.data, options);
+  let train = { texts: all.texts, labels: all.labels };
+  let validation: { texts: string[]; labels: string[] };
+  if (options.val) {
+    const file = await readLabelledFile(options.val, options);
+    validation = { texts: file.texts, labels: file.labels };
+  } else {
+    const split = splitIndices(all.texts.length, 0.1, spec.training.seed);
+    train = subset(all, split.train);
+    validation = subset(all, split.validation);
+  }
+  io.stdout(
+    `data: ${train.texts.length} training and ${validation.texts.length} validation examples${options.val ? '' : ' (a seeded tenth of --data)'}\n`,
+  );
+  const task = ClassificationTask.create(spec, { backend });
+  try {
+    const epochs = options.epochs ?? spec.training.epochs;
+    const result = await task.train(train, {
+      validation,
+      epochs,
+      ...(options.maxTime !== undefined ? { maxTimeMs: options.maxTime } : {}),
+      onEpochEnd: (r) =>
+        io.stdout(
+          `epoch ${r.epoch + 1}/${epochs}: loss ${r.trainLoss.toFixed(4)}, validation loss ${(r.validationLoss ?? Number.NaN).toFixed(4)}, ${r.seconds.toFixed(1)} s\n`,
+        ),
+    });
+    const evaluation = await task.evaluate(validation);
+    io.stdout(
+      `validation accuracy ${(100 * evaluation.accuracy).toFixed(2)}%, macro-F1 ${evaluation.macroF1.toFixed(4)} (${evaluation.count} examples)\n`,
+    );
+    await task.save(options.out, {
+      training: { steps: result.step, stoppedBy: result.stoppedBy, history: result.history },
+      metrics: { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1 },
+    });
+    io.stdout(`trained ${result.step} steps; model saved to ${options.out}\n`);
+  } finally {
+    task.dispose();
+  }
+}
