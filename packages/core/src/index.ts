@@ -82,6 +82,14 @@ export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
+export {
+  findTask,
+  registeredTasks,
+  registerTask,
+  TaskError,
+  type TaskPlugin,
+  taskName,
+} from './tasks/registry.js';
 export { createOptimizer } from './train/create-optimizer.js';
 export {
   type Batch,

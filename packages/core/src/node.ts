@@ -22,3 +22,4 @@ export {
   runCase as runParityCase,
 } from './parity/runner.js';
 export { seedSentimentSpec } from './parity/seed-sentiment-case.js';
+export { createTask } from './tasks/create-task.js';
