@@ -165,7 +165,25 @@ export class ClassificationTask {
             batch.targets,
             { labelSmoothing: training.labelSmoothing },
           ) as tf.Scalar,
-        ...(options.validation ? { validation: this.#batches(options.validation, undefined) } : {}),
+        ...(options.validation
+          ? {
+              validation: this.#batches(options.validation, undefined),
+              // Accuracy and macro-F1 each epoch, for the history and for earlyStopping.monitor.
+              validationMetrics: async () => {
+                const e = await this.evaluate(options.validation as LabelledTexts);
+                return { accuracy: e.accuracy, f1: e.macroF1 };
+              },
+            }
+          : {}),
+        ...(training.earlyStopping
+          ? {
+              earlyStopping: {
+                patience: training.earlyStopping.patience,
+                minDelta: training.earlyStopping.minDelta,
+                monitor: training.earlyStopping.monitor,
+              },
+            }
+          : {}),
         schedule: new LrScheduler(training.lrSchedule, optimizer.lr),
         ...(training.clipNorm !== undefined ? { clipNorm: training.clipNorm } : {}),
         ...(training.clipValue !== undefined ? { clipValue: training.clipValue } : {}),

@@ -66,7 +66,13 @@ export async function trainClassification(
       training: { steps: result.step, stoppedBy: result.stoppedBy, history: result.history },
       metrics: { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1 },
     });
-    io.stdout(`trained ${result.step} steps; model saved to ${options.out}\n`);
+    const why =
+      result.stoppedBy === 'early-stopping'
+        ? ` (early stopping: best epoch ${(result.bestEpoch ?? 0) + 1} kept)`
+        : result.stoppedBy === 'time-budget'
+          ? ' (time budget spent)'
+          : '';
+    io.stdout(`trained ${result.step} steps${why}; model saved to ${options.out}\n`);
   } finally {
     task.dispose();
   }
