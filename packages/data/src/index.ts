@@ -8,6 +8,7 @@ export {
   splitIndices,
 } from './batching.js';
 export { DataError } from './errors.js';
+export { type ConlluSentence, parseConllu } from './readers/conllu.js';
 export {
   columnIndex,
   type DelimitedOptions,
