@@ -17,6 +17,7 @@ export {
   type Table,
 } from './readers/delimited.js';
 export { parseJsonl } from './readers/jsonl.js';
+export { streamLines } from './readers/stream.js';
 export { decodeUtf8 } from './readers/utf8.js';
 export { createTokenizer, type Tokenizer, type TokenizerOptions } from './tokenizers.js';
 export {
