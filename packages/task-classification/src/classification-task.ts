@@ -10,6 +10,7 @@ import {
   createOptimizer,
   crossEntropy,
   type EpochRecord,
+  type FitOptions,
   type FitResult,
   fit,
   LrScheduler,
@@ -17,6 +18,7 @@ import {
   type ModelSpec,
   parseSpec,
   type TrainingData,
+  type TrainingState,
   validateSpec,
 } from '@recurrent/core';
 import { loadModel, saveModel } from '@recurrent/core/node';
@@ -34,6 +36,10 @@ export interface TrainOptions {
   epochs?: number;
   maxTimeMs?: number;
   onEpochEnd?: (record: EpochRecord) => void;
+  /** Checkpoints of the run (see fit); the vocabulary and labels follow from the same data. */
+  checkpoint?: FitOptions['checkpoint'];
+  /** Continue a run from a checkpoint: pass the same spec and data, and the state loaded back. */
+  resume?: TrainingState;
 }
 
 export interface Prediction {
@@ -190,6 +196,8 @@ export class ClassificationTask {
         gradientAccumulation: training.gradientAccumulation,
         ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
         ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
+        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+        ...(options.resume ? { resume: options.resume } : {}),
       });
     } finally {
       optimizer.dispose();

@@ -1,7 +1,7 @@
 // Classification from the command line on real data (the UCI sentences): train on yelp, evaluate
 // on amazon, predict from arguments and stdin, and the errors for unreadable inputs.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,34 @@ describe('classification from the CLI', () => {
     expect(lines[1]).toMatchObject({ tokens: 0 });
     expect(lines[2]).toMatchObject({ tokens: 2, unknown: 2 });
     for (const l of lines) expect(['0', '1']).toContain(l.label);
+  }, 60_000);
+
+  it('stops at the time budget and resumes to exactly the weights of an uninterrupted run', () => {
+    const data = join(uci, 'yelp_labelled.txt');
+    const base = ['train', spec, '--data', data, '--backend', 'wasm', '--epochs', '2'];
+    const whole = join(root, 'whole');
+    expect(run([...base, '--out', whole]).status).toBe(0);
+    const parts = join(root, 'parts');
+    const first = run([...base, '--out', parts, '--max-time', '0s']);
+    expect(first.stdout).toContain('trained 0 steps (time budget spent: --resume continues)');
+    const second = run([...base, '--out', parts, '--resume']);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('resuming at epoch 1, batch 1, step 0');
+    const weights = (dir: string) => readFileSync(join(dir, 'weights.safetensors'));
+    expect(weights(parts).equals(weights(whole))).toBe(true);
+    const other = run([
+      'train',
+      spec,
+      '--data',
+      join(uci, 'amazon_cells_labelled.txt'),
+      '--backend',
+      'wasm',
+      '--out',
+      parts,
+      '--resume',
+    ]);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('this checkpoint was written for another spec or data');
   }, 60_000);
 
   it.each([

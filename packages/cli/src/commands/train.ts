@@ -96,11 +96,6 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
 async function train(specPath: string, options: TrainOptions, io: CliIO): Promise<void> {
   const spec = await readSpecFile(specPath);
   if (spec.task === 'classification') {
-    if (options.resume) {
-      throw new CommandError(
-        '--resume: classification training does not write checkpoints yet; train again',
-      );
-    }
     const backend = await startBackend(options.backend);
     io.stdout(`backend: ${backend.label}\n`);
     await trainClassification(spec, backend.name, options, io);

@@ -1,9 +1,14 @@
 // `recurrent train` for the classification task: a labelled file (and a validation file, or a
 // seeded tenth of the data), @recurrent/task-classification's train, evaluation on the validation
 // data, and a model folder with the metrics.
-import type { ModelSpec } from '@recurrent/core';
+import { createHash } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { disposeTrainingState, type ModelSpec, type TrainingState } from '@recurrent/core';
+import { loadCheckpoint, saveCheckpoint } from '@recurrent/core/node';
 import { splitIndices } from '@recurrent/data';
 import { ClassificationTask } from '@recurrent/task-classification';
+import { CommandError } from '../commands/spec-file.js';
 import {
   type LabelledFile,
   type LabelledFileOptions,
@@ -17,7 +22,11 @@ export interface ClassificationTrainOptions extends LabelledFileOptions {
   out: string;
   epochs?: number;
   maxTime?: number;
+  resume?: boolean;
+  checkpointEvery?: number;
 }
+
+const checkpointName = 'checkpoint.safetensors';
 
 function subset(file: LabelledFile, indices: number[]) {
   return {
@@ -46,12 +55,44 @@ export async function trainClassification(
   io.stdout(
     `data: ${train.texts.length} training and ${validation.texts.length} validation examples${options.val ? '' : ' (a seeded tenth of --data)'}\n`,
   );
+  // A checkpoint belongs to one spec and one data set: the vocabulary and labels are rebuilt from
+  // the same data on --resume, so resuming with other data would silently mix two runs.
+  const identity = {
+    spec: hash(JSON.stringify(spec)),
+    data: hash(JSON.stringify([train, validation])),
+  };
+  await mkdir(options.out, { recursive: true });
+  const checkpointPath = join(options.out, checkpointName);
+  let resume: TrainingState | undefined;
+  if (options.resume) {
+    if (await exists(checkpointPath)) {
+      const loaded = await loadCheckpoint(checkpointPath);
+      if (loaded.extra?.spec !== identity.spec || loaded.extra?.data !== identity.data) {
+        disposeTrainingState(loaded.state);
+        throw new CommandError(
+          `${checkpointPath}: this checkpoint was written for another spec or data; train without --resume to start over`,
+        );
+      }
+      resume = loaded.state;
+      io.stdout(
+        `resuming at epoch ${resume.epoch + 1}, batch ${resume.position + 1}, step ${resume.step}\n`,
+      );
+    } else {
+      io.stdout(`no checkpoint in ${options.out} yet: starting from the beginning\n`);
+    }
+  }
   const task = ClassificationTask.create(spec, { backend });
   try {
     const epochs = options.epochs ?? spec.training.epochs;
+    const everySteps = options.checkpointEvery ?? spec.training.checkpoint?.everySteps;
     const result = await task.train(train, {
       validation,
       epochs,
+      checkpoint: {
+        ...(everySteps ? { everySteps } : {}),
+        save: (state) => saveCheckpoint(checkpointPath, state, identity),
+      },
+      ...(resume ? { resume } : {}),
       ...(options.maxTime !== undefined ? { maxTimeMs: options.maxTime } : {}),
       onEpochEnd: (r) =>
         io.stdout(
@@ -70,10 +111,18 @@ export async function trainClassification(
       result.stoppedBy === 'early-stopping'
         ? ` (early stopping: best epoch ${(result.bestEpoch ?? 0) + 1} kept)`
         : result.stoppedBy === 'time-budget'
-          ? ' (time budget spent)'
+          ? ' (time budget spent: --resume continues)'
           : '';
     io.stdout(`trained ${result.step} steps${why}; model saved to ${options.out}\n`);
   } finally {
+    if (resume) disposeTrainingState(resume);
     task.dispose();
   }
 }
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
