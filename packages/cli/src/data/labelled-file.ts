@@ -3,7 +3,14 @@
 // column (SST-2's "sentence<TAB>label"); without one (the UCI sentences) the text is the first
 // column and the label the last.
 import { readFile } from 'node:fs/promises';
-import { columnIndex, DataError, decodeUtf8, parseDelimited, parseJsonl } from '@recurrent/data';
+import {
+  columnIndex,
+  DataError,
+  decodeUtf8,
+  parseDelimited,
+  parseJsonl,
+  type Table,
+} from '@recurrent/data';
 
 export interface LabelledFileOptions {
   format?: 'tsv' | 'csv' | 'jsonl';
@@ -26,6 +33,17 @@ function formatOf(path: string, format: LabelledFileOptions['format']): 'tsv' | 
   if (lower.endsWith('.csv')) return 'csv';
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
   return 'tsv';
+}
+
+/**
+ * Whether the first value of the (last) label column is a column name rather than a label: the
+ * other rows use a small set of labels (0/1, pos/neg...) that does not include it.
+ */
+function looksLikeLabelHeader(labels: string[]): boolean {
+  const [first, ...rest] = labels;
+  if (first === undefined || rest.length < 2) return false;
+  const set = new Set(rest);
+  return set.size <= 50 && !set.has(first);
 }
 
 /** A column option: a 0-based index when numeric, else a name. */
@@ -63,18 +81,20 @@ export async function readLabelledFile(
     return { texts, labels, skipped: skipped.length };
   }
   const delimiter = format === 'csv' ? ',' : '\t';
-  const probe = parseDelimited(text.slice(0, text.indexOf('\n') + 1 || text.length), path, {
-    delimiter,
-    header: false,
-  });
-  const first = probe.rows[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+  // One parse without a header, then the first row becomes the header if it looks like one.
+  const raw = parseDelimited(text, path, { delimiter, header: false });
+  const firstRow = raw.rows[0]?.fields ?? [];
+  const first = firstRow.map((f) => f.trim().toLowerCase());
   const named = [options.textColumn, options.labelColumn].some(
     (c) => c !== undefined && !/^\d+$/.test(c),
   );
   const header =
     named ||
-    (first.some((f) => textNames.includes(f)) && first.some((f) => labelNames.includes(f)));
-  const table = parseDelimited(text, path, { delimiter, header });
+    (first.some((f) => textNames.includes(f)) && first.some((f) => labelNames.includes(f))) ||
+    looksLikeLabelHeader(raw.rows.map((r) => r.fields.at(-1)?.trim() ?? ''));
+  const table: Table = header
+    ? { header: firstRow, rows: raw.rows.slice(1), skipped: raw.skipped }
+    : { ...raw, header: undefined };
   const width = table.header?.length ?? table.rows[0]?.fields.length ?? 0;
   const find = (names: string[], fallback: number) =>
     table.header?.findIndex((h) => names.includes(h.trim().toLowerCase())) ?? fallback;
