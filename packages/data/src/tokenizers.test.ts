@@ -69,3 +69,154 @@ describe('word tokenizer', () => {
     ]);
   });
 });
+
+describe('word tokenizer with treebank rules', () => {
+  const treebank = createTokenizer({ type: 'word', lowercase: true, rules: 'treebank' });
+
+  // Expected tokens written by hand after the Penn Treebank conventions, checked against how
+  // SST-2's train.tsv writes the same constructions ("do n't", "it 's", "old-fashioned", "...").
+  const cases: [string, string[]][] = [
+    ["Don't buy it!", ['do', "n't", 'buy', 'it', '!']],
+    [
+      "It's not bad, I can't complain.",
+      ['it', "'s", 'not', 'bad', ',', 'i', 'ca', "n't", 'complain', '.'],
+    ],
+    [
+      "We'll see; you've been warned, they'd say, we're done, I'm out",
+      [
+        'we',
+        "'ll",
+        'see',
+        ';',
+        'you',
+        "'ve",
+        'been',
+        'warned',
+        ',',
+        'they',
+        "'d",
+        'say',
+        ',',
+        'we',
+        "'re",
+        'done',
+        ',',
+        'i',
+        "'m",
+        'out',
+      ],
+    ],
+    [
+      'A slow-moving, old-fashioned coming-of-age movie...',
+      ['a', 'slow-moving', ',', 'old-fashioned', 'coming-of-age', 'movie', '...'],
+    ],
+    [
+      'Wow.... Loved this place -- 3.5 stars, $3,000 well spent',
+      [
+        'wow',
+        '...',
+        'loved',
+        'this',
+        'place',
+        '--',
+        '3.5',
+        'stars',
+        ',',
+        '$',
+        '3,000',
+        'well',
+        'spent',
+      ],
+    ],
+    ['He said "great" (really)', ['he', 'said', '``', 'great', "''", '(', 'really', ')']],
+    [
+      'Mr. Smith moved to the U.S. yesterday.',
+      ['mr.', 'smith', 'moved', 'to', 'the', 'u.s.', 'yesterday', '.'],
+    ],
+    [
+      'It wasn’t “fine”, it cannot be',
+      ['it', 'was', "n't", '``', 'fine', "''", ',', 'it', 'can', 'not', 'be'],
+    ],
+    ["the dogs' bowls, rock'n'roll", ['the', 'dogs', "'", 'bowls', ',', "rock'n'roll"]],
+    ['good.the food', ['good', '.', 'the', 'food']],
+    // Already treebank-tokenized text (SST-2 itself) comes back unchanged.
+    [
+      "it 's a charming and often affecting journey . `` do n't '' -- ca n't",
+      [
+        'it',
+        "'s",
+        'a',
+        'charming',
+        'and',
+        'often',
+        'affecting',
+        'journey',
+        '.',
+        '``',
+        'do',
+        "n't",
+        "''",
+        '--',
+        'ca',
+        "n't",
+      ],
+    ],
+  ];
+  it.each(cases)('%s', (text, expected) => {
+    expect(treebank.tokenize(text)).toEqual(expected);
+  });
+
+  it("keeps case when not lowercasing (DON'T → DO N'T)", () => {
+    expect(createTokenizer({ type: 'word', rules: 'treebank' }).tokenize("DON'T")).toEqual([
+      'DO',
+      "N'T",
+    ]);
+  });
+
+  it('is stable: tokenizing its own output gives the same tokens, none with whitespace', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme' }),
+          // Text made of the pieces the rules care about, so contractions and quotes meet often.
+          fc
+            .array(
+              fc.constantFrom(
+                'do',
+                "n't",
+                "'s",
+                "'",
+                '"',
+                '``',
+                "''",
+                '.',
+                '..',
+                '-',
+                'a',
+                'mr',
+                ' ',
+                '3',
+                ',',
+                '’',
+                'cannot',
+              ),
+              { maxLength: 30 },
+            )
+            .map((parts) => parts.join('')),
+        ),
+        (text) => {
+          const tokens = treebank.tokenize(text);
+          expect(treebank.tokenize(treebank.detokenize(tokens))).toEqual(tokens);
+          for (const token of tokens) expect(token).not.toMatch(/\s/u);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses splitPunctuation: false with treebank rules', () => {
+    expect(() =>
+      createTokenizer({ type: 'word', rules: 'treebank', splitPunctuation: false }),
+    ).toThrow(/treebank.*splitPunctuation: false/);
+  });
+});

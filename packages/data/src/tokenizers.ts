@@ -1,6 +1,7 @@
 // Tokenizers as the model spec describes them (input.tokenizer): char (one token per Unicode code
-// point) and word (whitespace, with punctuation marks as their own tokens unless asked otherwise),
-// after Unicode normalization and optional lowercasing.
+// point) and word (whitespace, with punctuation marks as their own tokens unless asked otherwise,
+// or Penn Treebank rules), after Unicode normalization and optional lowercasing.
+import { treebankTokens } from './treebank.js';
 
 export interface TokenizerOptions {
   type: 'char' | 'word';
@@ -9,6 +10,11 @@ export interface TokenizerOptions {
   normalize?: 'none' | 'NFC' | 'NFKC';
   /** Word tokenizer: punctuation marks (Unicode category P) become separate tokens (default true). */
   splitPunctuation?: boolean;
+  /**
+   * Word tokenizer rules: 'basic' (whitespace, then splitPunctuation) or 'treebank' (Penn Treebank
+   * conventions: "don't" → do n't, hyphenated words whole, quotes as `` ''), default 'basic'.
+   */
+  rules?: 'basic' | 'treebank';
 }
 
 export interface Tokenizer {
@@ -28,7 +34,13 @@ export function createTokenizer(options: TokenizerOptions): Tokenizer {
     lowercase: options.lowercase ?? false,
     normalize: options.normalize ?? 'NFC',
     splitPunctuation: options.splitPunctuation ?? true,
+    rules: options.rules ?? 'basic',
   };
+  if (resolved.rules === 'treebank' && !resolved.splitPunctuation) {
+    throw new Error(
+      'tokenizer: rules "treebank" always splits punctuation; splitPunctuation: false contradicts it',
+    );
+  }
   const prepare = (text: string) => {
     const normalized = resolved.normalize === 'none' ? text : text.normalize(resolved.normalize);
     return resolved.lowercase ? normalized.toLowerCase() : normalized;
@@ -45,6 +57,7 @@ export function createTokenizer(options: TokenizerOptions): Tokenizer {
     options: resolved,
     prepare,
     tokenize: (text) => {
+      if (resolved.rules === 'treebank') return treebankTokens(prepare(text));
       const words = prepare(text).split(/\s+/u).filter(Boolean);
       if (!resolved.splitPunctuation) return words;
       return words.flatMap((word) => word.split(punctuation).filter(Boolean));

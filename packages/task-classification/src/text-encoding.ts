@@ -1,6 +1,12 @@
 // Texts to token ids the way a classification spec says (tokenizer, vocabulary limits, maxLength),
 // with what the model will not see reported per text: unknown tokens, and tokens cut by maxLength.
-import { createTokenizer, type Tokenizer, unkId, Vocabulary } from '@recurrent/data';
+import {
+  createTokenizer,
+  type Tokenizer,
+  type TokenizerOptions,
+  unkId,
+  Vocabulary,
+} from '@recurrent/data';
 
 export interface EncodedText {
   ids: Int32Array;
@@ -11,12 +17,8 @@ export interface EncodedText {
   truncated: boolean;
 }
 
-export interface TokenizerSpec {
-  type: 'char' | 'word';
-  lowercase?: boolean;
-  normalize?: 'none' | 'NFC' | 'NFKC';
-  splitPunctuation?: boolean;
-}
+/** A spec's input.tokenizer: the data package's tokenizer options. */
+export type TokenizerSpec = TokenizerOptions;
 
 export class TextEncoding {
   readonly tokenizer: Tokenizer;

@@ -1,5 +1,6 @@
 // Training progress: a live bar (cli-progress) with epoch, step, loss, tokens/s and ETA on a
-// terminal; one line per epoch otherwise (logs, CI), and nothing per batch.
+// terminal; otherwise (logs, CI) one line per epoch, plus a line every heartbeatSeconds inside a
+// long epoch so a log never goes quiet for minutes.
 import type { BatchEvent, EpochRecord } from '@recurrent/core';
 import cliProgress from 'cli-progress';
 import type { CliIO } from '../io.js';
@@ -18,12 +19,34 @@ export function epochLine(record: EpochRecord, epochs: number, tokensPerSecond: 
   return `epoch ${record.epoch + 1}/${epochs}: loss ${record.trainLoss.toFixed(4)}${validation}, lr ${record.lr.toPrecision(3)}, ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s, ${record.seconds.toFixed(1)} s\n`;
 }
 
-export function createProgress(
-  io: CliIO,
-  options: { epochs: number; batchesPerEpoch: number; live: boolean },
-): Progress {
+export function heartbeatLine(
+  event: BatchEvent,
+  epochs: number,
+  meanLoss: number,
+  tokensPerSecond: number,
+): string {
+  return `epoch ${event.epoch + 1}/${epochs}: batch ${event.position}/${event.batchCount}, loss ${meanLoss.toFixed(4)} (epoch mean so far), ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s\n`;
+}
+
+export interface ProgressOptions {
+  epochs: number;
+  batchesPerEpoch: number;
+  /** A live bar (terminal) or plain lines (logs). */
+  live: boolean;
+  /** Plain lines only: seconds between lines inside an epoch (default 30). */
+  heartbeatSeconds?: number;
+  /** Milliseconds clock, for tests. */
+  now?: () => number;
+}
+
+export function createProgress(io: CliIO, options: ProgressOptions): Progress {
+  const now = options.now ?? (() => performance.now());
+  const heartbeatMs = (options.heartbeatSeconds ?? 30) * 1000;
   let tokens = 0;
-  let since = performance.now();
+  let since = now();
+  let lastLine = since;
+  let lossSum = 0;
+  let lossCount = 0;
   const bar = options.live
     ? new cliProgress.SingleBar(
         {
@@ -40,8 +63,24 @@ export function createProgress(
   return {
     batch(event) {
       tokens += event.tokens;
-      if (!bar) return;
-      const seconds = (performance.now() - since) / 1000;
+      lossSum += event.loss;
+      lossCount += 1;
+      const time = now();
+      const seconds = (time - since) / 1000;
+      if (!bar) {
+        if (time - lastLine >= heartbeatMs && event.position < event.batchCount) {
+          io.stdout(
+            heartbeatLine(
+              event,
+              options.epochs,
+              lossSum / lossCount,
+              tokens / Math.max(seconds, 1e-3),
+            ),
+          );
+          lastLine = time;
+        }
+        return;
+      }
       const payload = {
         epoch: event.epoch + 1,
         epochs: options.epochs,
@@ -55,14 +94,17 @@ export function createProgress(
       } else bar.update(event.position, payload);
     },
     epoch(record) {
-      const seconds = (performance.now() - since) / 1000;
+      const seconds = (now() - since) / 1000;
       if (bar && started) {
         bar.stop();
         started = false;
       }
       io.stdout(epochLine(record, options.epochs, tokens / Math.max(seconds, 1e-3)));
       tokens = 0;
-      since = performance.now();
+      lossSum = 0;
+      lossCount = 0;
+      since = now();
+      lastLine = since;
     },
     stop() {
       if (bar && started) bar.stop();

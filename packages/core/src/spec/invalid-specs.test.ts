@@ -318,6 +318,32 @@ const cases: Case[] = [
       'missing "tokenizer": text input needs a tokenizer (or give "features" for numeric input)',
   },
   {
+    name: 'treebank rules without punctuation splitting',
+    spec: edit(base, (s) => {
+      s.input.tokenizer = { type: 'word', rules: 'treebank', splitPunctuation: false };
+    }),
+    pointer: '/input/tokenizer/splitPunctuation',
+    message: 'rules "treebank" always splits punctuation; splitPunctuation: false contradicts it',
+    suggestion: 'remove "splitPunctuation", or use rules "basic"',
+  },
+  {
+    name: 'treebank rules on a char tokenizer',
+    spec: edit(base, (s) => {
+      s.input.tokenizer = { type: 'char', rules: 'treebank' };
+    }),
+    pointer: '/input/tokenizer/rules',
+    message: 'rules "treebank" is for the word tokenizer, not type "char"',
+  },
+  {
+    name: 'unknown tokenizer rules',
+    spec: edit(base, (s) => {
+      s.input.tokenizer = { type: 'word', rules: 'treebnk' };
+    }),
+    pointer: '/input/tokenizer/rules',
+    message: 'unsupported value "treebnk"; expected one of "basic", "treebank"',
+    suggestion: 'did you mean "treebank"?',
+  },
+  {
     name: 'sgd without lr',
     spec: edit(base, (s) => {
       s.training.optimizer = { type: 'sgd' };

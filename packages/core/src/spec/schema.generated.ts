@@ -261,6 +261,14 @@ export const modelSchema: Record<string, unknown> = {
           "type": "boolean",
           "default": true,
           "description": "Word tokenizer: make punctuation marks separate tokens."
+        },
+        "rules": {
+          "enum": [
+            "basic",
+            "treebank"
+          ],
+          "default": "basic",
+          "description": "Word tokenizer: basic (whitespace, then punctuation if splitPunctuation) or treebank (Penn Treebank conventions, as SST and the PTB are tokenized: don't -> do n't, it's -> it 's, hyphenated words and numbers whole, double quotes as `` and '')."
         }
       },
       "required": [

@@ -1,7 +1,7 @@
 // Rules the JSON Schema cannot express: how layers connect, which settings fit which task, and
 // combinations PyTorch itself rejects. Runs on a schema-valid spec with defaults applied.
 import type { SpecError } from './spec-error.js';
-import type { DenseLayerSpec, LayerSpec, ModelSpec } from './types.generated.js';
+import type { DenseLayerSpec, LayerSpec, ModelSpec, TokenizerSpec } from './types.generated.js';
 
 type Problem = Omit<SpecError, 'kind'>;
 /** What flows between layers: token ids, a sequence of vectors [B,T,F], or one vector per row [B,F]. */
@@ -383,6 +383,22 @@ function checkTranslation(spec: ModelSpec, problems: Problem[]): void {
   }
 }
 
+function checkTokenizer(tokenizer: TokenizerSpec | undefined, at: string, problems: Problem[]) {
+  if (tokenizer?.rules === 'treebank' && tokenizer.splitPunctuation === false) {
+    problems.push({
+      pointer: `${at}/splitPunctuation`,
+      message: 'rules "treebank" always splits punctuation; splitPunctuation: false contradicts it',
+      suggestion: 'remove "splitPunctuation", or use rules "basic"',
+    });
+  }
+  if (tokenizer?.type === 'char' && tokenizer.rules === 'treebank') {
+    problems.push({
+      pointer: `${at}/rules`,
+      message: 'rules "treebank" is for the word tokenizer, not type "char"',
+    });
+  }
+}
+
 /** Every semantic problem of a schema-valid spec. */
 export function semanticProblems(spec: ModelSpec): SpecError[] {
   const problems: Problem[] = [];
@@ -399,6 +415,8 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
     checkHead(spec, problems);
   }
   checkTraining(spec, problems);
+  checkTokenizer(spec.input?.tokenizer, '/input/tokenizer', problems);
+  checkTokenizer(spec.target?.tokenizer, '/target/tokenizer', problems);
   if (spec.task === 'generation' && spec.input && !spec.input.tokenizer) {
     problems.push({
       pointer: '/input/features',

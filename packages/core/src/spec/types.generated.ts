@@ -329,6 +329,10 @@ export interface TokenizerSpec {
    * Word tokenizer: make punctuation marks separate tokens.
    */
   splitPunctuation: boolean;
+  /**
+   * Word tokenizer: basic (whitespace, then punctuation if splitPunctuation) or treebank (Penn Treebank conventions, as SST and the PTB are tokenized: don't -> do n't, it's -> it 's, hyphenated words and numbers whole, double quotes as `` and '').
+   */
+  rules: 'basic' | 'treebank';
 }
 /**
  * Limits on the vocabulary built from the training corpus. Special tokens have fixed ids: pad 0, unk 1, bos 2, eos 3.
@@ -1075,6 +1079,10 @@ export interface TokenizerSpecInput {
    * Word tokenizer: make punctuation marks separate tokens.
    */
   splitPunctuation?: boolean;
+  /**
+   * Word tokenizer: basic (whitespace, then punctuation if splitPunctuation) or treebank (Penn Treebank conventions, as SST and the PTB are tokenized: don't -> do n't, it's -> it 's, hyphenated words and numbers whole, double quotes as `` and '').
+   */
+  rules?: 'basic' | 'treebank';
 }
 /**
  * Limits on the vocabulary built from the training corpus. Special tokens have fixed ids: pad 0, unk 1, bos 2, eos 3.

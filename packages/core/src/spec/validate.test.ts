@@ -89,6 +89,7 @@ describe('defaults', () => {
       lowercase: false,
       normalize: 'NFC',
       splitPunctuation: true,
+      rules: 'basic',
     });
   });
 
