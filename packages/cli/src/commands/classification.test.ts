@@ -40,6 +40,13 @@ describe('classification from the CLI', () => {
     expect(result.stdout).toMatch(
       /^validation accuracy \d+\.\d\d%, macro-F1 0\.\d{4} \(100 examples\)$/m,
     );
+    // Each epoch line carries the validation metrics.
+    const epochs = [
+      ...result.stdout.matchAll(
+        /^epoch \d+\/\d+: loss \d\.\d{4}, validation loss \d\.\d{4}, accuracy (\d+\.\d\d)%, macro-F1 0\.\d{4}, /gm,
+      ),
+    ];
+    expect(epochs.length).toBeGreaterThan(0);
   }, 60_000);
 
   it('evaluates on another domain (amazon): accuracy, per class, confusion; --json parses', () => {

@@ -94,10 +94,16 @@ export async function trainClassification(
       },
       ...(resume ? { resume } : {}),
       ...(options.maxTime !== undefined ? { maxTimeMs: options.maxTime } : {}),
-      onEpochEnd: (r) =>
+      onEpochEnd: (r) => {
+        const accuracy = r.metrics?.accuracy;
+        const metrics =
+          accuracy === undefined
+            ? ''
+            : `, accuracy ${(100 * accuracy).toFixed(2)}%, macro-F1 ${(r.metrics?.f1 ?? Number.NaN).toFixed(4)}`;
         io.stdout(
-          `epoch ${r.epoch + 1}/${epochs}: loss ${r.trainLoss.toFixed(4)}, validation loss ${(r.validationLoss ?? Number.NaN).toFixed(4)}, ${r.seconds.toFixed(1)} s\n`,
-        ),
+          `epoch ${r.epoch + 1}/${epochs}: loss ${r.trainLoss.toFixed(4)}, validation loss ${(r.validationLoss ?? Number.NaN).toFixed(4)}${metrics}, ${r.seconds.toFixed(1)} s\n`,
+        );
+      },
     });
     const evaluation = await task.evaluate(validation);
     io.stdout(

@@ -25,10 +25,13 @@ export class EmbeddingLayer implements Layer {
   ) {
     this.outputSize = spec.embeddingDim;
     const shape = [numEmbeddings, spec.embeddingDim];
-    if (spec.paddingIdx !== null && spec.paddingIdx >= numEmbeddings) {
-      throw new Error(
-        `layer "${name}" (embedding): paddingIdx ${spec.paddingIdx} is outside the table of ${numEmbeddings} rows`,
-      );
+    for (const key of ['paddingIdx', 'unknownIdx'] as const) {
+      const row = spec[key];
+      if (row !== null && row !== undefined && row >= numEmbeddings) {
+        throw new Error(
+          `layer "${name}" (embedding): ${key} ${row} is outside the table of ${numEmbeddings} rows`,
+        );
+      }
     }
     this.weight = createParameter(
       name,
@@ -38,27 +41,54 @@ export class EmbeddingLayer implements Layer {
       random,
       () => normalValues(shape, 1, random),
       spec.trainable,
-      // PyTorch zeroes the padding row at init (and it gets no gradient).
+      // PyTorch zeroes the padding row at init (and it gets no gradient). The unknown row starts
+      // at zero too: when unk never occurs in training it never trains, and random values there
+      // would be noise on every unseen word at prediction time.
       (values) => {
-        if (spec.paddingIdx === null) return;
-        values.fill(
-          0,
-          spec.paddingIdx * spec.embeddingDim,
-          (spec.paddingIdx + 1) * spec.embeddingDim,
-        );
+        for (const row of [spec.paddingIdx, spec.unknownIdx]) {
+          if (row === null || row === undefined) continue;
+          values.fill(0, row * spec.embeddingDim, (row + 1) * spec.embeddingDim);
+        }
       },
     );
     this.parameters = [this.weight];
   }
 
-  forward(input: tf.Tensor, _context: ForwardContext): tf.Tensor {
+  forward(input: tf.Tensor, context: ForwardContext): tf.Tensor {
     if (input.rank !== 2 || input.dtype !== 'int32') {
       throw new Error(
         `layer "${this.name}" (embedding) expects int32 token ids [batch, time], got ${input.dtype} [${input.shape.join(', ')}]`,
       );
     }
-    return embeddingLookup(input as tf.Tensor2D, this.weight.variable, this.spec.paddingIdx);
+    const ids =
+      context.training && this.spec.wordDropout > 0
+        ? wordDropout(input as tf.Tensor2D, this.spec, context.random)
+        : (input as tf.Tensor2D);
+    return embeddingLookup(ids, this.weight.variable, this.spec.paddingIdx);
   }
+}
+
+/**
+ * Each token but padding replaced by the unknown id with probability `wordDropout`. The draws
+ * come from the seeded generator; the ids never leave the device (webgpu cannot read back
+ * synchronously in Node), so the replacement is int32 arithmetic: ids + drop * (unk - ids).
+ */
+export function wordDropout(
+  ids: tf.Tensor2D,
+  spec: Pick<EmbeddingLayerSpec, 'wordDropout' | 'unknownIdx' | 'paddingIdx'>,
+  random: Random,
+): tf.Tensor2D {
+  if (spec.unknownIdx === null) {
+    throw new Error('wordDropout needs unknownIdx: the unknown token replaces dropped words');
+  }
+  const draws = new Int32Array(ids.size);
+  for (let i = 0; i < draws.length; i++) draws[i] = random.next() < spec.wordDropout ? 1 : 0;
+  return tf.tidy(() => {
+    let drop = tf.tensor2d(draws, ids.shape, 'int32');
+    if (spec.paddingIdx !== null)
+      drop = tf.mul(drop, tf.cast(tf.notEqual(ids, spec.paddingIdx), 'int32'));
+    return tf.add(ids, tf.mul(drop, tf.sub(tf.scalar(spec.unknownIdx as number, 'int32'), ids)));
+  });
 }
 
 /** table[ids] with a scatter-add gradient that skips `paddingIdx`. */

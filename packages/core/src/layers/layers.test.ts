@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../init/random.js';
 import { denseOp } from './dense.js';
 import { DropoutLayer } from './dropout.js';
-import { embeddingLookup } from './embedding.js';
+import { EmbeddingLayer, embeddingLookup, wordDropout } from './embedding.js';
 import type { ForwardContext } from './layer.js';
 import { LayerNormLayer } from './layer-norm.js';
 import { PoolLayer } from './pool.js';
@@ -106,6 +106,107 @@ describe('embedding', () => {
     const rows = tf.tensor2d([[0], [1], [1], [1], [1], [1]]); // row 0 (padding) gets nothing
     close(grad as tf.Tensor, tf.mul(reference as tf.Tensor, rows));
     expect(tf.sum(tf.abs(tf.slice(grad as tf.Tensor, [0, 0], [1, 3]))).dataSync()[0]).toBe(0);
+  });
+
+  it('starts the padding and unknown rows at zero, the others N(0, 1); unknownIdx null keeps unk random', () => {
+    const spec = { type: 'embedding', embeddingDim: 8, paddingIdx: 0, unknownIdx: 1 } as const;
+    const zeroed = new EmbeddingLayer(
+      'e',
+      { ...spec, init: 'pytorch-default', trainable: true },
+      50,
+      new Random(3),
+    );
+    const values = zeroed.weight.variable.arraySync() as number[][];
+    expect(values[0]).toEqual(new Array(8).fill(0));
+    expect(values[1]).toEqual(new Array(8).fill(0));
+    const rest = values.slice(2).flat();
+    const mean = rest.reduce((a, v) => a + v, 0) / rest.length;
+    const variance = rest.reduce((a, v) => a + (v - mean) ** 2, 0) / rest.length;
+    expect(Math.abs(mean)).toBeLessThan(0.15); // 384 N(0, 1) draws: standard error 0.05
+    expect(variance).toBeGreaterThan(0.75);
+    expect(variance).toBeLessThan(1.3);
+    const kept = new EmbeddingLayer(
+      'e',
+      { ...spec, unknownIdx: null, init: 'pytorch-default', trainable: true },
+      50,
+      new Random(3),
+    );
+    const keptRows = kept.weight.variable.arraySync() as number[][];
+    expect(keptRows[1]?.some((v) => v !== 0)).toBe(true);
+    expect(keptRows.slice(2)).toEqual(values.slice(2)); // same draws, only row 1 differs
+    expect(
+      () =>
+        new EmbeddingLayer(
+          'e',
+          { ...spec, unknownIdx: 50, init: 'pytorch-default', trainable: true },
+          50,
+          new Random(3),
+        ),
+    ).toThrow('layer "e" (embedding): unknownIdx 50 is outside the table of 50 rows');
+    tf.dispose([zeroed.weight.variable, kept.weight.variable]);
+  });
+});
+
+describe('word dropout', () => {
+  it('replaces each non-padding token by unk with the given probability, seeded; padding stays', () => {
+    const rows = 40;
+    const steps = 50;
+    const values = Array.from({ length: rows * steps }, (_, k) =>
+      k % steps < 40 ? 4 + (k % 97) : 0,
+    );
+    const ids = tf.tensor2d(values, [rows, steps], 'int32');
+    const spec = { wordDropout: 0.25, unknownIdx: 1, paddingIdx: 0 };
+    const dropped = wordDropout(ids, spec, new Random(7)).arraySync().flat();
+    let replaced = 0;
+    dropped.forEach((id, k) => {
+      const original = values[k] as number;
+      if (original === 0) expect(id).toBe(0);
+      else if (id !== original) {
+        expect(id).toBe(1);
+        replaced++;
+      }
+    });
+    // 1,600 real tokens at p = 0.25: 400 expected, standard deviation 17.
+    expect(replaced).toBeGreaterThan(400 - 70);
+    expect(replaced).toBeLessThan(400 + 70);
+    expect(wordDropout(ids, spec, new Random(7)).arraySync().flat()).toEqual(dropped);
+    expect(() => wordDropout(ids, { ...spec, unknownIdx: null }, new Random(7))).toThrow(
+      /unknownIdx/,
+    );
+  });
+
+  it('is active only in training', () => {
+    const layer = new EmbeddingLayer(
+      'e',
+      {
+        type: 'embedding',
+        embeddingDim: 3,
+        paddingIdx: 0,
+        unknownIdx: 1,
+        wordDropout: 0.9,
+        init: 'pytorch-default',
+        trainable: true,
+      },
+      10,
+      new Random(1),
+    );
+    const ids = tf.tensor2d([[5, 6, 7, 8]], [1, 4], 'int32');
+    const inference = layer.forward(ids, { ...context(undefined), training: false });
+    close(inference, tf.reshape(tf.gather(layer.weight.variable, [5, 6, 7, 8]), [1, 4, 3]), 0);
+    const training = layer.forward(ids, {
+      ...context(undefined),
+      training: true,
+      random: new Random(2),
+    });
+    // Each step is its own row or the unk row (zero at init); at p = 0.9 some are unk.
+    const trained = training.arraySync() as number[][][];
+    const original = inference.arraySync() as number[][][];
+    let unk = 0;
+    trained[0]?.forEach((row, t) => {
+      if (row.every((v) => v === 0)) unk++;
+      else expect(row).toEqual(original[0]?.[t]);
+    });
+    expect(unk).toBeGreaterThan(0);
   });
 });
 

@@ -318,6 +318,23 @@ const cases: Case[] = [
       'missing "tokenizer": text input needs a tokenizer (or give "features" for numeric input)',
   },
   {
+    name: 'word dropout without an unknown row',
+    spec: edit(base, (s) => {
+      s.layers[0] = { type: 'embedding', embeddingDim: 16, wordDropout: 0.1, unknownIdx: null };
+    }),
+    pointer: '/layers/0/wordDropout',
+    message: 'wordDropout replaces tokens by the unknown token, but unknownIdx is null',
+    suggestion: 'remove "unknownIdx": null (the unk token is id 1), or set wordDropout to 0',
+  },
+  {
+    name: 'unknownIdx outside the table',
+    spec: edit(base, (s) => {
+      s.layers[0] = { type: 'embedding', embeddingDim: 16, numEmbeddings: 10, unknownIdx: 10 };
+    }),
+    pointer: '/layers/0/unknownIdx',
+    message: 'unknownIdx 10 is outside the table of 10 rows',
+  },
+  {
     name: 'treebank rules without punctuation splitting',
     spec: edit(base, (s) => {
       s.input.tokenizer = { type: 'word', rules: 'treebank', splitPunctuation: false };

@@ -380,6 +380,22 @@ export const modelSchema: Record<string, unknown> = {
           "default": 0,
           "description": "Row that stays zero and gets no gradient, as PyTorch's padding_idx. Defaults to the pad token's id 0; null for none."
         },
+        "unknownIdx": {
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 0,
+          "default": 1,
+          "description": "Row of the unknown token, which starts at zero (and trains when unk occurs in training). A vocabulary built from the training data holds every training token, so unk never trains: a random row would add noise wherever unseen words appear at prediction time. Defaults to the unk token's id 1; null initializes it like the other rows."
+        },
+        "wordDropout": {
+          "type": "number",
+          "minimum": 0,
+          "exclusiveMaximum": 1,
+          "default": 0,
+          "description": "Training only: each token (padding aside) is replaced by the unknown token (unknownIdx) with this probability, so the model learns what to make of words it has not seen, as it will meet them in new text (word dropout, Iyyer et al. 2015)."
+        },
         "init": {
           "$ref": "#/$defs/initializer",
           "default": "pytorch-default"

@@ -73,15 +73,22 @@ function checkLayerList(
               : 'an embedding can only be the first layer';
           problems.push({ pointer: `${here}/type`, message: `embedding needs token ids: ${why}` });
         }
-        if (
-          layer.paddingIdx !== null &&
-          layer.numEmbeddings !== undefined &&
-          layer.paddingIdx >= layer.numEmbeddings
-        ) {
+        if (layer.wordDropout > 0 && layer.unknownIdx === null) {
           problems.push({
-            pointer: `${here}/paddingIdx`,
-            message: `paddingIdx ${layer.paddingIdx} is outside the table of ${layer.numEmbeddings} rows`,
+            pointer: `${here}/wordDropout`,
+            message: 'wordDropout replaces tokens by the unknown token, but unknownIdx is null',
+            suggestion:
+              'remove "unknownIdx": null (the unk token is id 1), or set wordDropout to 0',
           });
+        }
+        for (const key of ['paddingIdx', 'unknownIdx'] as const) {
+          const row = layer[key];
+          if (row !== null && layer.numEmbeddings !== undefined && row >= layer.numEmbeddings) {
+            problems.push({
+              pointer: `${here}/${key}`,
+              message: `${key} ${row} is outside the table of ${layer.numEmbeddings} rows`,
+            });
+          }
         }
         flow = 'sequence';
         break;

@@ -376,6 +376,14 @@ export interface EmbeddingLayerSpec {
    * Row that stays zero and gets no gradient, as PyTorch's padding_idx. Defaults to the pad token's id 0; null for none.
    */
   paddingIdx: number | null;
+  /**
+   * Row of the unknown token, which starts at zero (and trains when unk occurs in training). A vocabulary built from the training data holds every training token, so unk never trains: a random row would add noise wherever unseen words appear at prediction time. Defaults to the unk token's id 1; null initializes it like the other rows.
+   */
+  unknownIdx: number | null;
+  /**
+   * Training only: each token (padding aside) is replaced by the unknown token (unknownIdx) with this probability, so the model learns what to make of words it has not seen, as it will meet them in new text (word dropout, Iyyer et al. 2015).
+   */
+  wordDropout: number;
   init: Initializer;
   /**
    * false freezes the table (e.g. pretrained vectors).
@@ -1126,6 +1134,14 @@ export interface EmbeddingLayerSpecInput {
    * Row that stays zero and gets no gradient, as PyTorch's padding_idx. Defaults to the pad token's id 0; null for none.
    */
   paddingIdx?: number | null;
+  /**
+   * Row of the unknown token, which starts at zero (and trains when unk occurs in training). A vocabulary built from the training data holds every training token, so unk never trains: a random row would add noise wherever unseen words appear at prediction time. Defaults to the unk token's id 1; null initializes it like the other rows.
+   */
+  unknownIdx?: number | null;
+  /**
+   * Training only: each token (padding aside) is replaced by the unknown token (unknownIdx) with this probability, so the model learns what to make of words it has not seen, as it will meet them in new text (word dropout, Iyyer et al. 2015).
+   */
+  wordDropout?: number;
   init?: InitializerInput;
   /**
    * false freezes the table (e.g. pretrained vectors).

@@ -50,6 +50,8 @@ describe('defaults', () => {
       type: 'embedding',
       embeddingDim: 4,
       paddingIdx: 0,
+      unknownIdx: 1,
+      wordDropout: 0,
       init: 'pytorch-default',
       trainable: true,
     });
