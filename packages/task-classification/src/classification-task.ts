@@ -36,6 +36,8 @@ export interface TrainOptions {
   epochs?: number;
   maxTimeMs?: number;
   onEpochEnd?: (record: EpochRecord) => void;
+  /** After every batch: progress within an epoch. */
+  onBatchEnd?: FitOptions['onBatchEnd'];
   /** Checkpoints of the run (see fit); the vocabulary and labels follow from the same data. */
   checkpoint?: FitOptions['checkpoint'];
   /** Continue a run from a checkpoint: pass the same spec and data, and the state loaded back. */
@@ -196,6 +198,7 @@ export class ClassificationTask {
         gradientAccumulation: training.gradientAccumulation,
         ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
         ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
+        ...(options.onBatchEnd ? { onBatchEnd: options.onBatchEnd } : {}),
         ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
         ...(options.resume ? { resume: options.resume } : {}),
       });

@@ -165,7 +165,6 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
     log ? appendFile(log, `${JSON.stringify(record)}\n`) : Promise.resolve();
   const progress = createProgress(io, {
     epochs,
-    batchesPerEpoch: data.train.batchCount,
     live: Boolean(process.stderr.isTTY),
   });
   const loss: LossFunction = (m, batch, random) => {

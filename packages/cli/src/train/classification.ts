@@ -4,7 +4,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { disposeTrainingState, type ModelSpec, type TrainingState } from '@recurrent/core';
+import {
+  disposeTrainingState,
+  type EpochRecord,
+  type ModelSpec,
+  type TrainingState,
+} from '@recurrent/core';
 import { loadCheckpoint, saveCheckpoint } from '@recurrent/core/node';
 import { splitIndices } from '@recurrent/data';
 import { ClassificationTask } from '@recurrent/task-classification';
@@ -15,6 +20,7 @@ import {
   readLabelledFile,
 } from '../data/labelled-file.js';
 import type { CliIO } from '../io.js';
+import { createProgress } from './progress.js';
 
 export interface ClassificationTrainOptions extends LabelledFileOptions {
   data: string;
@@ -82,8 +88,14 @@ export async function trainClassification(
     }
   }
   const task = ClassificationTask.create(spec, { backend });
+  const epochs = options.epochs ?? spec.training.epochs;
+  const progress = createProgress(io, {
+    epochs,
+    live: Boolean(process.stderr.isTTY),
+    epochLine: (record, tokensPerSecond) =>
+      classificationEpochLine(record, epochs, tokensPerSecond),
+  });
   try {
-    const epochs = options.epochs ?? spec.training.epochs;
     const everySteps = options.checkpointEvery ?? spec.training.checkpoint?.everySteps;
     const result = await task.train(train, {
       validation,
@@ -94,17 +106,10 @@ export async function trainClassification(
       },
       ...(resume ? { resume } : {}),
       ...(options.maxTime !== undefined ? { maxTimeMs: options.maxTime } : {}),
-      onEpochEnd: (r) => {
-        const accuracy = r.metrics?.accuracy;
-        const metrics =
-          accuracy === undefined
-            ? ''
-            : `, accuracy ${(100 * accuracy).toFixed(2)}%, macro-F1 ${(r.metrics?.f1 ?? Number.NaN).toFixed(4)}`;
-        io.stdout(
-          `epoch ${r.epoch + 1}/${epochs}: loss ${r.trainLoss.toFixed(4)}, validation loss ${(r.validationLoss ?? Number.NaN).toFixed(4)}${metrics}, ${r.seconds.toFixed(1)} s\n`,
-        );
-      },
+      onBatchEnd: (event) => progress.batch(event),
+      onEpochEnd: (record) => progress.epoch(record),
     });
+    progress.stop();
     const evaluation = await task.evaluate(validation);
     io.stdout(
       `validation accuracy ${(100 * evaluation.accuracy).toFixed(2)}%, macro-F1 ${evaluation.macroF1.toFixed(4)} (${evaluation.count} examples)\n`,
@@ -121,9 +126,24 @@ export async function trainClassification(
           : '';
     io.stdout(`trained ${result.step} steps${why}; model saved to ${options.out}\n`);
   } finally {
+    progress.stop();
     if (resume) disposeTrainingState(resume);
     task.dispose();
   }
+}
+
+/** Losses, validation accuracy and macro-F1, speed and time of one epoch. */
+export function classificationEpochLine(
+  record: EpochRecord,
+  epochs: number,
+  tokensPerSecond: number,
+): string {
+  const accuracy = record.metrics?.accuracy;
+  const metrics =
+    accuracy === undefined
+      ? ''
+      : `, accuracy ${(100 * accuracy).toFixed(2)}%, macro-F1 ${(record.metrics?.f1 ?? Number.NaN).toFixed(4)}`;
+  return `epoch ${record.epoch + 1}/${epochs}: loss ${record.trainLoss.toFixed(4)}, validation loss ${(record.validationLoss ?? Number.NaN).toFixed(4)}${metrics}, ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s, ${record.seconds.toFixed(1)} s\n`;
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');

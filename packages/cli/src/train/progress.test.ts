@@ -13,7 +13,7 @@ describe('plain-line progress', () => {
     const lines: string[] = [];
     const progress = createProgress(
       { stdout: (text) => lines.push(text), stderr: () => {} },
-      { epochs: 2, batchesPerEpoch: 10, live: false, heartbeatSeconds: 30, now: () => clock },
+      { epochs: 2, live: false, heartbeatSeconds: 30, now: () => clock },
     );
     // Batches every 10 s: heartbeats at 30, 60 and 90 s; none at 100 s, the epoch's last batch.
     const losses = [1, 0.8, 0.6, 0.4, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1];
@@ -39,7 +39,7 @@ describe('plain-line progress', () => {
     const lines: string[] = [];
     const progress = createProgress(
       { stdout: (text) => lines.push(text), stderr: () => {} },
-      { epochs: 1, batchesPerEpoch: 10, live: false, now: () => clock },
+      { epochs: 1, live: false, now: () => clock },
     );
     for (let i = 1; i <= 10; i++) {
       clock += 1000;

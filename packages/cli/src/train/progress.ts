@@ -30,11 +30,12 @@ export function heartbeatLine(
 
 export interface ProgressOptions {
   epochs: number;
-  batchesPerEpoch: number;
   /** A live bar (terminal) or plain lines (logs). */
   live: boolean;
   /** Plain lines only: seconds between lines inside an epoch (default 30). */
   heartbeatSeconds?: number;
+  /** The line written at each epoch end (default: epochLine, losses and perplexity). */
+  epochLine?: (record: EpochRecord, tokensPerSecond: number) => string;
   /** Milliseconds clock, for tests. */
   now?: () => number;
 }
@@ -99,7 +100,12 @@ export function createProgress(io: CliIO, options: ProgressOptions): Progress {
         bar.stop();
         started = false;
       }
-      io.stdout(epochLine(record, options.epochs, tokens / Math.max(seconds, 1e-3)));
+      const speed = tokens / Math.max(seconds, 1e-3);
+      io.stdout(
+        options.epochLine
+          ? options.epochLine(record, speed)
+          : epochLine(record, options.epochs, speed),
+      );
       tokens = 0;
       lossSum = 0;
       lossCount = 0;
