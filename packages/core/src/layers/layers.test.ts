@@ -109,7 +109,13 @@ describe('embedding', () => {
   });
 
   it('starts the padding and unknown rows at zero, the others N(0, 1); unknownIdx null keeps unk random', () => {
-    const spec = { type: 'embedding', embeddingDim: 8, paddingIdx: 0, unknownIdx: 1 } as const;
+    const spec = {
+      type: 'embedding',
+      embeddingDim: 8,
+      paddingIdx: 0,
+      unknownIdx: 1,
+      wordDropout: 0,
+    } as const;
     const zeroed = new EmbeddingLayer(
       'e',
       { ...spec, init: 'pytorch-default', trainable: true },
