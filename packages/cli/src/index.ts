@@ -1,10 +1,5 @@
 // The `recurrent` command. Each subcommand lives in commands/<name>.ts and registers itself here.
-// Importing a backend package registers its plug-in (its heavy parts load when it is first used),
-// so every backend can be listed and chosen with --backend.
-import '@recurrent/backend-cpu';
-import '@recurrent/backend-node';
-import '@recurrent/backend-wasm';
-import '@recurrent/backend-webgpu';
+import './register-backends.js';
 import {
   BackendError,
   CompileError,

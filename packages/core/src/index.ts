@@ -94,8 +94,10 @@ export { createOptimizer } from './train/create-optimizer.js';
 export {
   type Batch,
   type BatchEvent,
+  type BatchGradients,
   batchOrder,
   type ChunkLossFunction,
+  type DataParallel,
   DivergenceError,
   disposeTrainingState,
   type EpochRecord,

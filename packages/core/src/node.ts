@@ -23,3 +23,10 @@ export {
 } from './parity/runner.js';
 export { seedSentimentSpec } from './parity/seed-sentiment-case.js';
 export { createTask } from './tasks/create-task.js';
+export {
+  GradientWorkers,
+  type GradientWorkersOptions,
+  partSeed,
+  serveGradients,
+  splitRows,
+} from './train/data-parallel.js';

@@ -118,6 +118,32 @@ describe('ClassificationTask on the UCI sentiment sentences', () => {
     loaded.dispose();
   });
 
+  it('evaluates its loss as the mean cross-entropy of the predicted probabilities', async () => {
+    const data = pick(validation);
+    const evaluation = await task.evaluate(data);
+    const predictions = await task.predict(data.texts);
+    const crossEntropy =
+      predictions.reduce(
+        (sum, p, i) => sum - Math.log(p.probabilities[data.labels[i] as string] as number),
+        0,
+      ) / predictions.length;
+    expect(evaluation.loss).toBeCloseTo(crossEntropy, 5);
+    const correct = predictions.filter((p, i) => p.label === data.labels[i]).length;
+    expect(evaluation.accuracy).toBe(correct / predictions.length);
+  });
+
+  it('predicts each text the same whatever the order and batch (batches are sorted by length)', async () => {
+    const texts = pick(validation).texts.slice(0, 60);
+    const forward = await task.predict(texts, 16);
+    const backward = (await task.predict([...texts].reverse(), 7)).reverse();
+    expect(backward.map((p) => p.label)).toEqual(forward.map((p) => p.label));
+    for (const [i, p] of backward.entries()) {
+      for (const [label, probability] of Object.entries(p.probabilities)) {
+        expect(probability).toBeCloseTo(forward[i]?.probabilities[label] as number, 5);
+      }
+    }
+  });
+
   it('names a label the model does not know, and mismatched inputs', async () => {
     await expect(task.evaluate({ texts: ['ok'], labels: ['neutral'] })).rejects.toThrow(
       'evaluation data: example 1 has label "neutral", which the model does not know (labels: negative, positive)',
@@ -130,6 +156,18 @@ describe('ClassificationTask on the UCI sentiment sentences', () => {
   it('leaves no tensor behind after training and predicting', () => {
     task.dispose();
     expect(tf.memory().numTensors).toBe(before.tensors);
+  });
+});
+
+describe('ClassificationTask.train', () => {
+  it('refuses validation labels the training data does not have before training', async () => {
+    const fresh = ClassificationTask.create(spec, { backend: 'wasm' });
+    await expect(
+      fresh.train(pick(train), { validation: { texts: ['fine'], labels: ['neutral'] } }),
+    ).rejects.toThrow(
+      'validation data: example 1 has label "neutral", which the training data does not have (labels: negative, positive)',
+    );
+    fresh.dispose();
   });
 });
 

@@ -8,7 +8,6 @@ import {
   classificationReport,
   compile,
   createOptimizer,
-  crossEntropy,
   type EpochRecord,
   type FitOptions,
   type FitResult,
@@ -21,10 +20,11 @@ import {
   type TrainingState,
   validateSpec,
 } from '@recurrent/core';
-import { loadModel, saveModel } from '@recurrent/core/node';
+import { GradientWorkers, loadModel, saveModel } from '@recurrent/core/node';
 import { bucketByLength, padBatch, Vocabulary } from '@recurrent/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { type EncodedText, TextEncoding, type TokenizerSpec } from './text-encoding.js';
+import { type ClassificationTargetConfig, classificationLoss } from './training-target.js';
 
 export interface LabelledTexts {
   texts: readonly string[];
@@ -42,6 +42,13 @@ export interface TrainOptions {
   checkpoint?: FitOptions['checkpoint'];
   /** Continue a run from a checkpoint: pass the same spec and data, and the state loaded back. */
   resume?: TrainingState;
+  /**
+   * Data parallelism over `count` threads (Node): this one and `count - 1` worker threads running
+   * `worker`, a module that imports the backend packages and calls
+   * `serveGradients(classificationTrainingTarget)`. A run is reproducible for a given count; other
+   * counts draw other dropout masks.
+   */
+  threads?: { count: number; worker: URL };
 }
 
 export interface Prediction {
@@ -57,6 +64,8 @@ export interface Prediction {
 export interface Evaluation {
   accuracy: number;
   macroF1: number;
+  /** Mean cross-entropy of the true labels (with the spec's label smoothing). */
+  loss: number;
   perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
   /** confusion[true label][predicted label]. */
   confusion: Record<string, Record<string, number>>;
@@ -149,6 +158,17 @@ export class ClassificationTask {
       input.maxLength ?? defaultMaxLength,
     );
     this.labelNames ??= [...new Set(data.labels)].sort();
+    if (options.validation) {
+      // Checked now rather than at the first epoch's end.
+      checkLabelled(options.validation, 'validation data');
+      const known = new Set(this.labelNames);
+      const unknown = options.validation.labels.findIndex((l) => !known.has(l));
+      if (unknown >= 0) {
+        throw new LabelError(
+          `validation data: example ${unknown + 1} has label "${options.validation.labels[unknown]}", which the training data does not have (labels: ${this.labelNames.join(', ')})`,
+        );
+      }
+    }
     if (!this.model) {
       this.model = await compile(spec, {
         ...(this.backend ? { backend: this.backend } : {}),
@@ -157,29 +177,22 @@ export class ClassificationTask {
       });
     }
     const training = spec.training;
+    const parallel = await this.#startThreads(options.threads);
     const optimizer = createOptimizer(training.optimizer);
     try {
       return await fit(this.model, this.#batches(data, training.seed), {
         epochs: options.epochs ?? training.epochs,
         optimizer,
         seed: training.seed,
-        loss: (model, batch, random) =>
-          crossEntropy(
-            model.forward(batch.inputs, {
-              training: random !== undefined,
-              ...(random ? { random } : {}),
-              ...(batch.lengths ? { lengths: batch.lengths } : {}),
-            }).output,
-            batch.targets,
-            { labelSmoothing: training.labelSmoothing },
-          ) as tf.Scalar,
+        loss: classificationLoss(training.labelSmoothing),
+        ...(parallel ? { parallel } : {}),
         ...(options.validation
           ? {
-              validation: this.#batches(options.validation, undefined),
-              // Accuracy and macro-F1 each epoch, for the history and for earlyStopping.monitor.
+              // Loss, accuracy and macro-F1 each epoch in one pass, for the history and for
+              // earlyStopping.monitor.
               validationMetrics: async () => {
                 const e = await this.evaluate(options.validation as LabelledTexts);
-                return { accuracy: e.accuracy, f1: e.macroF1 };
+                return { loss: e.loss, accuracy: e.accuracy, f1: e.macroF1 };
               },
             }
           : {}),
@@ -204,45 +217,56 @@ export class ClassificationTask {
       });
     } finally {
       optimizer.dispose();
+      await parallel?.dispose();
     }
   }
 
-  /** Label and probabilities for each text, in batches. */
+  /** Worker threads that each train some rows of every batch (none for one thread). */
+  async #startThreads(threads: TrainOptions['threads']): Promise<GradientWorkers | undefined> {
+    if (!threads || threads.count <= 1) return undefined;
+    const model = this.model as Model;
+    const config: ClassificationTargetConfig = {
+      spec: this.spec,
+      vocabularySize: (this.encoding as TextEncoding).vocabulary.size,
+      outputSize: this.labels.length,
+      backend: model.backend,
+    };
+    return GradientWorkers.start(model, {
+      workers: threads.count - 1,
+      script: threads.worker,
+      config,
+    });
+  }
+
+  /** Label and probabilities for each text, in batches of texts of similar length. */
   async predict(texts: readonly string[], batchSize = 64): Promise<Prediction[]> {
-    const { model, encoding } = this.#trained();
+    const { encoding } = this.#trained();
     const labels = this.labels;
     const encoded = texts.map((t) => encoding.encode(t));
-    const out: Prediction[] = [];
-    for (let start = 0; start < encoded.length; start += batchSize) {
-      const slice = encoded.slice(start, start + batchSize);
-      const padded = padBatch(slice.map((e) => e.ids));
-      const probabilities = tf.tidy(() =>
-        tf.softmax(
-          model.forward(tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'), {
-            lengths: padded.lengths,
-          }).output,
-        ),
+    const logProbabilities = await this.#logProbabilities(encoded, batchSize);
+    return encoded.map((e, i) => {
+      const row = Array.from(
+        logProbabilities.subarray(i * labels.length, (i + 1) * labels.length),
+        Math.exp,
       );
-      const values = (await probabilities.data()) as Float32Array;
-      probabilities.dispose();
-      for (const [r, e] of slice.entries()) {
-        const row = Array.from(values.subarray(r * labels.length, (r + 1) * labels.length));
-        const best = row.indexOf(Math.max(...row));
-        out.push({
-          label: labels[best] as string,
-          probabilities: Object.fromEntries(labels.map((l, i) => [l, row[i] as number])),
-          tokens: e.tokens,
-          unknown: e.unknown,
-          truncated: e.truncated,
-        });
-      }
-    }
-    return out;
+      const best = row.indexOf(Math.max(...row));
+      return {
+        label: labels[best] as string,
+        probabilities: Object.fromEntries(labels.map((l, k) => [l, row[k] as number])),
+        tokens: e.tokens,
+        unknown: e.unknown,
+        truncated: e.truncated,
+      };
+    });
   }
 
-  /** Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix on `data`. */
-  async evaluate(data: LabelledTexts): Promise<Evaluation> {
+  /**
+   * Accuracy, macro-F1, per-class precision/recall/F1, the confusion matrix and the mean loss
+   * (cross-entropy with the spec's label smoothing, as in training) on `data`.
+   */
+  async evaluate(data: LabelledTexts, batchSize = 256): Promise<Evaluation> {
     checkLabelled(data, 'evaluation data');
+    const { encoding } = this.#trained();
     const labels = this.labels;
     const index = new Map(labels.map((l, i) => [l, i]));
     const actual = data.labels.map((label, i) => {
@@ -254,12 +278,27 @@ export class ClassificationTask {
       }
       return id;
     });
-    const predictions = await this.predict(data.texts);
-    const predicted = predictions.map((p) => index.get(p.label) as number);
-    const report = classificationReport(predicted, actual, labels.length);
+    const encoded = data.texts.map((t) => encoding.encode(t));
+    const logProbabilities = await this.#logProbabilities(encoded, batchSize);
+    const C = labels.length;
+    const smoothing = this.spec.training.labelSmoothing;
+    let lossSum = 0;
+    const predicted = actual.map((target, i) => {
+      const row = logProbabilities.subarray(i * C, (i + 1) * C);
+      let best = 0;
+      let mean = 0;
+      for (let k = 0; k < C; k++) {
+        if ((row[k] as number) > (row[best] as number)) best = k;
+        mean += (row[k] as number) / C;
+      }
+      lossSum -= (1 - smoothing) * (row[target] as number) + smoothing * mean;
+      return best;
+    });
+    const report = classificationReport(predicted, actual, C);
     return {
       accuracy: report.accuracy,
       macroF1: report.macro.f1,
+      loss: lossSum / actual.length,
       perClass: Object.fromEntries(
         labels.map((l, i) => [l, report.perClass[i] as Evaluation['perClass'][string]]),
       ),
@@ -271,6 +310,39 @@ export class ClassificationTask {
       ),
       count: actual.length,
     };
+  }
+
+  /**
+   * Log-probabilities of every label, [texts × labels] in the order given. Texts are batched by
+   * length (shortest first), so a batch pads little: SST-2's lengths run from 1 to 56 tokens.
+   */
+  async #logProbabilities(
+    encoded: readonly EncodedText[],
+    batchSize: number,
+  ): Promise<Float32Array> {
+    const { model } = this.#trained();
+    const C = this.labels.length;
+    const out = new Float32Array(encoded.length * C);
+    const order = encoded
+      .map((_, i) => i)
+      .sort(
+        (a, b) => (encoded[a] as EncodedText).ids.length - (encoded[b] as EncodedText).ids.length,
+      );
+    for (let start = 0; start < order.length; start += batchSize) {
+      const rows = order.slice(start, start + batchSize);
+      const padded = padBatch(rows.map((r) => (encoded[r] as EncodedText).ids));
+      const logits = tf.tidy(() =>
+        tf.logSoftmax(
+          model.forward(tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'), {
+            lengths: padded.lengths,
+          }).output,
+        ),
+      );
+      const values = (await logits.data()) as Float32Array;
+      logits.dispose();
+      for (const [k, r] of rows.entries()) out.set(values.subarray(k * C, (k + 1) * C), r * C);
+    }
+    return out;
   }
 
   /** A model folder: the spec, weights, vocabulary, labels and maxLength. */

@@ -20,3 +20,8 @@ export {
   type TrainOptions,
 } from './classification-task.js';
 export { type EncodedText, TextEncoding, type TokenizerSpec } from './text-encoding.js';
+export {
+  type ClassificationTargetConfig,
+  classificationLoss,
+  classificationTrainingTarget,
+} from './training-target.js';

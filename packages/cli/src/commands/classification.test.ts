@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSafetensors } from '@recurrent/core';
 import { describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '../../bin/recurrent.js');
@@ -101,6 +102,30 @@ describe('classification from the CLI', () => {
     for (const l of lines) expect(['0', '1']).toContain(l.label);
   }, 60_000);
 
+  it('trains on 2 threads reproducibly, to the weights of 1 thread up to rounding (no dropout)', () => {
+    const base = ['train', spec, '--data', join(uci, 'yelp_labelled.txt'), '--backend', 'wasm'];
+    const out = (name: string) => join(root, name);
+    const first = run([...base, '--out', out('two-a'), '--threads', '2', '--epochs', '1']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('threads: 2 (each batch split by rows');
+    expect(run([...base, '--out', out('two-b'), '--threads', '2', '--epochs', '1']).status).toBe(0);
+    const one = run([...base, '--out', out('one'), '--threads', '1', '--epochs', '1']);
+    expect(one.stdout).toContain('threads: 1\n');
+    const weights = (dir: string) => readFileSync(join(dir, 'weights.safetensors'));
+    expect(weights(out('two-a')).equals(weights(out('two-b')))).toBe(true);
+    const a = readSafetensors(weights(out('two-a')));
+    const b = readSafetensors(weights(out('one')));
+    expect(a.names()).toEqual(b.names());
+    for (const name of a.names()) {
+      const x = a.float32(name);
+      const y = b.float32(name);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++)
+        worst = Math.max(worst, Math.abs((x[i] as number) - (y[i] as number)));
+      expect(worst, name).toBeLessThan(1e-3);
+    }
+  }, 90_000);
+
   it('stops at the time budget and resumes to exactly the weights of an uninterrupted run', () => {
     const data = join(uci, 'yelp_labelled.txt');
     const base = ['train', spec, '--data', data, '--backend', 'wasm', '--epochs', '2'];
@@ -108,7 +133,9 @@ describe('classification from the CLI', () => {
     expect(run([...base, '--out', whole]).status).toBe(0);
     const parts = join(root, 'parts');
     const first = run([...base, '--out', parts, '--max-time', '0s']);
-    expect(first.stdout).toContain('trained 0 steps (time budget spent: --resume continues)');
+    expect(first.stdout).toContain(
+      'trained 0 steps (time budget spent: the last weights kept; --resume continues)',
+    );
     const second = run([...base, '--out', parts, '--resume']);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain('resuming at epoch 1, batch 1, step 0');

@@ -125,6 +125,11 @@ describe('recurrent train', () => {
       "option '--max-time <duration>' argument 'soon' is invalid. expected a duration like 90s, 30m or 1h30m",
     ],
     [['--data', '/no/such/file.txt'], '/no/such/file.txt: cannot read the training text'],
+    [['--threads', '2'], 'tiny-char.json is "generation"'],
+    [
+      ['--threads', 'many'],
+      "option '--threads <n|auto>' argument 'many' is invalid. expected auto or a positive integer",
+    ],
   ])('refuses bad input %j with a clear message', (extra, message) => {
     const result = spawnSync(process.execPath, args(join(root, 'bad'), ...extra), {
       encoding: 'utf8',

@@ -39,6 +39,7 @@ interface TrainOptions extends BackendOptions, LabelledFileOptions {
   log?: string;
   resume?: boolean;
   checkpointEvery?: number;
+  threads?: number | 'auto';
 }
 
 const checkpointName = 'checkpoint.safetensors';
@@ -46,6 +47,14 @@ const checkpointName = 'checkpoint.safetensors';
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function threadCount(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected auto or a positive integer');
   return n;
 }
 
@@ -86,6 +95,11 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
       positiveInteger,
     )
     .option('--resume', 'continue from the checkpoint in --out, exactly where it stopped')
+    .option(
+      '--threads <n|auto>',
+      'classification: split each batch over n threads (auto: one per core, up to 4, on cpu and wasm)',
+      threadCount,
+    )
     .addOption(backendOption())
     .action(async (specPath: string, options: TrainOptions) => {
       await train(specPath, options, io);
@@ -100,6 +114,11 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
     io.stdout(`backend: ${backend.label}\n`);
     await trainClassification(spec, backend.name, options, io);
     return;
+  }
+  if (options.threads !== undefined && options.threads !== 'auto' && options.threads > 1) {
+    throw new CommandError(
+      `--threads applies to classification training; ${specPath} is "${spec.task}"`,
+    );
   }
   if (spec.task !== 'generation') {
     throw new CommandError(

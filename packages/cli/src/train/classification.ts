@@ -3,6 +3,7 @@
 // data, and a model folder with the metrics.
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   disposeTrainingState,
@@ -30,6 +31,19 @@ export interface ClassificationTrainOptions extends LabelledFileOptions {
   maxTime?: number;
   resume?: boolean;
   checkpointEvery?: number;
+  threads?: number | 'auto';
+}
+
+/** The worker-thread module of data-parallel training (next to this one in dist/). */
+const workerScript = new URL('./classification-worker.js', import.meta.url);
+
+/**
+ * "auto": one thread per core (at most 4) where a step runs on one core, cpu and wasm; one
+ * elsewhere (a GPU backend runs each step on the device already).
+ */
+export function resolveThreads(threads: number | 'auto' | undefined, backend: string): number {
+  if (threads !== undefined && threads !== 'auto') return threads;
+  return backend === 'cpu' || backend === 'wasm' ? Math.min(4, availableParallelism()) : 1;
 }
 
 const checkpointName = 'checkpoint.safetensors';
@@ -58,6 +72,10 @@ export async function trainClassification(
     train = subset(all, split.train);
     validation = subset(all, split.validation);
   }
+  const threads = resolveThreads(options.threads, backend);
+  io.stdout(
+    `threads: ${threads}${threads > 1 ? ' (each batch split by rows; --threads 1 for one)' : ''}\n`,
+  );
   io.stdout(
     `data: ${train.texts.length} training and ${validation.texts.length} validation examples${options.val ? '' : ' (a seeded tenth of --data)'}\n`,
   );
@@ -106,6 +124,7 @@ export async function trainClassification(
       },
       ...(resume ? { resume } : {}),
       ...(options.maxTime !== undefined ? { maxTimeMs: options.maxTime } : {}),
+      ...(threads > 1 ? { threads: { count: threads, worker: workerScript } } : {}),
       onBatchEnd: (event) => progress.batch(event),
       onEpochEnd: (record) => progress.epoch(record),
     });
@@ -122,7 +141,7 @@ export async function trainClassification(
       result.stoppedBy === 'early-stopping'
         ? ` (early stopping: best epoch ${(result.bestEpoch ?? 0) + 1} kept)`
         : result.stoppedBy === 'time-budget'
-          ? ' (time budget spent: --resume continues)'
+          ? ` (time budget spent: ${result.bestEpoch !== undefined ? `best epoch ${result.bestEpoch + 1}'s weights kept` : 'the last weights kept'}; --resume continues)`
           : '';
     io.stdout(`trained ${result.step} steps${why}; model saved to ${options.out}\n`);
   } finally {
@@ -143,7 +162,10 @@ export function classificationEpochLine(
     accuracy === undefined
       ? ''
       : `, accuracy ${(100 * accuracy).toFixed(2)}%, macro-F1 ${(record.metrics?.f1 ?? Number.NaN).toFixed(4)}`;
-  return `epoch ${record.epoch + 1}/${epochs}: loss ${record.trainLoss.toFixed(4)}, validation loss ${(record.validationLoss ?? Number.NaN).toFixed(4)}${metrics}, ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s, ${record.seconds.toFixed(1)} s\n`;
+  const cut = record.partialBatches
+    ? ` (time budget: stopped after ${record.partialBatches} batches)`
+    : '';
+  return `epoch ${record.epoch + 1}/${epochs}${cut}: loss ${record.trainLoss.toFixed(4)}, validation loss ${(record.validationLoss ?? Number.NaN).toFixed(4)}${metrics}, ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s, ${record.seconds.toFixed(1)} s\n`;
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');

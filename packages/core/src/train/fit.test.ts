@@ -195,6 +195,74 @@ describe('fit', () => {
     expect(saved.map((s) => [s.epoch, s.position])).toEqual([[0, 0]]);
   });
 
+  it.each([
+    ['the partial epoch validates better', 1, true],
+    ['the full epoch validates better', -50, false],
+  ])(
+    'when the budget cuts an epoch short, validates it and keeps the better weights (%s)',
+    async (_, secondEpochScale, partialWins) => {
+      // A clock that jumps past the budget after the first batch of the second epoch, whose step
+      // descends (scale 1) or climbs (scale -50) the loss.
+      const before = tf.memory().numTensors;
+      const saved: TrainingState[] = [];
+      const optimizer = createOptimizer({
+        type: 'sgd',
+        lr: 0.01,
+        momentum: 0,
+        dampening: 0,
+        nesterov: false,
+        weightDecay: 0,
+      });
+      const model = await charModel();
+      let time = 0;
+      let scale = 1;
+      const result = await fit(model, train, {
+        epochs: 3,
+        optimizer,
+        loss: (m, batch, random) => {
+          const value = loss(m, batch, random);
+          return random ? (tf.mul(value, scale) as tf.Scalar) : value;
+        },
+        seed: 9,
+        validation,
+        earlyStopping: { patience: 3 },
+        maxTimeMs: 1000,
+        clock: () => time,
+        onBatchEnd: (event) => {
+          if (event.epoch === 1) time = 2000;
+        },
+        onEpochEnd: () => {
+          scale = secondEpochScale;
+        },
+        checkpoint: {
+          save: async (state) => void saved.push({ ...state, history: [...state.history] }),
+        },
+      });
+      expect(result.stoppedBy).toBe('time-budget');
+      const [full, partial] = result.history;
+      expect(result.history).toHaveLength(2);
+      expect(partial?.partialBatches).toBe(1);
+      // The checkpoint was written before the partial record: a resumed run never sees it.
+      expect(saved.at(-1)?.history).toHaveLength(1);
+      expect([saved.at(-1)?.epoch, saved.at(-1)?.position]).toEqual([1, 1]);
+      const fullLoss = full?.validationLoss as number;
+      const partialLoss = partial?.validationLoss as number;
+      expect(partialLoss <= fullLoss).toBe(partialWins);
+      expect(result.bestEpoch).toBe(partialWins ? undefined : 0);
+      let total = 0;
+      for (let i = 0; i < validation.batchCount; i++) {
+        const batch = validation.batch(i);
+        const value = tf.tidy(() => loss(model, batch, undefined));
+        total += value.dataSync()[0] as number;
+        tf.dispose([value, batch.inputs, batch.targets]);
+      }
+      expect(total / validation.batchCount).toBeCloseTo(Math.min(fullLoss, partialLoss), 5);
+      model.dispose();
+      optimizer.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
   it('sums gradients over gradientAccumulation batches per optimizer step', async () => {
     const { model, result } = await run({ gradientAccumulation: 4 });
     model.dispose();
@@ -338,6 +406,26 @@ describe('fit with validation metrics', () => {
     expect(result.bestEpoch).toBe(best);
     expect((await accuracy(model)).accuracy).toBe(accuracies[best]);
     model.dispose();
+  });
+
+  it('takes a "loss" among the metrics as the validation loss, with no pass over validation data', async () => {
+    let passes = 0;
+    const counted: TrainingData = {
+      batchCount: validation.batchCount,
+      batch: (i) => {
+        passes++;
+        return validation.batch(i);
+      },
+    };
+    const { model, result } = await run({
+      epochs: 2,
+      validation: counted,
+      validationMetrics: async () => ({ loss: 1.25, accuracy: 0.5 }),
+    });
+    model.dispose();
+    expect(passes).toBe(0);
+    expect(result.history.map((r) => r.validationLoss)).toEqual([1.25, 1.25]);
+    expect(result.history.map((r) => r.metrics)).toEqual([{ accuracy: 0.5 }, { accuracy: 0.5 }]);
   });
 
   it('names a monitored metric the validation metrics do not have', async () => {

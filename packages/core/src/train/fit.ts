@@ -34,6 +34,25 @@ export type LossFunction = (model: Model, batch: Batch, random: Random | undefin
 
 export type States = Record<string, RecurrentState>;
 
+export interface BatchGradients {
+  loss: number;
+  grads: Map<Parameter, tf.Tensor>;
+}
+
+/**
+ * Computes each batch's loss and gradients over several threads (GradientWorkers in
+ * `@recurrent/core/node`). `local` is this thread's share: the loss of some rows of the batch.
+ */
+export interface DataParallel {
+  readonly threads: number;
+  gradients(
+    batch: Batch,
+    seed: number,
+    step: number,
+    local: (part: Batch, random: Random) => tf.Scalar,
+  ): Promise<BatchGradients>;
+}
+
 /**
  * For truncated backpropagation through time: the loss of one chunk of a batch, started from the
  * states the previous chunk ended with (none for a batch's first chunk), and the states it ends
@@ -69,6 +88,12 @@ export interface EpochRecord {
   metrics?: Record<string, number>;
   lr: number;
   seconds: number;
+  /**
+   * Set on the record of an epoch cut short by the time budget: the batches it trained. Such a
+   * record is made after the checkpoint (a resumed run never sees it) so that the weights the run
+   * ends on can be chosen by validation: they compete with the best full epoch.
+   */
+  partialBatches?: number;
 }
 
 export interface BatchEvent {
@@ -100,7 +125,11 @@ export interface FitOptions {
    * Batches need targets [B, T] or [B * T] aligned with inputs [B, T] and no padding.
    */
   truncatedBptt?: { steps: number; loss: ChunkLossFunction };
-  /** Metrics of the model on the validation data after each epoch, recorded in the history. */
+  /**
+   * Metrics of the model on the validation data after each epoch, recorded in the history. A
+   * `loss` among them is the epoch's validation loss, in place of a pass over `validation` (a task
+   * that computes its metrics in one pass need not pass `validation` at all).
+   */
   validationMetrics?: (model: Model) => Promise<Record<string, number>>;
   /**
    * Stop after `patience` epochs without improvement of `monitor` ("val_loss", the default, or
@@ -108,12 +137,23 @@ export interface FitOptions {
    * the others upwards); the best weights are restored at the end.
    */
   earlyStopping?: { patience: number; minDelta?: number; monitor?: string };
-  /** Stop cleanly at a batch boundary after this long (best weights kept when early stopping). */
+  /**
+   * Stop cleanly at a batch boundary after this long. An epoch cut short is validated (when there
+   * is validation data) and its weights are kept if they are at least as good as the best epoch's.
+   */
   maxTimeMs?: number;
+  /** Milliseconds for the time budget and epoch durations (default `performance.now`). */
+  clock?: () => number;
   /** Called every `everySteps` optimizer steps and at each epoch end; awaited before going on. */
   checkpoint?: { everySteps?: number; save: (state: TrainingState) => Promise<void> };
   resume?: TrainingState;
   onBatchEnd?: (event: BatchEvent) => void;
+  /**
+   * Splits each batch by rows over threads (not with truncatedBptt). The loss must be a mean over
+   * rows. Dropout masks then differ from a one-thread run, but a run is still reproducible with
+   * the same number of threads.
+   */
+  parallel?: DataParallel;
   onEpochEnd?: (record: EpochRecord) => void;
 }
 
@@ -239,10 +279,14 @@ export async function fit(
   data: TrainingData,
   options: FitOptions,
 ): Promise<FitResult> {
+  if (options.parallel && options.truncatedBptt) {
+    throw new Error('fit: parallel (data-parallel threads) does not combine with truncatedBptt');
+  }
   const parameters = model.parameters();
   const accumulate = options.gradientAccumulation ?? 1;
   const shuffle = options.shuffle ?? true;
-  const started = performance.now();
+  const now = options.clock ?? (() => performance.now());
+  const started = now();
   const resume = options.resume;
   let epoch = resume?.epoch ?? 0;
   let position = resume?.position ?? 0;
@@ -276,18 +320,31 @@ export async function fit(
     badEpochs,
     history,
   });
+  const validate = async (record: EpochRecord) => {
+    if (options.validationMetrics) {
+      const { loss, ...metrics } = await options.validationMetrics(model);
+      record.metrics = metrics;
+      if (loss !== undefined) record.validationLoss = loss;
+    }
+    if (options.validation && record.validationLoss === undefined)
+      record.validationLoss = await meanLoss(model, options.validation, options.loss);
+  };
   let pending: Map<Parameter, tf.Tensor> | undefined; // accumulated gradients
   let pendingUnits = 0;
   let savedStep = step;
   let stoppedBy: StopReason = 'epochs';
+  // The current epoch's start and running loss (also read when the time budget cuts it short).
+  let epochStart = 0;
+  let lossSum = 0;
+  let lossCount = 0;
   try {
     epochs: for (; epoch < options.epochs; epoch++, position = 0) {
-      const epochStart = performance.now();
+      epochStart = now();
       const order = batchOrder(data.batchCount, options.seed, epoch, shuffle);
-      let lossSum = 0;
-      let lossCount = 0;
+      lossSum = 0;
+      lossCount = 0;
       for (; position < data.batchCount; ) {
-        if (options.maxTimeMs !== undefined && performance.now() - started > options.maxTimeMs) {
+        if (options.maxTimeMs !== undefined && now() - started > options.maxTimeMs) {
           stoppedBy = 'time-budget';
           break epochs;
         }
@@ -299,27 +356,35 @@ export async function fit(
         try {
           for (const [u, unit] of units.entries()) {
             // Dropout masks from (seed, step, position, chunk): reproducible after a restart.
-            const random = new Random(
-              (options.seed ^ Math.imul(step * 131 + position * 7 + u + 1, 0x85ebca6b)) >>> 0,
-            );
-            let next: States | undefined;
-            const { value, grads } = parameterGradients(parameters, () =>
-              tf.tidy(() => {
-                if (!chunked) return options.loss(model, unit, random);
-                const result = chunked.loss(model, unit, random, carried);
-                next = Object.fromEntries(
-                  Object.entries(result.states).map(([k, v]) => [
-                    k,
-                    v.c ? { h: tf.keep(v.h), c: tf.keep(v.c) } : { h: tf.keep(v.h) },
-                  ]),
-                );
-                return result.loss;
-              }),
-            );
-            tf.dispose(stateTensors(carried));
-            carried = next;
-            const loss = (await value.data())[0] as number;
-            value.dispose();
+            const seed =
+              (options.seed ^ Math.imul(step * 131 + position * 7 + u + 1, 0x85ebca6b)) >>> 0;
+            let computed: BatchGradients;
+            if (options.parallel) {
+              computed = await options.parallel.gradients(unit, seed, step, (part, random) =>
+                options.loss(model, part, random),
+              );
+            } else {
+              const random = new Random(seed);
+              let next: States | undefined;
+              const { value, grads } = parameterGradients(parameters, () =>
+                tf.tidy(() => {
+                  if (!chunked) return options.loss(model, unit, random);
+                  const result = chunked.loss(model, unit, random, carried);
+                  next = Object.fromEntries(
+                    Object.entries(result.states).map(([k, v]) => [
+                      k,
+                      v.c ? { h: tf.keep(v.h), c: tf.keep(v.c) } : { h: tf.keep(v.h) },
+                    ]),
+                  );
+                  return result.loss;
+                }),
+              );
+              tf.dispose(stateTensors(carried));
+              carried = next;
+              computed = { loss: (await value.data())[0] as number, grads };
+              value.dispose();
+            }
+            const { loss, grads } = computed;
             if (!Number.isFinite(loss)) {
               tf.dispose([...grads.values()]);
               throw new DivergenceError(step + 1, epoch, `the loss (${loss})`);
@@ -380,11 +445,9 @@ export async function fit(
         epoch,
         trainLoss: lossSum / Math.max(1, lossCount),
         lr: lrNow(),
-        seconds: (performance.now() - epochStart) / 1000,
+        seconds: (now() - epochStart) / 1000,
       };
-      if (options.validation)
-        record.validationLoss = await meanLoss(model, options.validation, options.loss);
-      if (options.validationMetrics) record.metrics = await options.validationMetrics(model);
+      await validate(record);
       history.push(record);
       options.schedule?.endEpoch(record.validationLoss);
       options.onEpochEnd?.(record);
@@ -405,7 +468,26 @@ export async function fit(
         break;
       }
     }
-    if (stoppedBy === 'time-budget') await options.checkpoint?.save(snapshot(epoch, position));
+    if (stoppedBy === 'time-budget') {
+      await options.checkpoint?.save(snapshot(epoch, position));
+      if (position > 0 && (options.validation || options.validationMetrics)) {
+        const record: EpochRecord = {
+          epoch,
+          trainLoss: lossSum / Math.max(1, lossCount),
+          lr: lrNow(),
+          seconds: (now() - epochStart) / 1000,
+          partialBatches: position,
+        };
+        await validate(record);
+        history.push(record);
+        options.onEpochEnd?.(record);
+        // The partly trained weights win if they validate at least as well as the best epoch.
+        if (best && monitoredValue(record, options.earlyStopping?.monitor) <= best.loss) {
+          tf.dispose([...best.weights.values()]);
+          best = undefined;
+        }
+      }
+    }
   } finally {
     if (pending) tf.dispose([...pending.values()]);
   }

@@ -1,0 +1,339 @@
+// Data parallelism on one machine. tfjs-backend-wasm runs a single thread in Node, so a training
+// step uses one core however many the machine has. GradientWorkers splits each batch by rows
+// between this thread and worker threads that hold a copy of the model: each computes the loss
+// and gradients of its rows, and the row-weighted average of the parts is the whole batch's
+// gradient (for losses that are means over rows, as classification's cross-entropy). The workers
+// get the weights after every optimizer step, so every part sees the same model.
+//
+// The worker side is a module of the task that calls serveGradients() with a factory building
+// the model and the loss from a JSON config (see @recurrent/task-classification).
+import { parentPort, Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { Random } from '../init/random.js';
+import type { Parameter } from '../layers/layer.js';
+import type { Model } from '../model/model.js';
+import type { Batch, BatchGradients, DataParallel, LossFunction } from './fit.js';
+import { parameterGradients } from './optimizer.js';
+
+interface TensorData {
+  data: Float32Array | Int32Array;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+}
+
+type ToWorker =
+  | { type: 'init'; config: unknown }
+  | {
+      type: 'step';
+      /** Every parameter's values when the weights changed since the last step. */
+      weights?: Float32Array[];
+      inputs: TensorData;
+      targets: TensorData;
+      lengths?: number[];
+      tokens?: number;
+      seed: number;
+    };
+
+type FromWorker =
+  | { type: 'ready'; parameters: Array<{ name: string; shape: number[]; trainable: boolean }> }
+  | { type: 'gradients'; loss: number; grads: Array<Float32Array | null> }
+  | { type: 'error'; message: string };
+
+export interface GradientWorkersOptions {
+  /** Worker threads besides this one. */
+  workers: number;
+  /** The worker module (it calls serveGradients). */
+  script: URL;
+  /** Passed to the worker's factory: what it needs to build the same model and loss. */
+  config: unknown;
+}
+
+/** A worker thread's part of each batch, with its messages awaited one at a time. */
+class GradientWorker {
+  readonly #worker: Worker;
+  #waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
+  #failure?: Error;
+
+  constructor(script: URL) {
+    this.#worker = new Worker(script);
+    this.#worker.on('message', (message: FromWorker) => {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      if (message.type === 'error')
+        waiting?.reject(new Error(`gradient worker: ${message.message}`));
+      else waiting?.resolve(message);
+    });
+    const fail = (error: Error) => {
+      this.#failure = error;
+      this.#waiting?.reject(error);
+      this.#waiting = undefined;
+    };
+    this.#worker.on('error', (e) => fail(new Error(`gradient worker crashed: ${e.message}`)));
+    this.#worker.on('exit', (code) => fail(new Error(`gradient worker exited (code ${code})`)));
+  }
+
+  request(message: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+      this.#worker.postMessage(message, transfer);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.#worker.removeAllListeners('exit');
+    await this.#worker.terminate();
+  }
+}
+
+/** Rows [start, end) of each part: as equal as possible, the first parts one longer. */
+export function splitRows(rows: number, parts: number): Array<[number, number]> {
+  const count = Math.max(1, Math.min(parts, rows));
+  const base = Math.floor(rows / count);
+  const extra = rows % count;
+  const ranges: Array<[number, number]> = [];
+  let start = 0;
+  for (let k = 0; k < count; k++) {
+    const end = start + base + (k < extra ? 1 : 0);
+    ranges.push([start, end]);
+    start = end;
+  }
+  return ranges;
+}
+
+/** The seed of part `k` of a batch whose dropout seed is `seed` (part 0 keeps it). */
+export function partSeed(seed: number, k: number): number {
+  return k === 0 ? seed : (seed ^ Math.imul(k, 0x9e3779b9)) >>> 0;
+}
+
+/** Rows [start, end) of a tensor whose first axis is the batch (or a flat [rows * n] tensor). */
+function rowsOf(
+  values: Float32Array | Int32Array,
+  t: tf.Tensor,
+  rows: number,
+  range: [number, number],
+): TensorData {
+  const perRow = t.size / rows;
+  if (!Number.isInteger(perRow) || (t.shape[0] !== rows && t.rank !== 1)) {
+    throw new Error(
+      `data-parallel training: cannot split a tensor of shape [${t.shape}] into ${rows} rows`,
+    );
+  }
+  const [start, end] = range;
+  const shape = t.shape[0] === rows ? [end - start, ...t.shape.slice(1)] : [(end - start) * perRow];
+  return {
+    data: values.slice(start * perRow, end * perRow),
+    shape,
+    dtype: t.dtype === 'int32' ? 'int32' : 'float32',
+  };
+}
+
+function partBatch(
+  batch: Batch,
+  inputs: TensorData,
+  targets: TensorData,
+  range: [number, number],
+): Batch {
+  const lengths = batch.lengths?.slice(range[0], range[1]);
+  return {
+    inputs: tf.tensor(inputs.data, inputs.shape, inputs.dtype),
+    targets: tf.tensor(targets.data, targets.shape, targets.dtype),
+    ...(lengths ? { lengths, tokens: lengths.reduce((a, b) => a + b, 0) } : {}),
+  };
+}
+
+export class GradientWorkers implements DataParallel {
+  readonly threads: number;
+  #syncedStep = -1;
+
+  private constructor(
+    private readonly parameters: readonly Parameter[],
+    private readonly workers: GradientWorker[],
+  ) {
+    this.threads = workers.length + 1;
+  }
+
+  /** Starts the workers and checks that each built the same parameters as `model`. */
+  static async start(model: Model, options: GradientWorkersOptions): Promise<GradientWorkers> {
+    const parameters = model.parameters();
+    const workers = Array.from(
+      { length: options.workers },
+      () => new GradientWorker(options.script),
+    );
+    try {
+      const replies = await Promise.all(
+        workers.map((w) => w.request({ type: 'init', config: options.config })),
+      );
+      const expected = parameters.map((p) => `${p.name} [${p.variable.shape}]`).join(', ');
+      for (const reply of replies) {
+        if (reply.type !== 'ready')
+          throw new Error(`gradient worker: unexpected ${reply.type} reply`);
+        const built = reply.parameters.map((p) => `${p.name} [${p.shape}]`).join(', ');
+        if (built !== expected) {
+          throw new Error(
+            `gradient worker built other parameters than this model: ${built} instead of ${expected}`,
+          );
+        }
+      }
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    }
+    return new GradientWorkers(parameters, workers);
+  }
+
+  async gradients(
+    batch: Batch,
+    seed: number,
+    step: number,
+    local: (part: Batch, random: Random) => tf.Scalar,
+  ): Promise<BatchGradients> {
+    const rows = batch.inputs.shape[0] as number;
+    const ranges = splitRows(rows, this.threads);
+    const inputValues = batch.inputs.dataSync() as Float32Array | Int32Array;
+    const targetValues = batch.targets.dataSync() as Float32Array | Int32Array;
+    const parts = ranges.map((range) => ({
+      range,
+      inputs: rowsOf(inputValues, batch.inputs, rows, range),
+      targets: rowsOf(targetValues, batch.targets, rows, range),
+    }));
+    const weights =
+      step === this.#syncedStep
+        ? undefined
+        : this.parameters.map((p) => p.variable.dataSync() as Float32Array);
+    this.#syncedStep = step;
+    const replies = parts.slice(1).map((part, i) => {
+      const lengths = batch.lengths?.slice(part.range[0], part.range[1]);
+      return (this.workers[i] as GradientWorker).request({
+        type: 'step',
+        ...(weights ? { weights } : {}),
+        inputs: part.inputs,
+        targets: part.targets,
+        ...(lengths ? { lengths: [...lengths] } : {}),
+        seed: partSeed(seed, i + 1),
+      });
+    });
+    // This thread's part runs while the workers compute theirs.
+    const first = parts[0] as (typeof parts)[number];
+    const mine = partBatch(batch, first.inputs, first.targets, first.range);
+    let computed: ReturnType<typeof parameterGradients>;
+    try {
+      computed = parameterGradients(this.parameters, () =>
+        tf.tidy(() => local(mine, new Random(seed))),
+      );
+    } finally {
+      tf.dispose([mine.inputs, mine.targets]);
+    }
+    const ownLoss = (await computed.value.data())[0] as number;
+    computed.value.dispose();
+    let answers: FromWorker[];
+    try {
+      answers = await Promise.all(replies);
+    } catch (error) {
+      tf.dispose([...computed.grads.values()]);
+      throw error;
+    }
+    const share = (k: number) => {
+      const [start, end] = (parts[k] as (typeof parts)[number]).range;
+      return (end - start) / rows;
+    };
+    let loss = share(0) * ownLoss;
+    const grads = new Map<Parameter, tf.Tensor>();
+    tf.tidy(() => {
+      for (const [index, parameter] of this.parameters.entries()) {
+        if (!parameter.trainable) continue;
+        const terms: tf.Tensor[] = [];
+        const own = computed.grads.get(parameter);
+        if (own) terms.push(tf.mul(own, share(0)));
+        for (const [i, answer] of answers.entries()) {
+          if (answer.type !== 'gradients')
+            throw new Error(`gradient worker: unexpected ${answer.type} reply`);
+          const values = answer.grads[index];
+          if (values) {
+            terms.push(
+              tf.mul(tf.tensor(values, parameter.variable.shape, 'float32'), share(i + 1)),
+            );
+          }
+        }
+        if (terms.length > 0)
+          grads.set(
+            parameter,
+            tf.keep(terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms)),
+          );
+      }
+    });
+    for (const [i, answer] of answers.entries()) {
+      if (answer.type === 'gradients') loss += share(i + 1) * answer.loss;
+    }
+    tf.dispose([...computed.grads.values()]);
+    return { loss, grads };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * The worker side: builds the model and loss from the config sent by GradientWorkers.start, then
+ * answers each step with the loss and gradients of its rows. Call it from the worker module.
+ */
+export function serveGradients(
+  setup: (config: unknown) => Promise<{ model: Model; loss: LossFunction }>,
+): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveGradients runs in a worker thread (node:worker_threads)');
+  let target: { model: Model; loss: LossFunction; parameters: Parameter[] } | undefined;
+  port.on('message', async (message: ToWorker) => {
+    try {
+      if (message.type === 'init') {
+        const built = await setup(message.config);
+        target = { ...built, parameters: built.model.parameters() };
+        port.postMessage({
+          type: 'ready',
+          parameters: target.parameters.map((p) => ({
+            name: p.name,
+            shape: p.variable.shape,
+            trainable: p.trainable,
+          })),
+        } satisfies FromWorker);
+        return;
+      }
+      if (!target) throw new Error('a step before init');
+      const { model, loss, parameters } = target;
+      if (message.weights) {
+        for (const [i, p] of parameters.entries()) {
+          const values = message.weights[i] as Float32Array;
+          tf.tidy(() => p.variable.assign(tf.tensor(values, p.variable.shape, 'float32')));
+        }
+      }
+      const part: Batch = {
+        inputs: tf.tensor(message.inputs.data, message.inputs.shape, message.inputs.dtype),
+        targets: tf.tensor(message.targets.data, message.targets.shape, message.targets.dtype),
+        ...(message.lengths ? { lengths: message.lengths } : {}),
+      };
+      const random = new Random(message.seed);
+      const { value, grads } = parameterGradients(parameters, () =>
+        tf.tidy(() => loss(model, part, random)),
+      );
+      tf.dispose([part.inputs, part.targets]);
+      const lossValue = (await value.data())[0] as number;
+      value.dispose();
+      const arrays = parameters.map((p) => {
+        const g = grads.get(p);
+        // A copy: a backend's dataSync may return its own storage, which must not be transferred.
+        return g ? (g.dataSync() as Float32Array).slice() : null;
+      });
+      tf.dispose([...grads.values()]);
+      port.postMessage(
+        { type: 'gradients', loss: lossValue, grads: arrays } satisfies FromWorker,
+        arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
+      );
+    } catch (error) {
+      port.postMessage({
+        type: 'error',
+        message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      } satisfies FromWorker);
+    }
+  });
+}
