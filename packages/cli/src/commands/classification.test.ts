@@ -60,7 +60,7 @@ describe('classification from the CLI', () => {
       'wasm',
     ]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^accuracy \d+\.\d\d%, macro-F1 0\.\d{4}$/m);
+    expect(result.stdout).toMatch(/^accuracy \d+\.\d\d%, macro-F1 0\.\d{4}, loss \d+\.\d{4}$/m);
     expect(result.stdout).toMatch(/^ {2}0 +precision 0\.\d{3} {2}recall/m);
     const json = JSON.parse(
       run([

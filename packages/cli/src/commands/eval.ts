@@ -42,7 +42,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
         } else {
           io.stdout(`${options.data}: ${evaluation.count} examples on ${backend.label}\n`);
           io.stdout(
-            `accuracy ${(100 * evaluation.accuracy).toFixed(2)}%, macro-F1 ${evaluation.macroF1.toFixed(4)}\n`,
+            `accuracy ${(100 * evaluation.accuracy).toFixed(2)}%, macro-F1 ${evaluation.macroF1.toFixed(4)}, loss ${evaluation.loss.toFixed(4)}\n`,
           );
           for (const [label, s] of Object.entries(evaluation.perClass)) {
             io.stdout(
