@@ -45,6 +45,9 @@ export function parseConllu(
       problem = `${fields.length} tab-separated fields where CoNLL-U has 10`;
     else if (!/^\d+(-\d+|\.\d+)?$/.test(fields[0] as string))
       problem = `token id "${fields[0]}" is not a number, range or decimal`;
+    else if (fields.includes(''))
+      // The format writes "_" for a missing value; an empty field is a broken row.
+      problem = `field ${fields.indexOf('') + 1} is empty (CoNLL-U writes "_" for no value)`;
     if (problem) {
       if (!options.skipBadRows) throw new DataError(source, line, problem);
       skipped.push({ line, problem });
