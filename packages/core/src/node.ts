@@ -26,7 +26,5 @@ export { createTask } from './tasks/create-task.js';
 export {
   GradientWorkers,
   type GradientWorkersOptions,
-  partSeed,
   serveGradients,
-  splitRows,
 } from './train/data-parallel.js';

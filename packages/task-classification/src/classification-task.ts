@@ -73,6 +73,8 @@ export interface Evaluation {
 }
 
 const defaultMaxLength = 256;
+/** Texts per forward pass in evaluation: no gradients are kept, so larger batches are cheap. */
+const evaluationBatch = 256;
 
 /** Examples that do not fit the task: texts and labels that do not pair up, an unknown label. */
 export class LabelError extends Error {
@@ -84,6 +86,25 @@ function checkLabelled(data: LabelledTexts, what: string): void {
     throw new LabelError(`${what}: ${data.texts.length} texts but ${data.labels.length} labels`);
   }
   if (data.texts.length === 0) throw new LabelError(`${what}: no examples`);
+}
+
+/** The index of each label among `known`, or a LabelError naming the first unknown one. */
+function labelIds(
+  labels: readonly string[],
+  known: readonly string[],
+  what: string,
+  unknownReason: string,
+): number[] {
+  const index = new Map(known.map((l, i) => [l, i]));
+  return labels.map((label, i) => {
+    const id = index.get(label);
+    if (id === undefined) {
+      throw new LabelError(
+        `${what}: example ${i + 1} has label "${label}", which ${unknownReason} (labels: ${known.join(', ')})`,
+      );
+    }
+    return id;
+  });
 }
 
 export class ClassificationTask {
@@ -158,16 +179,20 @@ export class ClassificationTask {
       input.maxLength ?? defaultMaxLength,
     );
     this.labelNames ??= [...new Set(data.labels)].sort();
+    // Validation texts are encoded and their labels checked once, before the first epoch.
+    let validation: { encoded: EncodedText[]; actual: number[] } | undefined;
     if (options.validation) {
-      // Checked now rather than at the first epoch's end.
       checkLabelled(options.validation, 'validation data');
-      const known = new Set(this.labelNames);
-      const unknown = options.validation.labels.findIndex((l) => !known.has(l));
-      if (unknown >= 0) {
-        throw new LabelError(
-          `validation data: example ${unknown + 1} has label "${options.validation.labels[unknown]}", which the training data does not have (labels: ${this.labelNames.join(', ')})`,
-        );
-      }
+      const encoding = this.encoding;
+      validation = {
+        encoded: options.validation.texts.map((t) => encoding.encode(t)),
+        actual: labelIds(
+          options.validation.labels,
+          this.labelNames,
+          'validation data',
+          'the training data does not have',
+        ),
+      };
     }
     if (!this.model) {
       this.model = await compile(spec, {
@@ -177,21 +202,23 @@ export class ClassificationTask {
       });
     }
     const training = spec.training;
-    const parallel = await this.#startThreads(options.threads);
     const optimizer = createOptimizer(training.optimizer);
+    let parallel: GradientWorkers | undefined;
     try {
+      parallel = await this.#startThreads(options.threads);
       return await fit(this.model, this.#batches(data, training.seed), {
         epochs: options.epochs ?? training.epochs,
         optimizer,
         seed: training.seed,
         loss: classificationLoss(training.labelSmoothing),
         ...(parallel ? { parallel } : {}),
-        ...(options.validation
+        ...(validation
           ? {
               // Loss, accuracy and macro-F1 each epoch in one pass, for the history and for
               // earlyStopping.monitor.
               validationMetrics: async () => {
-                const e = await this.evaluate(options.validation as LabelledTexts);
+                const v = validation as NonNullable<typeof validation>;
+                const e = await this.#evaluateEncoded(v.encoded, v.actual, evaluationBatch);
                 return { loss: e.loss, accuracy: e.accuracy, f1: e.macroF1 };
               },
             }
@@ -264,21 +291,23 @@ export class ClassificationTask {
    * Accuracy, macro-F1, per-class precision/recall/F1, the confusion matrix and the mean loss
    * (cross-entropy with the spec's label smoothing, as in training) on `data`.
    */
-  async evaluate(data: LabelledTexts, batchSize = 256): Promise<Evaluation> {
+  async evaluate(data: LabelledTexts, batchSize = evaluationBatch): Promise<Evaluation> {
     checkLabelled(data, 'evaluation data');
     const { encoding } = this.#trained();
+    const actual = labelIds(data.labels, this.labels, 'evaluation data', 'the model does not know');
+    return this.#evaluateEncoded(
+      data.texts.map((t) => encoding.encode(t)),
+      actual,
+      batchSize,
+    );
+  }
+
+  async #evaluateEncoded(
+    encoded: readonly EncodedText[],
+    actual: readonly number[],
+    batchSize: number,
+  ): Promise<Evaluation> {
     const labels = this.labels;
-    const index = new Map(labels.map((l, i) => [l, i]));
-    const actual = data.labels.map((label, i) => {
-      const id = index.get(label);
-      if (id === undefined) {
-        throw new LabelError(
-          `evaluation data: example ${i + 1} has label "${label}", which the model does not know (labels: ${labels.join(', ')})`,
-        );
-      }
-      return id;
-    });
-    const encoded = data.texts.map((t) => encoding.encode(t));
     const logProbabilities = await this.#logProbabilities(encoded, batchSize);
     const C = labels.length;
     const smoothing = this.spec.training.labelSmoothing;
@@ -369,18 +398,11 @@ export class ClassificationTask {
   }
 
   /** Length-bucketed, right-padded batches (shuffled by fit when seeded). */
-  #batches(data: LabelledTexts, seed: number | undefined): TrainingData {
+  #batches(data: LabelledTexts, seed: number): TrainingData {
     const encoding = this.encoding as TextEncoding;
-    const labels = new Map(this.labels.map((l, i) => [l, i]));
     const encoded: EncodedText[] = data.texts.map((t) => encoding.encode(t));
-    const targets = data.labels.map((label, i) => {
-      const id = labels.get(label);
-      if (id === undefined)
-        throw new LabelError(
-          `example ${i + 1}: label "${label}" is not one of ${this.labels.join(', ')}`,
-        );
-      return id;
-    });
+    // A loaded model trained further keeps its labels: new data may bring others.
+    const targets = labelIds(data.labels, this.labels, 'training data', 'the model does not know');
     const buckets = bucketByLength(
       encoded.map((e) => e.ids.length),
       this.spec.training.batchSize,

@@ -41,7 +41,7 @@ const workerScript = new URL('./classification-worker.js', import.meta.url);
  * "auto": one thread per core (at most 4) where a step runs on one core, cpu and wasm; one
  * elsewhere (a GPU backend runs each step on the device already).
  */
-export function resolveThreads(threads: number | 'auto' | undefined, backend: string): number {
+function resolveThreads(threads: number | 'auto' | undefined, backend: string): number {
   if (threads !== undefined && threads !== 'auto') return threads;
   return backend === 'cpu' || backend === 'wasm' ? Math.min(4, availableParallelism()) : 1;
 }

@@ -85,45 +85,61 @@ describe('splitRows', () => {
 });
 
 describe('GradientWorkers', () => {
-  it('gives the whole batch gradient and loss, also after the weights change', async () => {
-    const before = tf.memory().numTensors;
-    const model = await compile(spec, sizes);
-    const parameters = model.parameters();
-    const workers = await GradientWorkers.start(model, {
-      workers: 2,
-      script,
-      config: { spec, ...sizes },
-    });
-    const batch = shakespeareBatch();
-    try {
-      for (const step of [0, 1]) {
-        if (step === 1) {
-          // An optimizer step's worth of change: the workers must see the new weights.
-          for (const p of parameters) tf.tidy(() => p.variable.assign(tf.mul(p.variable, 1.5)));
+  it.each([
+    ['a trainable embedding', true],
+    ['a frozen embedding set before training', false],
+  ])(
+    'gives the whole batch gradient and loss, also after the weights change (%s)',
+    async (_, trainable) => {
+      const before = tf.memory().numTensors;
+      const frozenSpec = {
+        ...spec,
+        layers: [{ type: 'embedding', embeddingDim: 6, trainable }, ...spec.layers.slice(1)],
+      };
+      const model = await compile(frozenSpec, sizes);
+      const parameters = model.parameters();
+      // Values the workers' own initialization cannot have (as pretrained vectors loaded in).
+      for (const p of parameters) tf.tidy(() => p.variable.assign(tf.mul(p.variable, -2)));
+      const workers = await GradientWorkers.start(model, {
+        workers: 2,
+        script,
+        config: { spec: frozenSpec, ...sizes },
+      });
+      const batch = shakespeareBatch();
+      try {
+        for (const step of [0, 1]) {
+          if (step === 1) {
+            // An optimizer step's worth of change: the workers must see the new weights.
+            for (const p of parameters.filter((q) => q.trainable))
+              tf.tidy(() => p.variable.assign(tf.mul(p.variable, 1.5)));
+          }
+          const parallel = await workers.gradients(batch, 11, step, loss(model));
+          const whole = parameterGradients(parameters, () =>
+            tf.tidy(() => loss(model)(batch, undefined as unknown as Random)),
+          );
+          expect(parallel.loss).toBeCloseTo(whole.value.dataSync()[0] as number, 5);
+          expect([...parallel.grads.keys()].map((p) => p.name)).toEqual(
+            [...whole.grads.keys()].map((p) => p.name),
+          );
+          for (const [p, g] of whole.grads) {
+            const got = parallel.grads.get(p) as tf.Tensor;
+            expect(got.shape).toEqual(g.shape);
+            const difference = tf.tidy(
+              () => tf.max(tf.abs(tf.sub(got, g))).dataSync()[0] as number,
+            );
+            expect(difference, p.name).toBeLessThan(1e-5);
+          }
+          tf.dispose([whole.value, ...whole.grads.values(), ...parallel.grads.values()]);
         }
-        const parallel = await workers.gradients(batch, 11, step, loss(model));
-        const whole = parameterGradients(parameters, () =>
-          tf.tidy(() => loss(model)(batch, undefined as unknown as Random)),
-        );
-        expect(parallel.loss).toBeCloseTo(whole.value.dataSync()[0] as number, 5);
-        expect([...parallel.grads.keys()].map((p) => p.name)).toEqual(
-          [...whole.grads.keys()].map((p) => p.name),
-        );
-        for (const [p, g] of whole.grads) {
-          const got = parallel.grads.get(p) as tf.Tensor;
-          expect(got.shape).toEqual(g.shape);
-          const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(got, g))).dataSync()[0] as number);
-          expect(difference, p.name).toBeLessThan(1e-5);
-        }
-        tf.dispose([whole.value, ...whole.grads.values(), ...parallel.grads.values()]);
+      } finally {
+        await workers.dispose();
+        tf.dispose([batch.inputs, batch.targets]);
+        model.dispose();
       }
-    } finally {
-      await workers.dispose();
-      tf.dispose([batch.inputs, batch.targets]);
-      model.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(before);
-  }, 60_000);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    60_000,
+  );
 
   it('fails to start with the worker’s reason when it cannot build the model', async () => {
     const model = await compile(spec, sizes);

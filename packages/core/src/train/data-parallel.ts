@@ -25,17 +25,19 @@ type ToWorker =
   | { type: 'init'; config: unknown }
   | {
       type: 'step';
-      /** Every parameter's values when the weights changed since the last step. */
-      weights?: Float32Array[];
+      /**
+       * After an optimizer step, each parameter's values, in model order; null where unchanged
+       * (frozen parameters after the first step).
+       */
+      weights?: Array<Float32Array | null>;
       inputs: TensorData;
       targets: TensorData;
       lengths?: number[];
-      tokens?: number;
       seed: number;
     };
 
 type FromWorker =
-  | { type: 'ready'; parameters: Array<{ name: string; shape: number[]; trainable: boolean }> }
+  | { type: 'ready'; parameters: Array<{ name: string; shape: number[] }> }
   | { type: 'gradients'; loss: number; grads: Array<Float32Array | null> }
   | { type: 'error'; message: string };
 
@@ -102,7 +104,7 @@ export function splitRows(rows: number, parts: number): Array<[number, number]> 
 }
 
 /** The seed of part `k` of a batch whose dropout seed is `seed` (part 0 keeps it). */
-export function partSeed(seed: number, k: number): number {
+function partSeed(seed: number, k: number): number {
   return k === 0 ? seed : (seed ^ Math.imul(k, 0x9e3779b9)) >>> 0;
 }
 
@@ -128,18 +130,28 @@ function rowsOf(
   };
 }
 
-function partBatch(
-  batch: Batch,
-  inputs: TensorData,
-  targets: TensorData,
-  range: [number, number],
-): Batch {
-  const lengths = batch.lengths?.slice(range[0], range[1]);
-  return {
-    inputs: tf.tensor(inputs.data, inputs.shape, inputs.dtype),
-    targets: tf.tensor(targets.data, targets.shape, targets.dtype),
-    ...(lengths ? { lengths, tokens: lengths.reduce((a, b) => a + b, 0) } : {}),
+/** The loss and gradients of one part of a batch (its tensors made here and freed after). */
+async function partGradients(
+  parameters: readonly Parameter[],
+  part: { inputs: TensorData; targets: TensorData; lengths?: readonly number[] },
+  seed: number,
+  loss: (batch: Batch, random: Random) => tf.Scalar,
+): Promise<BatchGradients> {
+  const batch: Batch = {
+    inputs: tf.tensor(part.inputs.data, part.inputs.shape, part.inputs.dtype),
+    targets: tf.tensor(part.targets.data, part.targets.shape, part.targets.dtype),
+    ...(part.lengths ? { lengths: part.lengths } : {}),
   };
+  try {
+    const { value, grads } = parameterGradients(parameters, () =>
+      tf.tidy(() => loss(batch, new Random(seed))),
+    );
+    const lossValue = (await value.data())[0] as number;
+    value.dispose();
+    return { loss: lossValue, grads };
+  } finally {
+    tf.dispose([batch.inputs, batch.targets]);
+  }
 }
 
 export class GradientWorkers implements DataParallel {
@@ -192,43 +204,47 @@ export class GradientWorkers implements DataParallel {
     const ranges = splitRows(rows, this.threads);
     const inputValues = batch.inputs.dataSync() as Float32Array | Int32Array;
     const targetValues = batch.targets.dataSync() as Float32Array | Int32Array;
-    const parts = ranges.map((range) => ({
-      range,
-      inputs: rowsOf(inputValues, batch.inputs, rows, range),
-      targets: rowsOf(targetValues, batch.targets, rows, range),
-    }));
+    const parts = ranges.map((range) => {
+      const lengths = batch.lengths?.slice(range[0], range[1]);
+      return {
+        range,
+        inputs: rowsOf(inputValues, batch.inputs, rows, range),
+        targets: rowsOf(targetValues, batch.targets, rows, range),
+        ...(lengths ? { lengths } : {}),
+      };
+    });
+    // Frozen parameters never change: they go once, with the first step.
     const weights =
       step === this.#syncedStep
         ? undefined
-        : this.parameters.map((p) => p.variable.dataSync() as Float32Array);
+        : this.parameters.map((p) =>
+            p.trainable || this.#syncedStep < 0 ? (p.variable.dataSync() as Float32Array) : null,
+          );
     this.#syncedStep = step;
-    const replies = parts.slice(1).map((part, i) => {
-      const lengths = batch.lengths?.slice(part.range[0], part.range[1]);
-      return (this.workers[i] as GradientWorker).request({
+    const replies = parts.slice(1).map((part, i) =>
+      (this.workers[i] as GradientWorker).request({
         type: 'step',
         ...(weights ? { weights } : {}),
         inputs: part.inputs,
         targets: part.targets,
-        ...(lengths ? { lengths: [...lengths] } : {}),
+        ...(part.lengths ? { lengths: [...part.lengths] } : {}),
         seed: partSeed(seed, i + 1),
-      });
-    });
+      }),
+    );
     // This thread's part runs while the workers compute theirs.
-    const first = parts[0] as (typeof parts)[number];
-    const mine = partBatch(batch, first.inputs, first.targets, first.range);
-    let computed: ReturnType<typeof parameterGradients>;
+    const computed = await partGradients(
+      this.parameters,
+      parts[0] as (typeof parts)[number],
+      seed,
+      local,
+    );
+    let answers: Array<Extract<FromWorker, { type: 'gradients' }>>;
     try {
-      computed = parameterGradients(this.parameters, () =>
-        tf.tidy(() => local(mine, new Random(seed))),
-      );
-    } finally {
-      tf.dispose([mine.inputs, mine.targets]);
-    }
-    const ownLoss = (await computed.value.data())[0] as number;
-    computed.value.dispose();
-    let answers: FromWorker[];
-    try {
-      answers = await Promise.all(replies);
+      answers = (await Promise.all(replies)).map((answer) => {
+        if (answer.type !== 'gradients')
+          throw new Error(`gradient worker: unexpected ${answer.type} reply`);
+        return answer;
+      });
     } catch (error) {
       tf.dispose([...computed.grads.values()]);
       throw error;
@@ -237,7 +253,7 @@ export class GradientWorkers implements DataParallel {
       const [start, end] = (parts[k] as (typeof parts)[number]).range;
       return (end - start) / rows;
     };
-    let loss = share(0) * ownLoss;
+    let loss = share(0) * computed.loss;
     const grads = new Map<Parameter, tf.Tensor>();
     tf.tidy(() => {
       for (const [index, parameter] of this.parameters.entries()) {
@@ -246,8 +262,6 @@ export class GradientWorkers implements DataParallel {
         const own = computed.grads.get(parameter);
         if (own) terms.push(tf.mul(own, share(0)));
         for (const [i, answer] of answers.entries()) {
-          if (answer.type !== 'gradients')
-            throw new Error(`gradient worker: unexpected ${answer.type} reply`);
           const values = answer.grads[index];
           if (values) {
             terms.push(
@@ -262,9 +276,7 @@ export class GradientWorkers implements DataParallel {
           );
       }
     });
-    for (const [i, answer] of answers.entries()) {
-      if (answer.type === 'gradients') loss += share(i + 1) * answer.loss;
-    }
+    for (const [i, answer] of answers.entries()) loss += share(i + 1) * answer.loss;
     tf.dispose([...computed.grads.values()]);
     return { loss, grads };
   }
@@ -291,11 +303,7 @@ export function serveGradients(
         target = { ...built, parameters: built.model.parameters() };
         port.postMessage({
           type: 'ready',
-          parameters: target.parameters.map((p) => ({
-            name: p.name,
-            shape: p.variable.shape,
-            trainable: p.trainable,
-          })),
+          parameters: target.parameters.map((p) => ({ name: p.name, shape: p.variable.shape })),
         } satisfies FromWorker);
         return;
       }
@@ -303,22 +311,17 @@ export function serveGradients(
       const { model, loss, parameters } = target;
       if (message.weights) {
         for (const [i, p] of parameters.entries()) {
-          const values = message.weights[i] as Float32Array;
-          tf.tidy(() => p.variable.assign(tf.tensor(values, p.variable.shape, 'float32')));
+          const values = message.weights[i];
+          if (values)
+            tf.tidy(() => p.variable.assign(tf.tensor(values, p.variable.shape, 'float32')));
         }
       }
-      const part: Batch = {
-        inputs: tf.tensor(message.inputs.data, message.inputs.shape, message.inputs.dtype),
-        targets: tf.tensor(message.targets.data, message.targets.shape, message.targets.dtype),
-        ...(message.lengths ? { lengths: message.lengths } : {}),
-      };
-      const random = new Random(message.seed);
-      const { value, grads } = parameterGradients(parameters, () =>
-        tf.tidy(() => loss(model, part, random)),
+      const { loss: lossValue, grads } = await partGradients(
+        parameters,
+        message,
+        message.seed,
+        (batch, random) => loss(model, batch, random),
       );
-      tf.dispose([part.inputs, part.targets]);
-      const lossValue = (await value.data())[0] as number;
-      value.dispose();
       const arrays = parameters.map((p) => {
         const g = grads.get(p);
         // A copy: a backend's dataSync may return its own storage, which must not be transferred.

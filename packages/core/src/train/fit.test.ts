@@ -89,6 +89,18 @@ const adam = () =>
     amsgrad: false,
   });
 
+/** The model's mean validation loss now (as fit measures it), to see which weights it ended on. */
+function validationLoss(model: Model): number {
+  let total = 0;
+  for (let i = 0; i < validation.batchCount; i++) {
+    const batch = validation.batch(i);
+    const value = tf.tidy(() => loss(model, batch, undefined));
+    total += value.dataSync()[0] as number;
+    tf.dispose([value, batch.inputs, batch.targets]);
+  }
+  return total / validation.batchCount;
+}
+
 async function run(options: Partial<FitOptions> = {}) {
   const model = await charModel();
   const optimizer = options.optimizer ?? adam();
@@ -168,14 +180,7 @@ describe('fit', () => {
     expect(result.bestEpoch).toBe(bestEpoch);
     expect(bestEpoch).toBeLessThan(losses.length - 1); // the last epoch was worse: weights restored
     // Re-measuring now gives the best epoch's loss: the best weights are back.
-    let total = 0;
-    for (let i = 0; i < validation.batchCount; i++) {
-      const batch = validation.batch(i);
-      const value = tf.tidy(() => loss(model, batch, undefined));
-      total += value.dataSync()[0] as number;
-      tf.dispose([value, batch.inputs, batch.targets]);
-    }
-    expect(total / validation.batchCount).toBeCloseTo(losses[bestEpoch] as number, 5);
+    expect(validationLoss(model)).toBeCloseTo(losses[bestEpoch] as number, 5);
     model.dispose();
   });
 
@@ -249,14 +254,7 @@ describe('fit', () => {
       const partialLoss = partial?.validationLoss as number;
       expect(partialLoss <= fullLoss).toBe(partialWins);
       expect(result.bestEpoch).toBe(partialWins ? undefined : 0);
-      let total = 0;
-      for (let i = 0; i < validation.batchCount; i++) {
-        const batch = validation.batch(i);
-        const value = tf.tidy(() => loss(model, batch, undefined));
-        total += value.dataSync()[0] as number;
-        tf.dispose([value, batch.inputs, batch.targets]);
-      }
-      expect(total / validation.batchCount).toBeCloseTo(Math.min(fullLoss, partialLoss), 5);
+      expect(validationLoss(model)).toBeCloseTo(Math.min(fullLoss, partialLoss), 5);
       model.dispose();
       optimizer.dispose();
       expect(tf.memory().numTensors).toBe(before);
