@@ -19,6 +19,13 @@ export {
 export { parseJsonl } from './readers/jsonl.js';
 export { streamLines } from './readers/stream.js';
 export { decodeUtf8 } from './readers/utf8.js';
+export {
+  fragmentRows,
+  type SplitMode,
+  splitTexts,
+  type TextSplit,
+  type TextSplitOptions,
+} from './split-texts.js';
 export { createTokenizer, type Tokenizer, type TokenizerOptions } from './tokenizers.js';
 export {
   bosId,
