@@ -10,10 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/run-cli.js';
 
-const seed = join(
-  import.meta.dirname,
-  '../../../../../shared/parity/fixtures/seed_sentiment_bilstm',
-);
+const seed = join(import.meta.dirname, '../../../../fixtures/parity/seed_sentiment_bilstm');
 
 describe('recurrent import-torch', () => {
   const dir = mkdtempSync(join(tmpdir(), 'import-'));

@@ -7,10 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readLabelledFile } from './labelled-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'labelled-'));
-const uci = join(
-  import.meta.dirname,
-  '../../../../../shared/datasets/sentiment-labelled-sentences',
-);
+const uci = join(import.meta.dirname, '../../../../fixtures/datasets/sentiment-labelled-sentences');
 const lines = readFileSync(join(uci, 'yelp_labelled.txt'), 'utf8')
   .split('\n')
   .filter(Boolean)

@@ -49,7 +49,7 @@ describe('safetensors round trip', () => {
   it('reads the PyTorch-written parity fixtures', () => {
     const path = join(
       import.meta.dirname,
-      '../../../../../shared/parity/fixtures/lstm_1l/weights.safetensors',
+      '../../../../fixtures/parity/lstm_1l/weights.safetensors',
     );
     const parsed = readSafetensors(new Uint8Array(readFileSync(path)), path);
     expect(parsed.names()).toEqual(['bias_hh_l0', 'bias_ih_l0', 'weight_hh_l0', 'weight_ih_l0']);
