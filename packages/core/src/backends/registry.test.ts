@@ -18,6 +18,8 @@ import {
 
 interface Fake extends BackendPlugin {
   inits: (Record<string, unknown> | undefined)[];
+  /** How many times isAvailable() was asked. */
+  probes: number;
 }
 
 const fakes = new Set<string>();
@@ -27,7 +29,7 @@ function fake(
   label: string,
   priority: number,
   availability: Availability | (() => Availability),
-  more: Partial<Pick<BackendPlugin, 'describe' | 'init'>> = {},
+  more: Partial<Pick<BackendPlugin, 'describe' | 'init' | 'skipInAuto'>> = {},
 ): Fake {
   const name = `fake-${++counter}-${label}`;
   const inits: Fake['inits'] = [];
@@ -35,7 +37,12 @@ function fake(
     name,
     priority,
     inits,
-    isAvailable: async () => (typeof availability === 'function' ? availability() : availability),
+    probes: 0,
+    isAvailable: async () => {
+      plugin.probes++;
+      return typeof availability === 'function' ? availability() : availability;
+    },
+    ...(more.skipInAuto ? { skipInAuto: more.skipInAuto } : {}),
     init: async (options) => {
       inits.push(options);
       await more.init?.(options);
@@ -98,6 +105,38 @@ describe('useBackend("auto")', () => {
     expect(slow.inits).toHaveLength(1);
   });
 
+  it('does not probe a backend whose skipInAuto() gives a reason; naming it probes and uses it', async () => {
+    const noisy = fake(
+      'noisy',
+      1015,
+      { available: true },
+      { skipInAuto: async () => 'no GPU device here' },
+    );
+    const asked = fake('asked', 1014, { available: true }, { skipInAuto: async () => undefined });
+    expect(await useBackend('auto')).toBe(asked.name);
+    expect(noisy.probes).toBe(0);
+    expect(noisy.inits).toEqual([]);
+    expect(asked.probes).toBe(1);
+    expect(await useBackend(noisy.name)).toBe(noisy.name);
+    expect(noisy.probes).toBe(1);
+    expect(noisy.inits).toHaveLength(1);
+  });
+
+  it('a skipInAuto() that throws is no reason to skip: the probe decides', async () => {
+    const odd = fake(
+      'odd',
+      1016,
+      { available: true },
+      {
+        skipInAuto: async () => {
+          throw new Error('broken check');
+        },
+      },
+    );
+    expect(await useBackend('auto')).toBe(odd.name);
+    expect(odd.probes).toBe(1);
+  });
+
   it('with nothing to pick, gives every reason and the fix, and activates nothing', async () => {
     registerBackend({
       name: 'cpu',
@@ -107,11 +146,19 @@ describe('useBackend("auto")', () => {
       describe: async () => ({}),
     });
     const slow = fake('passed-over', 1020, { available: true, notForAuto: 'too slow' });
+    const skipped = fake(
+      'skipped',
+      1021,
+      { available: true },
+      { skipInAuto: async () => 'no GPU' },
+    );
     const error = await backendError(useBackend('auto'));
+    expect(error.message).toContain(`${skipped.name}: not tried by "auto": no GPU`);
+    expect(skipped.probes).toBe(0);
     expect(error.message).toContain('"auto" found no backend to use');
     expect(error.message).toContain('cpu: cpu disabled for this test');
     expect(error.message).toContain(`${slow.name}: works, but "auto" passes it over: too slow`);
-    expect(error.message).toContain(`name "${slow.name}" to use it anyway`);
+    expect(error.message).toContain(`name "${skipped.name}" or "${slow.name}" to use it anyway`);
     expect(slow.inits).toEqual([]);
     expect(activeBackend()).toBe('cpu');
   });
@@ -244,6 +291,34 @@ describe('backendStatuses()', () => {
     expect(statuses.filter((s) => s.auto)).toHaveLength(1);
     expect(a.inits.length + b.inits.length + c.inits.length).toBe(0);
     expect(await useBackend('auto')).toBe(c.name);
+  });
+
+  it('still probes a backend "auto" skips, and shows the skip reason as its notForAuto', async () => {
+    const skipped = fake(
+      'skipped',
+      1111,
+      { available: true },
+      { skipInAuto: async () => 'no GPU' },
+    );
+    const software = fake(
+      'software',
+      1110,
+      { available: true, notForAuto: 'software adapter' },
+      { skipInAuto: async () => 'no GPU' },
+    );
+    const next = fake('next', 1109, { available: true });
+    const statuses = await backendStatuses();
+    const ours = statuses.filter((s) => [skipped.name, software.name, next.name].includes(s.name));
+    expect(
+      ours.map(({ name, available, notForAuto, auto }) => ({ name, available, notForAuto, auto })),
+    ).toEqual([
+      { name: skipped.name, available: true, notForAuto: 'no GPU', auto: undefined },
+      // what the probe found says more than the cheap check
+      { name: software.name, available: true, notForAuto: 'software adapter', auto: undefined },
+      { name: next.name, available: true, notForAuto: undefined, auto: true },
+    ]);
+    expect(skipped.probes).toBe(1);
+    expect(await useBackend('auto')).toBe(next.name);
   });
 
   it('includes the cpu backend registered by the test setup', async () => {

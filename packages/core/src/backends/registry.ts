@@ -21,6 +21,14 @@ export interface BackendPlugin {
   /** Higher is preferred by "auto" (native 40 > webgpu on a real GPU 30 > wasm 20 > cpu 10). */
   readonly priority: number;
   isAvailable(): Promise<Availability>;
+  /**
+   * Optional cheap check "auto" makes before isAvailable(): a reason to pass this backend over
+   * without probing it, or undefined to probe. For a backend whose probe is costly or noisy and
+   * would only find what "auto" passes over anyway (webgpu in Node on a machine with no GPU: Dawn
+   * would find a software adapter, and prints warnings while looking). Naming the backend, and
+   * backendStatuses(), still probe it.
+   */
+  skipInAuto?(): Promise<string | undefined>;
   /** Registers and activates the tfjs backend. */
   init(options?: Record<string, unknown>): Promise<void>;
   /** Device, versions and features, for `recurrent backends` and logs. */
@@ -72,6 +80,7 @@ export async function backendStatuses(): Promise<BackendStatus[]> {
   const statuses: BackendStatus[] = [];
   let autoFound = false;
   for (const plugin of listBackends()) {
+    const skip = await skipReasonOf(plugin);
     const availability = await availabilityOf(plugin);
     const status: BackendStatus = {
       name: plugin.name,
@@ -80,14 +89,15 @@ export async function backendStatuses(): Promise<BackendStatus[]> {
     };
     if (!availability.available) status.reason = availability.reason;
     else {
-      if (availability.notForAuto) status.notForAuto = availability.notForAuto;
+      const notForAuto = availability.notForAuto ?? skip;
+      if (notForAuto) status.notForAuto = notForAuto;
       try {
         status.description = await plugin.describe();
       } catch (error) {
         status.describeError = messageOf(error);
       }
     }
-    if (!autoFound && autoMayPick(availability)) {
+    if (!autoFound && skip === undefined && autoMayPick(availability)) {
       status.auto = true;
       autoFound = true;
     }
@@ -158,6 +168,12 @@ async function firstAvailable(): Promise<BackendPlugin> {
   const reasons: string[] = [];
   const passedOver: string[] = [];
   for (const plugin of listBackends()) {
+    const skip = await skipReasonOf(plugin);
+    if (skip !== undefined) {
+      reasons.push(`${plugin.name}: not tried by "auto": ${skip}`);
+      passedOver.push(plugin.name);
+      continue;
+    }
     const availability = await availabilityOf(plugin);
     if (autoMayPick(availability)) return plugin;
     if (availability.available) passedOver.push(plugin.name);
@@ -169,6 +185,15 @@ async function firstAvailable(): Promise<BackendPlugin> {
     ? `name ${passedOver.map((n) => `"${n}"`).join(' or ')} to use it anyway, or install a backend that works here`
     : 'install a backend that works here, e.g. @recurrent/backend-cpu (pure JavaScript, runs everywhere)';
   throw new BackendError(`"auto" found no backend to use (${reasons.join('; ')}); ${fix}`);
+}
+
+/** skipInAuto() of a plug-in; a check that fails is no reason to skip (isAvailable() decides). */
+async function skipReasonOf(plugin: BackendPlugin): Promise<string | undefined> {
+  try {
+    return (await plugin.skipInAuto?.()) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** isAvailable() of a plug-in whose check itself fails (a broken install) means unavailable. */
