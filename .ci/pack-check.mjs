@@ -10,7 +10,9 @@
 //   3. `npm install`s all tarballs together into a scratch project in the OS temp dir (third-party
 //      deps come from the npm registry) and checks each of our packages came from its tarball;
 //   4. from that project, imports every `exports` entry point in a child `node` process and runs
-//      every installed bin with `--help` and `--version` (which must print the package version).
+//      every installed bin with `--help` and `--version` (which must print the package version);
+//   5. checks that optional peers stay optional: Dawn (npm `webgpu`, ~130 MB) is not installed with
+//      the CLI, and the installed `recurrent backends` says how to add it.
 //
 // It does not build anything: run it after `pnpm build` (`pnpm pack-check` does both).
 // Prints one line per check and `pack-check: N passed, N failed`; exits 1 if anything failed.
@@ -296,6 +298,43 @@ function checkBin(scratch, pkg, manifest, name) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Optional peers: what a user gets without asking for WebGPU in Node
+
+/** Packages that must not be installed unless the user adds them, and how the CLI says to. */
+const OPTIONAL_PEERS = [{ name: 'webgpu', backend: 'webgpu', install: /npm install webgpu@\d/ }];
+
+function checkOptionalPeers(scratch, packed) {
+  const lock = JSON.parse(readFileSync(join(scratch, 'package-lock.json'), 'utf8'));
+  const cli = packed.find(({ manifest }) => binNames(manifest).includes('recurrent'));
+  for (const peer of OPTIONAL_PEERS) {
+    const copies = Object.keys(lock.packages ?? {}).filter((path) =>
+      path.endsWith(`node_modules/${peer.name}`),
+    );
+    report(
+      copies.length === 0,
+      'scratch',
+      `optional peer "${peer.name}" is not installed`,
+      copies.join(', '),
+    );
+    if (!cli) {
+      skip('scratch', `recurrent backends names how to add "${peer.name}"`, 'no recurrent bin');
+      continue;
+    }
+    const bin = join(scratch, 'node_modules', '.bin', 'recurrent');
+    const listed = run(bin, ['backends', '--json'], { cwd: scratch });
+    let status;
+    try {
+      status = JSON.parse(listed.stdout).backends.find((b) => b.name === peer.backend);
+    } catch {
+      status = undefined;
+    }
+    const ok = listed.ok && status?.available === false && peer.install.test(status.reason ?? '');
+    const detail = listed.ok ? JSON.stringify(status?.reason ?? status) : listed.failure;
+    report(ok, cli.pkg.name, `recurrent backends names how to add "${peer.name}"`, detail);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function main() {
   rmSync(PACK_DIR, { recursive: true, force: true });
@@ -325,6 +364,7 @@ function main() {
         for (const subpath of importableSubpaths(manifest)) checkImport(scratch, pkg, subpath);
         for (const name of binNames(manifest)) checkBin(scratch, pkg, manifest, name);
       }
+      checkOptionalPeers(scratch, packed);
     }
   } catch (error) {
     report(false, 'pack-check', 'ran to completion', error.message);

@@ -1,11 +1,13 @@
-// Node: WebGPU from Dawn (the npm package "webgpu"). A real GPU first (Vulkan on Linux, Metal on
-// macOS, D3D12 on Windows); on Linux without one, Mesa's llvmpipe through Dawn's OpenGL backend,
-// which needs EGL's surfaceless platform and a "compatibility" adapter.
+// Node: WebGPU from Dawn (the npm package "webgpu", an optional peer dependency loaded on first
+// use). A real GPU first (Vulkan on Linux, Metal on macOS, D3D12 on Windows); on Linux without
+// one, Mesa's llvmpipe through Dawn's OpenGL backend, which needs EGL's surfaceless platform and a
+// "compatibility" adapter.
 import { lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, type GpuChoice, openAdapter, type Probe } from './adapter.js';
+import { findGpuDevices, type GpuDeviceFinder, gpuDeviceNodes } from './gpu-devices.js';
 import type { AdapterRequest, GpuLike } from './gpu-types.js';
 import { installNavigatorGpu } from './navigator-gpu.js';
 import type { ProbeOptions } from './probe.js';
@@ -17,15 +19,29 @@ import {
   vulkanLoader,
 } from './system-libraries.js';
 
-interface Dawn {
+export interface Dawn {
   create(flags: string[]): GpuLike;
   globals: Record<string, unknown>;
+}
+
+/** Finding and loading the "webgpu" package: never imported statically (it is optional). */
+export interface DawnLoader {
+  /** The package's entry file, or undefined when it is not installed. */
+  resolve(): string | undefined;
+  load(): Promise<Dawn>;
 }
 
 export interface DawnDependencies {
   /** Where the EGL/Mesa and Vulkan libraries are looked for (tests pretend they are missing). */
   findLibrary?: LibraryFinder;
+  /** The GPU device nodes of this machine (tests pretend there are some, or none). */
+  findGpuDevices?: GpuDeviceFinder;
+  /** How the "webgpu" package is found and loaded (tests pretend it is not installed). */
+  dawnLoader?: DawnLoader;
 }
+
+/** The version of "webgpu" this package is tested with: its peer dependency, and what to install. */
+export const dawnVersion = '0.6.2';
 
 const hardwareBackends: Partial<Record<string, string>> = {
   linux: 'vulkan',
@@ -35,21 +51,58 @@ const hardwareBackends: Partial<Record<string, string>> = {
 
 const require = createRequire(import.meta.url);
 const instances = new Map<string, GpuLike>();
-let dawn: Promise<Dawn> | undefined;
+const loaded = new WeakMap<DawnLoader, Promise<Dawn>>();
 
-function loadDawn(): Promise<Dawn> {
+export const nodeModulesDawn: DawnLoader = {
+  resolve() {
+    try {
+      return require.resolve('webgpu');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+      throw error;
+    }
+  },
   // Computed, like this module's own import: bundlers must not follow Dawn, a native addon.
-  const specifier = 'webgpu';
-  dawn ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<Dawn>).then(
-    (module) => {
+  load() {
+    const specifier = 'webgpu';
+    return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<Dawn>;
+  },
+};
+
+/** Once per process (per loader): the module, with its constants installed as globals. */
+function loadDawn(loader: DawnLoader): Promise<Dawn> {
+  let dawn = loaded.get(loader);
+  if (!dawn) {
+    dawn = loader.load().then((module) => {
       // GPUBufferUsage, GPUMapMode...: the constants tfjs-backend-webgpu reads as globals.
       for (const [name, value] of Object.entries(module.globals))
         if (!(name in globalThis))
           Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
       return module;
-    },
-  );
+    });
+    loaded.set(loader, dawn);
+  }
   return dawn;
+}
+
+/** Why WebGPU is unavailable in Node without the optional "webgpu" package, and the fix. */
+export const dawnNotInstalled =
+  `the "webgpu" package (Dawn for Node) is not installed: run \`npm install webgpu@${dawnVersion}\` ` +
+  `beside @recurrent/backend-webgpu (with a global @recurrent/cli: \`npm install -g webgpu@${dawnVersion}\`); ` +
+  'it holds Dawn for every platform, about 130 MB. Browsers need nothing (they have navigator.gpu)';
+
+/**
+ * Why "auto" should not start Dawn on this machine, or undefined. On Linux with no GPU device node
+ * Dawn could only find Mesa's llvmpipe, which "auto" passes over (slower than wasm); starting Dawn
+ * to learn that prints its warnings on stderr. Elsewhere (macOS, Windows) the probe decides.
+ */
+export function noGpuForAuto(dependencies: DawnDependencies = {}): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  if ((dependencies.findGpuDevices ?? findGpuDevices)().length > 0) return undefined;
+  return (
+    `no GPU device on this machine (none of ${gpuDeviceNodes}), so WebGPU could only run on ` +
+    `Mesa's llvmpipe, slower than wasm: "auto" does not start Dawn; name "webgpu" to use it anyway`
+  );
 }
 
 /** One Dawn instance per backend for the process: probes and init share it. */
@@ -115,13 +168,18 @@ export async function probeDawn(
   dependencies: DawnDependencies = {},
 ): Promise<Probe> {
   const find = dependencies.findLibrary ?? findSystemLibrary;
+  const loader = dependencies.dawnLoader ?? nodeModulesDawn;
+  if (loader.resolve() === undefined) return { ok: false, reason: dawnNotInstalled };
   let module: Dawn;
   try {
-    module = await loadDawn();
+    module = await loadDawn(loader);
   } catch (error) {
     return {
       ok: false,
-      reason: `the "webgpu" package (Dawn for Node) failed to load: ${errorMessage(error)}`,
+      reason:
+        `the "webgpu" package (Dawn for Node) is installed but failed to load: ` +
+        `${errorMessage(error)}; it ships Dawn for Linux x64/arm64, macOS and Windows x64/arm64 ` +
+        `(this is ${process.platform}-${process.arch}): reinstall it with \`npm install webgpu@${dawnVersion}\``,
     };
   }
   const preference: AdapterRequest = options.powerPreference

@@ -1,10 +1,11 @@
 // The "webgpu" plug-in: probes once per set of options (cached), flags software adapters so
-// "auto" passes them over, and describes the adapter it runs on.
+// "auto" passes them over (and tells "auto" not to start Dawn at all where no GPU device exists),
+// and describes the adapter it runs on.
 import { BackendError, type BackendPlugin } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { adapterName, type Probe } from './adapter.js';
 import type { DawnDependencies } from './dawn.js';
-import { probeWebGpu, type WebGpuBackendOptions } from './probe.js';
+import { probeWebGpu, skipWebGpuInAuto, type WebGpuBackendOptions } from './probe.js';
 import { activateWebGpu } from './tfjs-webgpu.js';
 
 const powerPreferences = ['high-performance', 'low-power'];
@@ -59,6 +60,7 @@ export function createWebGpuBackend(dependencies: DawnDependencies = {}): Backen
         notForAuto: `only a software adapter (${adapterName(result.choice.adapter)}) is available, slower than wasm: name "webgpu" to use it anyway`,
       };
     },
+    skipInAuto: () => skipWebGpuInAuto(dependencies),
     async init(options) {
       const parsed = parseOptions(options);
       const result = await probe(parsed);

@@ -23,6 +23,27 @@ const browserHelp =
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
+/** The Node-only module (Dawn, library and device checks), by a computed specifier. */
+async function nodeModule(): Promise<typeof import('./dawn.js')> {
+  // A computed specifier keeps bundlers from pulling the Node-only module (node:fs, Dawn) into
+  // browser builds, where it would not build.
+  const dawnModule = './dawn.js';
+  return (await import(
+    /* @vite-ignore */ /* webpackIgnore: true */ dawnModule
+  )) as typeof import('./dawn.js');
+}
+
+/**
+ * The plug-in's skipInAuto(): in Node on Linux with no GPU device, why "auto" should not start
+ * Dawn; undefined where a probe may find a GPU (browsers, macOS, Windows, Linux with a GPU).
+ */
+export async function skipWebGpuInAuto(
+  dependencies: DawnDependencies,
+): Promise<string | undefined> {
+  if (runtimeGpu() || !isNode) return undefined;
+  return (await nodeModule()).noGpuForAuto(dependencies);
+}
+
 export async function probeWebGpu(
   options: ProbeOptions,
   dependencies: DawnDependencies,
@@ -40,14 +61,6 @@ export async function probeWebGpu(
     if (probe.ok) return { ok: true, choice: { ...probe.choice, details: { runtime: 'browser' } } };
     return { ok: false, reason: `${probe.reason}: ${browserHelp}` };
   }
-  if (isNode) {
-    // A computed specifier keeps bundlers from pulling the Node-only module (node:fs, Dawn) into
-    // browser builds, where it would not build.
-    const dawnModule = './dawn.js';
-    const { probeDawn } = (await import(
-      /* @vite-ignore */ /* webpackIgnore: true */ dawnModule
-    )) as typeof import('./dawn.js');
-    return probeDawn(options, dependencies);
-  }
+  if (isNode) return (await nodeModule()).probeDawn(options, dependencies);
   return { ok: false, reason: `this runtime has no navigator.gpu: ${browserHelp}` };
 }

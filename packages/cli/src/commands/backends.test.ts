@@ -2,12 +2,24 @@
 // machine (webgpu needs a GPU adapter, node needs @tensorflow/tfjs-node), so the tests check what
 // holds everywhere: all four are listed with a status, cpu works, tfjs-node is not installed here.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendStatus } from '@recurrent/core';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/run-cli.js';
 
 const names = ['cpu', 'wasm', 'webgpu', 'node'];
+const bin = join(import.meta.dirname, '../../bin/recurrent.js');
+const lstmCase = join(import.meta.dirname, '../../../../fixtures/parity/lstm_1l');
+
+/** A Linux machine with no GPU device node (CI): webgpu could only run on Mesa's llvmpipe there. */
+const linuxWithoutGpu =
+  process.platform === 'linux' &&
+  !existsSync('/dev/dxg') &&
+  !(existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => /^renderD\d+$/.test(n))) &&
+  !readdirSync('/dev').some((n) => /^nvidia\d+$/.test(n));
+/** What Dawn prints on stderr when it opens an llvmpipe adapter. */
+const dawnWarning = /Warning: maxDynamic\w+PerPipelineLayout artificially reduced/;
 
 async function report(): Promise<{ auto: string | null; backends: BackendStatus[] }> {
   const result = await runCli('backends', '--json');
@@ -61,7 +73,6 @@ describe('recurrent backends', () => {
   });
 
   it('runs from the installed bin and exits', () => {
-    const bin = join(import.meta.dirname, '../../bin/recurrent.js');
     const result = spawnSync(process.execPath, [bin, 'backends'], {
       encoding: 'utf8',
       timeout: 60_000,
@@ -71,5 +82,27 @@ describe('recurrent backends', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^✓ cpu +available/m);
     for (const name of names) expect(result.stdout).toMatch(new RegExp(`^[✓✗] ${name} `, 'm'));
+  });
+});
+
+// "auto" passes a software adapter over, so on a machine with no GPU it must not start Dawn to find
+// one: Dawn prints warnings on stderr when it opens an adapter, which a user who did not ask for
+// WebGPU should never see. Naming webgpu still starts it.
+describe.runIf(linuxWithoutGpu)('"auto" on a Linux machine without a GPU', () => {
+  it('runs a command on "auto" with nothing on stderr: Dawn is not started', () => {
+    const result = spawnSync(process.execPath, [bin, 'parity', lstmCase], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^backend: \w+ \(auto\)$/m);
+    expect(result.stdout).not.toContain('backend: webgpu');
+    expect(result.stderr).toBe('');
+  });
+
+  it('--backend webgpu starts Dawn, whose warnings the check above would see', () => {
+    const result = spawnSync(process.execPath, [bin, 'parity', lstmCase, '--backend', 'webgpu'], {
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('backend: webgpu\n');
+    expect(result.stderr).toMatch(dawnWarning);
   });
 });
