@@ -1,4 +1,6 @@
 // Command-line options of `pnpm bench` (README.md lists them).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WorkloadId } from './workloads/index.js';
 
@@ -8,6 +10,8 @@ export interface Options {
   /** Undefined: every available backend that "auto" would consider. */
   backends: string[] | undefined;
   torch: boolean;
+  /** --torch-script: PyTorch's reference script; undefined: look beside the repository. */
+  torchScript: string | undefined;
   /** Budget for the timed reps of one competitor in one workload. */
   maxSeconds: number;
 }
@@ -29,6 +33,7 @@ export function parseOptions(argv = process.argv.slice(2)): Options {
       only: { type: 'string' },
       backends: { type: 'string' },
       'no-torch': { type: 'boolean', default: false },
+      'torch-script': { type: 'string' },
       'max-seconds': { type: 'string', default: '25' },
     },
   });
@@ -39,11 +44,19 @@ export function parseOptions(argv = process.argv.slice(2)): Options {
   const only = values.only ? list(values.only.toUpperCase()) : ids;
   const unknown = only.filter((id) => !ids.includes(id as WorkloadId));
   if (unknown.length) throw new Error(`--only: unknown workload ${unknown.join(', ')} (W1..W5)`);
+  const torchScript = values['torch-script'] ? resolve(values['torch-script']) : undefined;
+  if (torchScript && !existsSync(torchScript)) {
+    throw new Error(`--torch-script: ${torchScript} does not exist`);
+  }
+  if (torchScript && values['no-torch']) {
+    throw new Error('--torch-script and --no-torch contradict each other: give one');
+  }
   return {
     reps,
     only: only as WorkloadId[],
     backends: values.backends ? list(values.backends.toLowerCase()) : undefined,
     torch: !values['no-torch'],
+    torchScript,
     maxSeconds,
   };
 }

@@ -23,10 +23,10 @@ import { workloads } from './workloads/index.js';
 function torchReferences(options: Options): { runs: Map<string, TorchRun>; skipped?: string } {
   const runs = new Map<string, TorchRun>();
   if (!options.torch) return { runs, skipped: 'PyTorch not run (--no-torch)' };
-  const why = torchUnavailable();
+  const why = torchUnavailable(options.torchScript);
   if (why) return { runs, skipped: `PyTorch column omitted: ${why}` };
   for (const id of options.only) {
-    const run = runTorch(id, options.reps);
+    const run = runTorch(id, options.reps, options.torchScript);
     runs.set(id, run);
     const result = run.outcome.measure
       ? `${run.outcome.measure.median.toFixed(4)} s/run`

@@ -1,5 +1,6 @@
-// PyTorch reference: shared/bench/torch_reference.py, one process per workload, 1 thread as its
-// header says. It does not depend on our backend, so it runs once per bench run (before ours, not
+// PyTorch reference: torch_reference.py (the team's shared/bench folder; not part of this
+// repository), one process per workload, 1 thread as its header says. Its path is --torch-script,
+// or the shared folder beside the repository when that exists. It does not depend on our backend, so it runs once per bench run (before ours, not
 // alongside: two busy processes on a 2-core machine would disturb both).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,19 +15,27 @@ export interface TorchRun {
   threads?: number;
 }
 
-/** The reference script: shared/bench next to the repository (/work/shared next to /work/main). */
-export function torchScript(): string | undefined {
-  const candidates = [
+/** Where the script is looked for without --torch-script: shared/bench beside the repository. */
+export function defaultTorchScripts(): string[] {
+  return [
     // .bench/run.mjs -> packages/bench -> packages -> repository -> its parent
     new URL('../../../../shared/bench/torch_reference.py', import.meta.url),
+    // `pnpm bench` runs in packages/bench
     new URL('../../../shared/bench/torch_reference.py', `file://${process.cwd()}/`),
   ].map((url) => fileURLToPath(url));
-  return candidates.find((path) => existsSync(path));
+}
+
+/** The script to run: the one named by --torch-script, else the first default that exists. */
+export function torchScript(named: string | undefined): string | undefined {
+  return named ?? defaultTorchScripts().find((path) => existsSync(path));
 }
 
 /** Why PyTorch cannot run, or undefined when it can. */
-export function torchUnavailable(): string | undefined {
-  if (!torchScript()) return 'shared/bench/torch_reference.py not found';
+export function torchUnavailable(named: string | undefined): string | undefined {
+  if (!torchScript(named)) {
+    const looked = [...new Set(defaultTorchScripts())].join(', ');
+    return `no torch_reference.py (looked in ${looked}): pass --torch-script PATH (the script is in the team's shared/bench folder), or --no-torch`;
+  }
   const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
   if (probe.status !== 0) {
     return `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)`;
@@ -35,8 +44,8 @@ export function torchUnavailable(): string | undefined {
 }
 
 /** Seconds per run of `workload` in PyTorch (3 reps at least, 2 warm-ups). */
-export function runTorch(workload: string, reps: number): TorchRun {
-  const script = torchScript();
+export function runTorch(workload: string, reps: number, named: string | undefined): TorchRun {
+  const script = torchScript(named);
   if (!script) return { outcome: { error: 'torch_reference.py not found' } };
   const child = spawnSync(python, [script, workload, String(Math.max(reps, 3)), '2'], {
     encoding: 'utf8',
