@@ -46,6 +46,9 @@ describe('recurrent import-torch', () => {
       );
       const logits = model.forward(tokens, { lengths: tensors.int32('lengths') }).output;
       const expected = tensors.float32('logits');
+      // One logit per sentence of the case's batch, each within 1e-5 of PyTorch's.
+      expect(expected.length).toBe(tensors.entry('tokens').shape[0]);
+      expect(logits.size).toBe(expected.length);
       for (const [i, v] of Array.from(logits.dataSync()).entries())
         expect(Math.abs(v - (expected[i] as number))).toBeLessThan(1e-5);
     });

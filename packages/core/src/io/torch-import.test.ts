@@ -64,7 +64,10 @@ describe('loadTorchWeights', () => {
     loadTorchWeights(model, renamed, { map: { 'lstm.weight_ih_l0': 'rnn.weight_ih_l0' } });
     const weight = model.parameters().find((p) => p.name === 'rnn.weight_ih_l0');
     expect(Array.from(weight?.variable.dataSync() ?? []).slice(0, 2)).toEqual([0.5, 1.5]);
+    model.dispose();
     // A function can rename and skip (undefined) tensors, e.g. buffers that are not parameters.
+    // A freshly initialized model, so the values below can only come from this load.
+    const fresh = await compile(spec);
     const prefixed = stateDict((t) => {
       for (const name of Object.keys(t)) {
         t[`model.${name}`] = t[name] as WritableTensor;
@@ -74,8 +77,10 @@ describe('loadTorchWeights', () => {
     });
     const map = (name: string) =>
       name.endsWith('num_batches_tracked') ? undefined : name.replace(/^model\./, '');
-    loadTorchWeights(model, prefixed, { map });
-    model.dispose();
+    loadTorchWeights(fresh, prefixed, { map });
+    const expected = (n: number) => Array.from({ length: n }, (_, i) => i + 0.5);
+    expect(snapshot(fresh)).toEqual(fresh.parameters().map((p) => expected(p.variable.size)));
+    fresh.dispose();
   });
 
   const cases: [string, Uint8Array, string[]][] = [
@@ -136,12 +141,29 @@ describe('loadTorchWeights', () => {
     model.dispose();
   });
 
-  it('reports a corrupt file before touching the model', async () => {
+  it('reports a corrupt file before touching the model, and leaves no tensor behind', async () => {
+    const baseline = tf.memory().numTensors;
     const model = await compile(spec);
+    const before = snapshot(model);
     expect(() => loadTorchWeights(model, new Uint8Array(4), { source: 'm.safetensors' })).toThrow(
       'm.safetensors: file is 4 bytes, too short',
     );
+    expect(snapshot(model)).toEqual(before);
     model.dispose();
-    expect(tf.memory().numTensors).toBeGreaterThanOrEqual(0);
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('leaves no tensor behind after a load, a failed load and dispose', async () => {
+    const baseline = tf.memory().numTensors;
+    const model = await compile(spec);
+    loadTorchWeights(model, stateDict());
+    expect(() =>
+      loadTorchWeights(
+        model,
+        stateDict((t) => delete t['fc.bias']),
+      ),
+    ).toThrow(WeightsMismatchError);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelSchema } from './schema.generated.js';
-import { parseSpec, validateSpec } from './validate.js';
+import { parseSpec, type SpecResult, validateSpec } from './validate.js';
 
 const repo = join(import.meta.dirname, '../../../..');
 const examplesDir = join(repo, 'specs/examples');
@@ -125,18 +125,41 @@ describe('defaults', () => {
   });
 });
 
+/** A spec with no errors, or errors that each say what is wrong (a kind, a pointer, a message). */
+function expectExplained(result: SpecResult, kinds: string[]): void {
+  if (result.ok) {
+    expect(result.errors).toEqual([]);
+    expect(result.spec.version).toBe(1);
+    return;
+  }
+  expect(result.errors.length).toBeGreaterThan(0);
+  for (const error of result.errors) {
+    expect(kinds).toContain(error.kind);
+    expect(error.pointer).toMatch(/^(\/.*)?$/);
+    expect(error.message.trim()).not.toBe('');
+    if (error.kind === 'syntax') expect(error.message).toMatch(/^invalid JSON: /);
+  }
+}
+
 describe('robustness', () => {
-  it('validateSpec never throws on arbitrary JSON', () => {
+  it('validateSpec never throws on arbitrary JSON, and explains every refusal', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
         const result = validateSpec(value);
-        expect(result.ok ? result.errors : result.errors.length).toBeTruthy();
+        // Random JSON never has a spec's required fields (version 1, name, task, layers...).
+        expect(result.ok).toBe(false);
+        expect(result.errors.length).toBeGreaterThan(0);
+        expectExplained(result, ['schema', 'semantic']);
+        // Something that is not an object is refused at the root, saying what a spec is.
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          expect(result.errors.map((e) => e.pointer)).toContain('');
+        }
       }),
       { numRuns: 500 },
     );
   });
 
-  it('validateSpec never throws on spec-shaped objects with arbitrary values', () => {
+  it('validateSpec never throws on spec-shaped objects with arbitrary values, and explains', () => {
     const key = fc.constantFrom(
       'version',
       'name',
@@ -180,7 +203,7 @@ describe('robustness', () => {
     })).node;
     fc.assert(
       fc.property(fc.dictionary(key, value, { maxKeys: 8 }), (spec) => {
-        expect(() => validateSpec({ version: 1, ...spec })).not.toThrow();
+        expectExplained(validateSpec({ version: 1, ...spec }), ['schema', 'semantic']);
       }),
       { numRuns: 1000 },
     );
@@ -198,11 +221,10 @@ describe('robustness', () => {
     expect(validateSpec(cyclic).errors[0]?.message).toMatch(/^the spec is not plain JSON data: /);
   });
 
-  it('parseSpec never throws on arbitrary text', () => {
+  it('parseSpec never throws on arbitrary text, and explains every refusal', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.json()), (text) => {
-        const result = parseSpec(text);
-        expect(result.ok || result.errors.length > 0).toBe(true);
+        expectExplained(parseSpec(text), ['syntax', 'schema', 'semantic']);
       }),
       { numRuns: 1000 },
     );
