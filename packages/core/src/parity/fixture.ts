@@ -1,5 +1,5 @@
 // Reading one parity case folder: case.json, weights.safetensors (the PyTorch state_dict) and
-// tensors.safetensors (inputs and expected results), in the format of shared/parity/README.md.
+// tensors.safetensors (inputs and expected results), in the format of fixtures/parity/README.md.
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
