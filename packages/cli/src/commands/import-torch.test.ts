@@ -47,7 +47,7 @@ describe('recurrent import-torch', () => {
         tensors.entry('tokens').shape as number[],
         'int32',
       );
-      const logits = model.forward(tokens, { lengths: tensors.int32('lengths') }).output;
+      const logits = model.forward({ tokens, lengths: tensors.int32('lengths') }).output;
       const expected = tensors.float32('logits');
       for (const [i, v] of Array.from(logits.dataSync()).entries())
         expect(Math.abs(v - (expected[i] as number))).toBeLessThan(1e-5);

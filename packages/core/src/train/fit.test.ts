@@ -9,20 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint-file.js';
 import { compile } from '../model/compile.js';
 import type { Model } from '../model/model.js';
+import { batchTensors } from './batch.js';
+import { DivergenceError } from './callbacks/divergence-guard.js';
 import { createOptimizer } from './create-optimizer.js';
-import {
-  type Batch,
-  type ChunkLossFunction,
-  DivergenceError,
-  disposeTrainingState,
-  type FitOptions,
-  fit,
-  type LossFunction,
-  type TrainingData,
-  type TrainingState,
-} from './fit.js';
+import { type FitOptions, fit } from './fit.js';
 import { crossEntropy } from './losses.js';
 import { LrScheduler } from './lr-schedule.js';
+import { parameterGradients } from './optimizer.js';
+import { disposeTrainingState } from './run.js';
+import type {
+  Batch,
+  ChunkLossFunction,
+  LossFunction,
+  TrainingData,
+  TrainingState,
+} from './types.js';
 
 const text = readFileSync(
   join(import.meta.dirname, '../../test/fixtures/tinyshakespeare/slice.txt'),
@@ -46,7 +47,10 @@ function windows(count: number, offset: number): TrainingData {
         x.set(ids.subarray(start, start + T), b * T);
         y.set(ids.subarray(start + 1, start + T + 1), b * T);
       }
-      return { inputs: tf.tensor2d(x, [B, T], 'int32'), targets: tf.tensor1d(y, 'int32') };
+      return {
+        inputs: { tokens: tf.tensor2d(x, [B, T], 'int32') },
+        targets: tf.tensor1d(y, 'int32'),
+      };
     },
   };
 }
@@ -96,7 +100,7 @@ function validationLoss(model: Model): number {
     const batch = validation.batch(i);
     const value = tf.tidy(() => loss(model, batch, undefined));
     total += value.dataSync()[0] as number;
-    tf.dispose([value, batch.inputs, batch.targets]);
+    tf.dispose([value, ...batchTensors(batch)]);
   }
   return total / validation.batchCount;
 }
@@ -267,6 +271,82 @@ describe('fit', () => {
     expect(result.step).toBe(4); // 6 batches per epoch: steps after batch 4 and 6, two epochs
   });
 
+  it('makes one step of accumulated batches the step of their summed gradient', async () => {
+    // Plain SGD, dropout off, no clipping: k accumulated batches must move each weight by
+    // -lr * (g_1 + ... + g_k), with every g_i taken at the starting weights.
+    const k = 3;
+    const lr = 0.5;
+    const sgd = () =>
+      createOptimizer({
+        type: 'sgd',
+        lr,
+        momentum: 0,
+        dampening: 0,
+        nesterov: false,
+        weightDecay: 0,
+      });
+    const evalLoss: LossFunction = (model, batch) => loss(model, batch, undefined);
+    const firstK: TrainingData = { batchCount: k, batch: (i) => train.batch(i) };
+
+    const reference = await charModel();
+    const parameters = reference.parameters();
+    const expected = new Map(parameters.map((p) => [p.name, p.variable.dataSync().slice()]));
+    for (let i = 0; i < k; i++) {
+      const batch = train.batch(i);
+      const { value, grads } = parameterGradients(parameters, () =>
+        evalLoss(reference, batch, undefined),
+      );
+      for (const [p, g] of grads) {
+        const values = expected.get(p.name) as Float32Array;
+        const gv = g.dataSync();
+        for (let j = 0; j < values.length; j++)
+          values[j] = (values[j] as number) - lr * (gv[j] as number);
+      }
+      tf.dispose([value, ...grads.values(), ...batchTensors(batch)]);
+    }
+    reference.dispose();
+
+    const model = await charModel();
+    const optimizer = sgd();
+    const result = await fit(model, firstK, {
+      epochs: 1,
+      optimizer,
+      loss: evalLoss,
+      seed: 9,
+      shuffle: false,
+      gradientAccumulation: k,
+    });
+    expect(result.step).toBe(1);
+    const distance = (m: Model) =>
+      Math.max(
+        ...m.parameters().map((p) => {
+          const want = expected.get(p.name) as Float32Array;
+          const actual = p.variable.dataSync() as Float32Array;
+          return Math.max(...Array.from(actual, (v, j) => Math.abs(v - (want[j] as number))));
+        }),
+      );
+    expect(distance(model)).toBeLessThan(1e-6);
+    // And not the step of the first batch alone: the sum moved the weights elsewhere.
+    const onlyFirst = await charModel();
+    const single = sgd();
+    await fit(
+      onlyFirst,
+      { batchCount: 1, batch: (i) => train.batch(i) },
+      {
+        epochs: 1,
+        optimizer: single,
+        loss: evalLoss,
+        seed: 9,
+        shuffle: false,
+      },
+    );
+    expect(distance(onlyFirst)).toBeGreaterThan(1e-3);
+    model.dispose();
+    onlyFirst.dispose();
+    optimizer.dispose();
+    single.dispose();
+  });
+
   it('stops on a non-finite loss naming the step, without touching the last checkpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fit-'));
     const path = join(dir, 'checkpoint.safetensors');
@@ -346,7 +426,10 @@ describe('fit with truncated backpropagation through time', () => {
   it('refuses padded batches, which cannot be cut along time', async () => {
     const padded: TrainingData = {
       batchCount: 1,
-      batch: (i) => ({ ...train.batch(i), lengths: [T, T, T, T] }),
+      batch: (i) => {
+        const batch = train.batch(i);
+        return { ...batch, inputs: { ...batch.inputs, lengths: [T, T, T, T] } };
+      },
     };
     const model = await charModel();
     const optimizer = adam();
@@ -379,7 +462,7 @@ describe('fit with validation metrics', () => {
         const t = await batch.targets.data();
         for (let k = 0; k < t.length; k++) if (p[k] === t[k]) correct++;
         total += t.length;
-        tf.dispose([predicted, batch.inputs, batch.targets]);
+        tf.dispose([predicted, ...batchTensors(batch)]);
       }
       return { accuracy: correct / total };
     };
