@@ -84,59 +84,71 @@ export interface CheckedInputs {
   readonly lengths: ReadonlyMap<string, Int32Array>;
 }
 
+type Fail = (message: string) => never;
+
 /**
- * Checks `inputs` against `described` (names, dtypes, ranks, fixed sizes, one batch size, one time
- * length per sequence and its lengths) with errors that name the model, the input, what was
- * expected and what came.
+ * Checks `inputs` against `described` (known names, required ones present, dtypes, ranks, fixed
+ * sizes, one batch size) with errors that name the model, the input, what was expected and what
+ * came. Lengths are read into Int32Arrays; the layers check them against the time axis.
  */
 export function checkInputs(
   model: string,
   described: readonly InputDescription[],
   inputs: ModelInputs,
 ): CheckedInputs {
-  const fail = (message: string): never => {
+  const fail: Fail = (message) => {
     throw new Error(`model "${model}": ${message}`);
   };
-  const known = new Map(described.map((d) => [d.name, d]));
-  for (const name of Object.keys(inputs)) {
-    if (inputs[name] !== undefined && !known.has(name)) {
-      fail(`unknown input "${name}"; it takes ${described.map(signature).join(', ')}`);
-    }
-  }
+  refuseUnknown(described, inputs, fail);
   const tensors = new Map<string, tf.Tensor>();
   const lengths = new Map<string, Int32Array>();
-  let batch: { size: number; input: string } | undefined;
-  const sameBatch = (name: string, size: number) => {
-    if (batch && batch.size !== size) {
-      fail(`input "${name}" has ${size} rows but "${batch.input}" has ${batch.size}`);
-    }
-    batch ??= { size, input: name };
-  };
+  const rows: Array<[string, number]> = [];
   for (const d of described) {
     const value = inputs[d.name];
     if (value === undefined) {
       if (d.required) fail(`missing input "${d.name}" (${d.meaning}): ${describeInput(d)}`);
-      continue;
+    } else if (d.lengthsOf !== undefined) {
+      const read = lengthsValue(d, value, fail);
+      lengths.set(d.name, read);
+      rows.push([d.name, read.length]);
+    } else {
+      const tensor = tensorValue(d, value, fail);
+      tensors.set(d.name, tensor);
+      rows.push([d.name, tensor.shape[0] as number]);
     }
-    if (d.lengthsOf !== undefined) {
-      const rows = toLengths(value, (got) =>
-        fail(
-          `input "${d.name}" (${d.meaning}) must be a number[], an Int32Array or a 1-D tensor [batch], got ${got}`,
-        ),
-      );
-      sameBatch(d.name, rows.length);
-      lengths.set(d.name, rows);
-      continue;
+  }
+  const [first] = rows;
+  for (const [name, count] of rows) {
+    if (first && count !== first[1]) {
+      fail(`input "${name}" has ${count} rows but "${first[0]}" has ${first[1]}`);
     }
-    const tensor = value instanceof tf.Tensor ? value : undefined;
-    if (!tensor || !fits(tensor, d)) {
-      const got = tensor ? `${tensor.dtype} [${tensor.shape.join(', ')}]` : describeValue(value);
-      fail(`input "${d.name}" (${d.meaning}) must be ${describeInput(d)}, got ${got}`);
-    }
-    sameBatch(d.name, (tensor as tf.Tensor).shape[0] as number);
-    tensors.set(d.name, tensor as tf.Tensor);
   }
   return { tensors, lengths };
+}
+
+function refuseUnknown(described: readonly InputDescription[], inputs: ModelInputs, fail: Fail) {
+  for (const name of Object.keys(inputs)) {
+    if (inputs[name] !== undefined && !described.some((d) => d.name === name)) {
+      fail(`unknown input "${name}"; it takes ${described.map(signature).join(', ')}`);
+    }
+  }
+}
+
+function tensorValue(d: InputDescription, value: InputValue, fail: Fail): tf.Tensor {
+  const tensor = value instanceof tf.Tensor ? value : undefined;
+  if (!tensor || !fits(tensor, d)) {
+    const got = tensor ? `${tensor.dtype} [${tensor.shape.join(', ')}]` : describeValue(value);
+    fail(`input "${d.name}" (${d.meaning}) must be ${describeInput(d)}, got ${got}`);
+  }
+  return tensor as tf.Tensor;
+}
+
+function lengthsValue(d: InputDescription, value: InputValue, fail: Fail): Int32Array {
+  return toLengths(value, (got) =>
+    fail(
+      `input "${d.name}" (${d.meaning}) must be a number[], an Int32Array or a 1-D tensor [batch], got ${got}`,
+    ),
+  );
 }
 
 function signature(d: InputDescription): string {

@@ -288,36 +288,41 @@ export class GradientWorkers implements DataParallel {
       tf.dispose([...computed.grads.values()]);
       throw error;
     }
-    const share = (k: number) => {
-      const [start, end] = ranges[k] as [number, number];
-      return (end - start) / rows;
-    };
-    let loss = share(0) * computed.loss;
+    const shares = ranges.map(([start, end]) => (end - start) / rows);
+    const grads = this.#weightedSum(shares, computed, answers);
+    let loss = (shares[0] as number) * computed.loss;
+    for (const [i, answer] of answers.entries()) loss += (shares[i + 1] as number) * answer.loss;
+    tf.dispose([...computed.grads.values()]);
+    return { loss, grads };
+  }
+
+  /** Each trainable parameter's gradient: the parts' gradients weighted by their share of rows. */
+  #weightedSum(
+    shares: readonly number[],
+    own: BatchGradients,
+    answers: ReadonlyArray<Extract<FromWorker, { type: 'gradients' }>>,
+  ): Map<Parameter, tf.Tensor> {
     const grads = new Map<Parameter, tf.Tensor>();
     tf.tidy(() => {
       for (const [index, parameter] of this.parameters.entries()) {
         if (!parameter.trainable) continue;
         const terms: tf.Tensor[] = [];
-        const own = computed.grads.get(parameter);
-        if (own) terms.push(tf.mul(own, share(0)));
+        const mine = own.grads.get(parameter);
+        if (mine) terms.push(tf.mul(mine, shares[0] as number));
         for (const [i, answer] of answers.entries()) {
           const values = answer.grads[index];
-          if (values) {
-            terms.push(
-              tf.mul(tf.tensor(values, parameter.variable.shape, 'float32'), share(i + 1)),
-            );
-          }
+          if (!values) continue;
+          const part = tf.tensor(values, parameter.variable.shape, 'float32');
+          terms.push(tf.mul(part, shares[i + 1] as number));
         }
-        if (terms.length > 0)
-          grads.set(
-            parameter,
-            tf.keep(terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms)),
-          );
+        if (terms.length === 0) continue;
+        grads.set(
+          parameter,
+          tf.keep(terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms)),
+        );
       }
     });
-    for (const [i, answer] of answers.entries()) loss += share(i + 1) * answer.loss;
-    tf.dispose([...computed.grads.values()]);
-    return { loss, grads };
+    return grads;
   }
 
   async dispose(): Promise<void> {
