@@ -41,10 +41,10 @@ function run(
     let output: tf.Tensor | undefined;
     let h: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const result = model.forward(x, {
-        ...(lengths ? { lengths } : {}),
-        initialState: { rnn: withC ? { h: h0, c: c0 } : { h: h0 } },
-      });
+      const result = model.forward(
+        { features: x, lengths },
+        { initialState: { rnn: withC ? { h: h0, c: c0 } : { h: h0 } } },
+      );
       output = tf.keep(result.output);
       h = tf.keep(result.states.rnn?.h as tf.Tensor);
       const probe = tf.randomNormal(result.output.shape, 0, 1, 'float32', 7);
@@ -108,7 +108,10 @@ describe('fused recurrent kernels (cpu)', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) {
       const { value, grads } = tf.variableGrads(
-        () => tf.sum(model.forward(x, { lengths: [6, 2, 4], training: true }).output) as tf.Scalar,
+        () =>
+          tf.sum(
+            model.forward({ features: x, lengths: [6, 2, 4] }, { training: true }).output,
+          ) as tf.Scalar,
       );
       tf.dispose([value, ...Object.values(grads)]);
     }

@@ -25,7 +25,7 @@ describe('@recurrent/backend-cpu', () => {
       training: { optimizer: { type: 'adam' } },
     });
     const x = tf.ones([1, 4, 2]);
-    const { output } = model.forward(x);
+    const { output } = model.forward({ features: x });
     expect(output.shape).toEqual([1, 4, 3]);
     tf.dispose([x, output]);
     model.dispose();

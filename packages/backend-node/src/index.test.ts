@@ -36,7 +36,7 @@ async function computations(): Promise<number[][]> {
       tf.tanh(a),
       tf.sum(a, 0),
       tf.softmax(b),
-      model.forward(x, { lengths: [5, 3] }).output,
+      model.forward({ features: x, lengths: [5, 3] }).output,
     ];
   });
   const arrays = await Promise.all(results.map(async (t) => Array.from(await t.data())));
@@ -82,7 +82,10 @@ describe.skipIf(!availability.available)(title, () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       const { value, grads } = tf.variableGrads(
-        () => tf.sum(model.forward(x, { lengths: [5, 2], training: true }).output) as tf.Scalar,
+        () =>
+          tf.sum(
+            model.forward({ features: x, lengths: [5, 2] }, { training: true }).output,
+          ) as tf.Scalar,
       );
       tf.dispose([value, ...Object.values(grads)]);
     }

@@ -77,6 +77,19 @@ export {
   compile,
   SpecValidationError,
 } from './model/compile.js';
+export {
+  type CheckedInputs,
+  checkInputs,
+  describeInput,
+  type FeatureInputs,
+  type InputAxis,
+  type InputDescription,
+  type InputValue,
+  type Lengths,
+  type ModelInputs,
+  type Seq2SeqInputs,
+  type TokenInputs,
+} from './model/inputs.js';
 export { type ForwardOptions, type ForwardResult, Model } from './model/model.js';
 export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
@@ -90,26 +103,21 @@ export {
   type TaskPlugin,
   taskName,
 } from './tasks/registry.js';
-export { createOptimizer } from './train/create-optimizer.js';
+export { batchOrder } from './train/batch.js';
+export type { Callback, TrainingRun } from './train/callback.js';
+export { StopOnAbort } from './train/callbacks/abort.js';
+export { Checkpoint, type CheckpointOptions } from './train/callbacks/checkpoint.js';
+export { DivergenceError, DivergenceGuard } from './train/callbacks/divergence-guard.js';
 export {
-  type Batch,
-  type BatchEvent,
-  type BatchGradients,
-  batchOrder,
-  type ChunkLossFunction,
-  type DataParallel,
-  DivergenceError,
-  disposeTrainingState,
-  type EpochRecord,
-  type FitOptions,
-  type FitResult,
-  fit,
-  type LossFunction,
-  type States,
-  type StopReason,
-  type TrainingData,
-  type TrainingState,
-} from './train/fit.js';
+  EarlyStopping,
+  type EarlyStoppingOptions,
+  monitoredValue,
+} from './train/callbacks/early-stopping.js';
+export { JsonLinesLog, type LineSink } from './train/callbacks/json-lines-log.js';
+export { Progress, type ProgressHandlers } from './train/callbacks/progress.js';
+export { TimeBudget } from './train/callbacks/time-budget.js';
+export { createOptimizer } from './train/create-optimizer.js';
+export { type FitOptions, fit, fitCallbacks } from './train/fit.js';
 export {
   binaryCrossEntropyWithLogits,
   type CrossEntropyOptions,
@@ -132,4 +140,19 @@ export {
 } from './train/optimizer.js';
 export type { Optimizer, OptimizerState } from './train/optimizer-types.js';
 export { Rmsprop, type RmspropOptions } from './train/rmsprop.js';
+export { disposeTrainingState } from './train/run.js';
 export { Sgd, type SgdOptions } from './train/sgd.js';
+export type {
+  Batch,
+  BatchEvent,
+  BatchGradients,
+  ChunkLossFunction,
+  DataParallel,
+  EpochRecord,
+  FitResult,
+  LossFunction,
+  States,
+  StopReason,
+  TrainingData,
+  TrainingState,
+} from './train/types.js';

@@ -362,7 +362,8 @@ export class ClassificationTask {
       const padded = padBatch(rows.map((r) => (encoded[r] as EncodedText).ids));
       const logits = tf.tidy(() =>
         tf.logSoftmax(
-          model.forward(tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'), {
+          model.forward({
+            tokens: tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'),
             lengths: padded.lengths,
           }).output,
         ),
@@ -414,12 +415,14 @@ export class ClassificationTask {
         const rows = buckets[i] as number[];
         const padded = padBatch(rows.map((r) => (encoded[r] as EncodedText).ids));
         return {
-          inputs: tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'),
+          inputs: {
+            tokens: tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'),
+            lengths: padded.lengths,
+          },
           targets: tf.tensor1d(
             rows.map((r) => targets[r] as number),
             'int32',
           ),
-          lengths: padded.lengths,
           tokens: padded.lengths.reduce((a, b) => a + b, 0),
         };
       },

@@ -24,7 +24,6 @@ export function classificationLoss(labelSmoothing: number): LossFunction {
       model.forward(batch.inputs, {
         training: random !== undefined,
         ...(random ? { random } : {}),
-        ...(batch.lengths ? { lengths: batch.lengths } : {}),
       }).output,
       batch.targets,
       { labelSmoothing },

@@ -1,7 +1,7 @@
 // Runs one conformance case on one backend and returns plain numbers: the output, final states,
 // a loss over all of them and the gradient of every parameter (and of float inputs), so results
 // from different backends can be compared after the tensors are gone.
-import { compile, Random } from '@recurrent/core';
+import { compile, type Model, type ModelInputs, Random } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConformanceCase } from './cases.js';
 
@@ -62,12 +62,10 @@ export async function runCase(
   const values = new Map<string, Float32Array>();
   const kept: tf.Tensor[] = [];
   const { value, grads } = tf.variableGrads(() => {
-    const result = model.forward(x, {
-      ...(c.lengths ? { lengths: c.lengths } : {}),
-      ...(initial && h0
-        ? { initialState: { [initial.layer]: c0 ? { h: h0, c: c0 } : { h: h0 } } }
-        : {}),
-    });
+    const result = model.forward(
+      sequenceInputs(model, x, c.lengths),
+      initial && h0 ? { initialState: { [initial.layer]: c0 ? { h: h0, c: c0 } : { h: h0 } } } : {},
+    );
     kept.push(tf.keep(result.output));
     const probe = tf.tensor(seeded(result.output.size, 9), result.output.shape);
     let loss = tf.sum(tf.mul(result.output, probe));
@@ -131,12 +129,10 @@ export async function runInference(c: ConformanceCase, backend: string): Promise
     : undefined;
   const c0 =
     stateShape && initial?.withCell ? tf.tensor3d(seeded(h0?.size ?? 0, 8), stateShape) : undefined;
-  const result = model.forward(x, {
-    ...(c.lengths ? { lengths: c.lengths } : {}),
-    ...(initial && h0
-      ? { initialState: { [initial.layer]: c0 ? { h: h0, c: c0 } : { h: h0 } } }
-      : {}),
-  });
+  const result = model.forward(
+    sequenceInputs(model, x, c.lengths),
+    initial && h0 ? { initialState: { [initial.layer]: c0 ? { h: h0, c: c0 } : { h: h0 } } } : {},
+  );
   const values = new Map<string, Float32Array>();
   values.set('output', (await result.output.data()) as Float32Array);
   for (const [name, state] of Object.entries(result.states)) {
@@ -148,4 +144,14 @@ export async function runInference(c: ConformanceCase, backend: string): Promise
   const leaked = tf.memory().numTensors - before;
   model.dispose();
   return { values, leaked };
+}
+
+/** The model's sequence input (token ids or features, as it describes) and its lengths. */
+function sequenceInputs(
+  model: Model,
+  x: tf.Tensor,
+  lengths: readonly number[] | undefined,
+): ModelInputs {
+  const sequence = model.inputs[0]?.name ?? 'tokens';
+  return { [sequence]: x, lengths };
 }

@@ -55,7 +55,7 @@ export async function trainCharModel(backend: string): Promise<TrainingReport> {
   for (let step = 0; step < trainingRun.steps; step++) {
     const { x, y } = batch(random);
     const { value, grads } = parameterGradients(model.parameters(), () => {
-      const logits = model.forward(x, { training: true }).output;
+      const logits = model.forward({ tokens: x }, { training: true }).output;
       return crossEntropyWithLogits(tf.reshape(logits, [-1, V]), y);
     });
     adam.step(grads);

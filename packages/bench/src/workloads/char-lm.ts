@@ -51,7 +51,7 @@ async function recurrentTrainer(s: CharLmSizes, context: WorkloadContext): Promi
   const model = await compile(charLmSpec(s), { backend: context.backend });
   const { x, y } = nextTokenBatch(s.batch, s.steps, s.vocab, 1);
   return recurrentTrainingStep(model, () => {
-    const logits = model.forward(x, { training: true }).output;
+    const logits = model.forward({ tokens: x }, { training: true }).output;
     return crossEntropyWithLogits(tf.reshape(logits, [-1, s.vocab]), tf.reshape(y, [-1]));
   }, [x, y]);
 }
@@ -71,7 +71,7 @@ async function recurrentGenerator(context: WorkloadContext): Promise<Competitor>
     for (let i = 0; i < generatedTokens; i++) {
       const next = tf.tidy(() => {
         const { output, states: nextStates } = model.forward(
-          tf.tensor2d([[token]], [1, 1], 'int32'),
+          { tokens: tf.tensor2d([[token]], [1, 1], 'int32') },
           states ? { initialState: states } : {},
         );
         const kept = Object.fromEntries(

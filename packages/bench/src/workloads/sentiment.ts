@@ -41,7 +41,7 @@ async function recurrentTrainer(context: WorkloadContext): Promise<Competitor> {
   const { x, y } = batchData();
   return recurrentTrainingStep(
     model,
-    () => crossEntropyWithLogits(model.forward(x, { training: true }).output, y),
+    () => crossEntropyWithLogits(model.forward({ tokens: x }, { training: true }).output, y),
     [x, y],
   );
 }

@@ -44,7 +44,7 @@ describe('recurrent import-torch', () => {
         tensors.entry('tokens').shape as number[],
         'int32',
       );
-      const logits = model.forward(tokens, { lengths: tensors.int32('lengths') }).output;
+      const logits = model.forward({ tokens, lengths: tensors.int32('lengths') }).output;
       const expected = tensors.float32('logits');
       // One logit per sentence of the case's batch, each within 1e-5 of PyTorch's.
       expect(expected.length).toBe(tensors.entry('tokens').shape[0]);

@@ -28,7 +28,7 @@ function windows(
         y.set(ids.subarray(start + 1, start + length + 1), b * length);
       }
       return {
-        inputs: tf.tensor2d(x, [batchSize, length], 'int32'),
+        inputs: { tokens: tf.tensor2d(x, [batchSize, length], 'int32') },
         targets: tf.tensor1d(y, 'int32'),
       };
     },

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { disposeTrainingState, type TrainingState } from '../train/fit.js';
+import { disposeTrainingState } from '../train/run.js';
+import type { TrainingState } from '../train/types.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import { writeSafetensors } from './safetensors.js';
 

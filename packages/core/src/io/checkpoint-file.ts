@@ -4,7 +4,7 @@
 // crash at any moment leaves either the previous checkpoint or the new one, never a mix.
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainingState } from '../train/fit.js';
+import type { TrainingState } from '../train/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import {
   readSafetensors,

@@ -49,8 +49,8 @@ describe('saveModel / loadModel', () => {
         [2, 3],
         'int32',
       );
-      const a = model.forward(ids, { lengths: [3, 2] }).output;
-      const b = loaded.forward(ids, { lengths: [3, 2] }).output;
+      const a = model.forward({ tokens: ids, lengths: [3, 2] }).output;
+      const b = loaded.forward({ tokens: ids, lengths: [3, 2] }).output;
       expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
     });
     expect(loaded.sizes).toEqual({ vocabularySize: 12, outputSize: 3 });

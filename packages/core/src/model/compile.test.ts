@@ -58,7 +58,7 @@ describe('compile', () => {
       [2, 4],
       'int32',
     );
-    const { output } = model.forward(ids, { lengths: [3, 2] });
+    const { output } = model.forward({ tokens: ids, lengths: [3, 2] });
     expect(output.shape).toEqual([2, 2]);
     tf.dispose([ids, output]);
     model.dispose();
@@ -103,9 +103,11 @@ describe('compile', () => {
       'unknown backend "tpu" (did you mean "cpu"?)',
     );
     const model = await compile(small);
-    expect(() => model.forward(tf.zeros([2, 3]))).toThrow(
-      'model "small" takes token ids: int32 [batch, time], got float32 [2, 3]',
+    const floats = tf.zeros([2, 3]);
+    expect(() => model.forward({ tokens: floats })).toThrow(
+      'model "small": input "tokens" (token ids) must be int32 [batch, time], got float32 [2, 3]',
     );
+    floats.dispose();
     model.dispose();
   });
 
@@ -129,7 +131,7 @@ describe('compile', () => {
     for (let step = 0; step < 20; step++) {
       const { value, grads } = parameterGradients(model.parameters(), () =>
         binaryCrossEntropyWithLogits(
-          tf.reshape(model.forward(ids, { lengths, training: true }).output, [-1]),
+          tf.reshape(model.forward({ tokens: ids, lengths }, { training: true }).output, [-1]),
           labels,
         ),
       );
@@ -156,11 +158,12 @@ describe('compile', () => {
     const model = await compile(spec);
     tf.tidy(() => {
       const x = tf.randomNormal([2, 6, 3], 0, 1, 'float32', 1);
-      const whole = model.forward(x);
-      const first = model.forward(tf.slice(x, [0, 0, 0], [2, 4, 3]));
-      const second = model.forward(tf.slice(x, [0, 4, 0], [2, 2, 3]), {
-        initialState: first.states,
-      });
+      const whole = model.forward({ features: x });
+      const first = model.forward({ features: tf.slice(x, [0, 0, 0], [2, 4, 3]) });
+      const second = model.forward(
+        { features: tf.slice(x, [0, 4, 0], [2, 2, 3]) },
+        { initialState: first.states },
+      );
       const tail = tf.slice(whole.output, [0, 4, 0], [2, 2, 4]);
       expect(tf.max(tf.abs(tf.sub(tail, second.output))).dataSync()[0]).toBeLessThan(1e-6);
       expect(

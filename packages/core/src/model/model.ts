@@ -9,12 +9,16 @@ import {
   type RecurrentState,
 } from '../layers/layer.js';
 import type { ModelSpec } from '../spec/types.generated.js';
+import {
+  checkInputs,
+  type InputDescription,
+  layerStackInputs,
+  type ModelInputs,
+} from './inputs.js';
 
 export interface ForwardOptions {
   /** Dropout active (default false). */
   training?: boolean;
-  /** Real length of each row of a right-padded batch (packed-sequence semantics). */
-  lengths?: readonly number[] | Int32Array | tf.Tensor;
   /** Initial states by recurrent layer name, each [numLayers * directions, B, H]. */
   initialState?: Readonly<Record<string, RecurrentState>>;
   /** Dropout masks come from here; defaults to the model's own seeded generator. */
@@ -29,6 +33,8 @@ export interface ForwardResult {
 
 export class Model {
   readonly random: Random;
+  /** The named inputs `forward` takes (see inputs.ts). */
+  readonly inputs: readonly InputDescription[];
 
   constructor(
     readonly spec: ModelSpec,
@@ -40,6 +46,8 @@ export class Model {
     readonly sizes: Readonly<{ vocabularySize?: number; outputSize?: number }> = {},
   ) {
     this.random = new Random(spec.training.seed).fork();
+    const features = layers[0]?.inputKind === 'tokens' ? undefined : inputSize;
+    this.inputs = layerStackInputs(features);
   }
 
   /** Every parameter, named "<layer>.<param>" as in a PyTorch state_dict. */
@@ -47,24 +55,24 @@ export class Model {
     return this.layers.flatMap((layer) => layer.parameters);
   }
 
-  /** Token ids [B, T] (int32) for text input, or [B, T, features] (float32) for numeric input. */
-  forward(inputs: tf.Tensor, options: ForwardOptions = {}): ForwardResult {
-    const textInput = this.layers[0]?.inputKind === 'tokens';
-    if (textInput && (inputs.rank !== 2 || inputs.dtype !== 'int32')) {
-      throw new Error(
-        `model "${this.spec.name}" takes token ids: int32 [batch, time], got ${inputs.dtype} [${inputs.shape.join(', ')}]`,
-      );
-    }
+  /**
+   * Runs the model on its named inputs (`model.inputs`): `{ tokens, lengths? }` with token ids
+   * int32 [B, T] for text input, `{ features, lengths? }` with float32 [B, T, features] for numeric
+   * input; `lengths` is the real length of each row of a right-padded batch.
+   */
+  forward(inputs: ModelInputs, options: ForwardOptions = {}): ForwardResult {
+    const checked = checkInputs(this.spec.name, this.inputs, inputs);
+    const [sequence, lengths] = this.inputs as [InputDescription, InputDescription];
     const context: ForwardContext = {
       training: options.training ?? false,
-      lengths: toLengths(options.lengths),
+      lengths: checked.lengths.get(lengths.name),
       random: options.random ?? this.random,
       initialStates: new Map(Object.entries(options.initialState ?? {})),
       finalStates: new Map(),
     };
     // Inside tidy: only the output and the final states outlive the call.
     return tf.tidy(() => {
-      let x = inputs;
+      let x = checked.tensors.get(sequence.name) as tf.Tensor;
       for (const layer of this.layers) x = layer.forward(x, context);
       const result: ForwardResult = { output: x, states: Object.fromEntries(context.finalStates) };
       return result as unknown as tf.TensorContainer;
@@ -107,14 +115,4 @@ export class Model {
   dispose(): void {
     for (const parameter of this.parameters()) parameter.variable.dispose();
   }
-}
-
-function toLengths(lengths: ForwardOptions['lengths']): Int32Array | undefined {
-  if (lengths === undefined) return undefined;
-  if (lengths instanceof Int32Array) return lengths;
-  if (Array.isArray(lengths)) return Int32Array.from(lengths);
-  const tensor = lengths as tf.Tensor;
-  if (tensor.rank !== 1)
-    throw new Error(`lengths must be 1-D [batch], got [${tensor.shape.join(', ')}]`);
-  return Int32Array.from(tensor.dataSync() as ArrayLike<number>);
 }

@@ -102,10 +102,10 @@ export async function runLayerCase(fixture: ParityCase, backend: string): Promis
       const initialState = fixed.h0
         ? { [layerName]: fixed.c0 ? { h: fixed.h0, c: fixed.c0 } : { h: fixed.h0 } }
         : undefined;
-      const { output, states } = model.forward(x, {
-        ...(lengths ? { lengths } : {}),
-        ...(initialState ? { initialState } : {}),
-      });
+      const { output, states } = model.forward(
+        { features: x, lengths },
+        initialState ? { initialState } : {},
+      );
       const state = states[layerName];
       if (!state) throw new Error('the model returned no final state');
       let loss = tf.add(tf.sum(tf.mul(output, fixed.rOutput)), tf.sum(tf.mul(state.h, fixed.rH)));

@@ -65,7 +65,7 @@ export async function runSeedSentimentCase(fixture: ParityCase, backend: string)
       const { value, grads } = tf.variableGrads(
         () => {
           // Eval mode, as the fixture: dropout off.
-          const logits = model.forward(tokens, { lengths }).output;
+          const logits = model.forward({ tokens, lengths }).output;
           checker.check('logits', logits, forwardTol);
           const loss = binaryCrossEntropyWithLogits(tf.reshape(logits, [-1]), labels);
           checker.check('loss', tf.reshape(loss, [1]), forwardTol);

@@ -14,7 +14,7 @@ import type {
   EpochRecord,
   FitResult,
   TrainingState,
-} from '../train/fit.js';
+} from '../train/types.js';
 
 /** A saved model as in-memory files: what `save()` returns and `load()` takes, in any runtime. */
 export interface ModelFiles {

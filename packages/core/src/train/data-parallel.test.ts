@@ -8,10 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Random } from '../init/random.js';
 import { compile } from '../model/compile.js';
-import { GradientWorkers, splitRows } from './data-parallel.js';
-import type { Batch } from './fit.js';
+import { batchTensors } from './batch.js';
+import { GradientWorkers, splitBatch, splitRows } from './data-parallel.js';
 import { crossEntropy } from './losses.js';
 import { parameterGradients } from './optimizer.js';
+import type { Batch } from './types.js';
 
 const script = new URL('../../test/fixtures/gradient-worker.mjs', import.meta.url);
 const text = readFileSync(
@@ -48,19 +49,14 @@ function shakespeareBatch(): Batch {
     targets.push((ids[r * steps] as number) % 3);
   }
   return {
-    inputs: tf.tensor2d(ids, [rows, steps], 'int32'),
+    inputs: { tokens: tf.tensor2d(ids, [rows, steps], 'int32'), lengths },
     targets: tf.tensor1d(targets, 'int32'),
-    lengths,
   };
 }
 
 const loss = (model: Awaited<ReturnType<typeof compile>>) => (batch: Batch, random: Random) =>
   crossEntropy(
-    model.forward(batch.inputs, {
-      training: true,
-      random,
-      ...(batch.lengths ? { lengths: batch.lengths } : {}),
-    }).output,
+    model.forward(batch.inputs, { training: true, random }).output,
     batch.targets,
   ) as tf.Scalar;
 
@@ -82,6 +78,64 @@ describe('splitRows', () => {
       expect(Math.max(...lengths) - Math.min(...lengths)).toBeLessThanOrEqual(1);
     },
   );
+});
+
+describe('splitBatch', () => {
+  it('splits every per-row input along axis 0, whatever its name, rank or form', () => {
+    const features = tf.tensor3d(
+      Array.from({ length: 5 * 2 * 3 }, (_, i) => i),
+      [5, 2, 3],
+    );
+    const mask = tf.tensor1d([1, 0, 1, 1, 0], 'int32');
+    const batch: Batch = {
+      inputs: {
+        features,
+        lengths: Int32Array.from([2, 1, 2, 2, 1]),
+        mask,
+        sourceLengths: [1, 2, 3, 4, 5],
+      },
+      targets: tf.tensor1d(
+        Array.from({ length: 10 }, (_, i) => i),
+        'int32',
+      ), // flat [B * T]
+    };
+    const ranges = splitRows(5, 2);
+    const parts = splitBatch(batch, ranges);
+    expect(parts.map((p) => Object.keys(p.inputs).sort())).toEqual([
+      ['features', 'lengths', 'mask', 'sourceLengths'],
+      ['features', 'lengths', 'mask', 'sourceLengths'],
+    ]);
+    // Joined back in order, the parts are the batch.
+    const joined = (name: string) =>
+      parts.flatMap((p) => {
+        const v = p.inputs[name] as { data: ArrayLike<number> } | number[];
+        return Array.isArray(v) ? v : Array.from(v.data);
+      });
+    expect(joined('features')).toEqual(Array.from(features.dataSync()));
+    expect(joined('lengths')).toEqual([2, 1, 2, 2, 1]);
+    expect(joined('mask')).toEqual([1, 0, 1, 1, 0]);
+    expect(joined('sourceLengths')).toEqual([1, 2, 3, 4, 5]);
+    expect(parts.map((p) => (p.inputs.features as { shape: number[] }).shape)).toEqual([
+      [3, 2, 3],
+      [2, 2, 3],
+    ]);
+    expect(parts.map((p) => p.targets.shape)).toEqual([[6], [4]]);
+    expect(parts.flatMap((p) => Array.from(p.targets.data))).toEqual(
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+    tf.dispose(batchTensors(batch));
+  });
+
+  it('names an input that does not have one entry per row', () => {
+    const batch: Batch = {
+      inputs: { tokens: tf.zeros([4, 3], 'int32'), lengths: [3, 3, 3] },
+      targets: tf.zeros([4], 'int32'),
+    };
+    expect(() => splitBatch(batch, splitRows(4, 2))).toThrow(
+      'data-parallel training: input "lengths" has 3 entries for 4 rows',
+    );
+    tf.dispose(batchTensors(batch));
+  });
 });
 
 describe('GradientWorkers', () => {
@@ -133,7 +187,7 @@ describe('GradientWorkers', () => {
         }
       } finally {
         await workers.dispose();
-        tf.dispose([batch.inputs, batch.targets]);
+        tf.dispose(batchTensors(batch));
         model.dispose();
       }
       expect(tf.memory().numTensors).toBe(before);

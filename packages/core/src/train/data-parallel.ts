@@ -11,14 +11,22 @@ import { parentPort, Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../init/random.js';
 import type { Parameter } from '../layers/layer.js';
+import type { ModelInputs } from '../model/inputs.js';
 import type { Model } from '../model/model.js';
-import type { Batch, BatchGradients, DataParallel, LossFunction } from './fit.js';
+import { batchTensors } from './batch.js';
 import { parameterGradients } from './optimizer.js';
+import type { Batch, BatchGradients, DataParallel, LossFunction } from './types.js';
 
 interface TensorData {
   data: Float32Array | Int32Array;
   shape: number[];
   dtype: 'float32' | 'int32';
+}
+
+/** Some rows of a batch as plain data for a worker: each input's rows (lengths as numbers). */
+interface BatchPart {
+  inputs: Record<string, TensorData | number[]>;
+  targets: TensorData;
 }
 
 type ToWorker =
@@ -30,9 +38,7 @@ type ToWorker =
        * (frozen parameters after the first step).
        */
       weights?: Array<Float32Array | null>;
-      inputs: TensorData;
-      targets: TensorData;
-      lengths?: number[];
+      part: BatchPart;
       seed: number;
     };
 
@@ -108,40 +114,90 @@ function partSeed(seed: number, k: number): number {
   return k === 0 ? seed : (seed ^ Math.imul(k, 0x9e3779b9)) >>> 0;
 }
 
-/** Rows [start, end) of a tensor whose first axis is the batch (or a flat [rows * n] tensor). */
-function rowsOf(
-  values: Float32Array | Int32Array,
+/**
+ * Splits a tensor whose first axis is the batch (or a flat [rows * n] tensor) into the rows of
+ * each range.
+ */
+function tensorRows(
+  name: string,
   t: tf.Tensor,
   rows: number,
-  range: [number, number],
-): TensorData {
+  ranges: ReadonlyArray<[number, number]>,
+): TensorData[] {
   const perRow = t.size / rows;
   if (!Number.isInteger(perRow) || (t.shape[0] !== rows && t.rank !== 1)) {
     throw new Error(
-      `data-parallel training: cannot split a tensor of shape [${t.shape}] into ${rows} rows`,
+      `data-parallel training: cannot split ${name} of shape [${t.shape}] into ${rows} rows`,
     );
   }
-  const [start, end] = range;
-  const shape = t.shape[0] === rows ? [end - start, ...t.shape.slice(1)] : [(end - start) * perRow];
-  return {
+  const values = t.dataSync() as Float32Array | Int32Array;
+  return ranges.map(([start, end]) => ({
     data: values.slice(start * perRow, end * perRow),
-    shape,
+    shape: t.shape[0] === rows ? [end - start, ...t.shape.slice(1)] : [(end - start) * perRow],
     dtype: t.dtype === 'int32' ? 'int32' : 'float32',
-  };
+  }));
+}
+
+/** Each range's rows of every input (along axis 0) and of the targets. */
+export function splitBatch(batch: Batch, ranges: ReadonlyArray<[number, number]>): BatchPart[] {
+  const rows = batchRows(batch);
+  const parts: BatchPart[] = ranges.map(() => ({ inputs: {}, targets: undefined as never }));
+  for (const [name, value] of Object.entries(batch.inputs)) {
+    if (value === undefined) continue;
+    const split =
+      value instanceof tf.Tensor
+        ? tensorRows(`input "${name}"`, value, rows, ranges)
+        : listRows(name, value, rows, ranges);
+    split.forEach((rowsOfPart, k) => {
+      (parts[k] as BatchPart).inputs[name] = rowsOfPart;
+    });
+  }
+  tensorRows('the targets', batch.targets, rows, ranges).forEach((targets, k) => {
+    (parts[k] as BatchPart).targets = targets;
+  });
+  return parts;
+}
+
+/** The batch size: the first axis of the first tensor input (else of the targets). */
+function batchRows(batch: Batch): number {
+  const first = Object.values(batch.inputs).find((v) => v instanceof tf.Tensor) as
+    | tf.Tensor
+    | undefined;
+  return (first ?? batch.targets).shape[0] as number;
+}
+
+function listRows(
+  name: string,
+  values: readonly number[] | Int32Array,
+  rows: number,
+  ranges: ReadonlyArray<[number, number]>,
+): number[][] {
+  if (values.length !== rows) {
+    throw new Error(
+      `data-parallel training: input "${name}" has ${values.length} entries for ${rows} rows`,
+    );
+  }
+  return ranges.map(([start, end]) => Array.from(values.slice(start, end)));
+}
+
+/** A part's tensors made again on this side. */
+function partBatch(part: BatchPart): Batch {
+  const tensor = (t: TensorData) => tf.tensor(t.data, t.shape, t.dtype);
+  const inputs: Record<string, tf.Tensor | number[]> = {};
+  for (const [name, value] of Object.entries(part.inputs)) {
+    inputs[name] = Array.isArray(value) ? value : tensor(value);
+  }
+  return { inputs: inputs as ModelInputs, targets: tensor(part.targets) };
 }
 
 /** The loss and gradients of one part of a batch (its tensors made here and freed after). */
 async function partGradients(
   parameters: readonly Parameter[],
-  part: { inputs: TensorData; targets: TensorData; lengths?: readonly number[] },
+  part: BatchPart,
   seed: number,
   loss: (batch: Batch, random: Random) => tf.Scalar,
 ): Promise<BatchGradients> {
-  const batch: Batch = {
-    inputs: tf.tensor(part.inputs.data, part.inputs.shape, part.inputs.dtype),
-    targets: tf.tensor(part.targets.data, part.targets.shape, part.targets.dtype),
-    ...(part.lengths ? { lengths: part.lengths } : {}),
-  };
+  const batch = partBatch(part);
   try {
     const { value, grads } = parameterGradients(parameters, () =>
       tf.tidy(() => loss(batch, new Random(seed))),
@@ -150,7 +206,7 @@ async function partGradients(
     value.dispose();
     return { loss: lossValue, grads };
   } finally {
-    tf.dispose([batch.inputs, batch.targets]);
+    tf.dispose(batchTensors(batch));
   }
 }
 
@@ -200,19 +256,9 @@ export class GradientWorkers implements DataParallel {
     step: number,
     local: (part: Batch, random: Random) => tf.Scalar,
   ): Promise<BatchGradients> {
-    const rows = batch.inputs.shape[0] as number;
+    const rows = batchRows(batch);
     const ranges = splitRows(rows, this.threads);
-    const inputValues = batch.inputs.dataSync() as Float32Array | Int32Array;
-    const targetValues = batch.targets.dataSync() as Float32Array | Int32Array;
-    const parts = ranges.map((range) => {
-      const lengths = batch.lengths?.slice(range[0], range[1]);
-      return {
-        range,
-        inputs: rowsOf(inputValues, batch.inputs, rows, range),
-        targets: rowsOf(targetValues, batch.targets, rows, range),
-        ...(lengths ? { lengths } : {}),
-      };
-    });
+    const parts = splitBatch(batch, ranges);
     // Frozen parameters never change: they go once, with the first step.
     const weights =
       step === this.#syncedStep
@@ -225,19 +271,12 @@ export class GradientWorkers implements DataParallel {
       (this.workers[i] as GradientWorker).request({
         type: 'step',
         ...(weights ? { weights } : {}),
-        inputs: part.inputs,
-        targets: part.targets,
-        ...(part.lengths ? { lengths: [...part.lengths] } : {}),
+        part,
         seed: partSeed(seed, i + 1),
       }),
     );
     // This thread's part runs while the workers compute theirs.
-    const computed = await partGradients(
-      this.parameters,
-      parts[0] as (typeof parts)[number],
-      seed,
-      local,
-    );
+    const computed = await partGradients(this.parameters, parts[0] as BatchPart, seed, local);
     let answers: Array<Extract<FromWorker, { type: 'gradients' }>>;
     try {
       answers = (await Promise.all(replies)).map((answer) => {
@@ -249,36 +288,41 @@ export class GradientWorkers implements DataParallel {
       tf.dispose([...computed.grads.values()]);
       throw error;
     }
-    const share = (k: number) => {
-      const [start, end] = (parts[k] as (typeof parts)[number]).range;
-      return (end - start) / rows;
-    };
-    let loss = share(0) * computed.loss;
+    const shares = ranges.map(([start, end]) => (end - start) / rows);
+    const grads = this.#weightedSum(shares, computed, answers);
+    let loss = (shares[0] as number) * computed.loss;
+    for (const [i, answer] of answers.entries()) loss += (shares[i + 1] as number) * answer.loss;
+    tf.dispose([...computed.grads.values()]);
+    return { loss, grads };
+  }
+
+  /** Each trainable parameter's gradient: the parts' gradients weighted by their share of rows. */
+  #weightedSum(
+    shares: readonly number[],
+    own: BatchGradients,
+    answers: ReadonlyArray<Extract<FromWorker, { type: 'gradients' }>>,
+  ): Map<Parameter, tf.Tensor> {
     const grads = new Map<Parameter, tf.Tensor>();
     tf.tidy(() => {
       for (const [index, parameter] of this.parameters.entries()) {
         if (!parameter.trainable) continue;
         const terms: tf.Tensor[] = [];
-        const own = computed.grads.get(parameter);
-        if (own) terms.push(tf.mul(own, share(0)));
+        const mine = own.grads.get(parameter);
+        if (mine) terms.push(tf.mul(mine, shares[0] as number));
         for (const [i, answer] of answers.entries()) {
           const values = answer.grads[index];
-          if (values) {
-            terms.push(
-              tf.mul(tf.tensor(values, parameter.variable.shape, 'float32'), share(i + 1)),
-            );
-          }
+          if (!values) continue;
+          const part = tf.tensor(values, parameter.variable.shape, 'float32');
+          terms.push(tf.mul(part, shares[i + 1] as number));
         }
-        if (terms.length > 0)
-          grads.set(
-            parameter,
-            tf.keep(terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms)),
-          );
+        if (terms.length === 0) continue;
+        grads.set(
+          parameter,
+          tf.keep(terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms)),
+        );
       }
     });
-    for (const [i, answer] of answers.entries()) loss += share(i + 1) * answer.loss;
-    tf.dispose([...computed.grads.values()]);
-    return { loss, grads };
+    return grads;
   }
 
   async dispose(): Promise<void> {
@@ -318,7 +362,7 @@ export function serveGradients(
       }
       const { loss: lossValue, grads } = await partGradients(
         parameters,
-        message,
+        message.part,
         message.seed,
         (batch, random) => loss(model, batch, random),
       );

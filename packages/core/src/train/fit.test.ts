@@ -9,20 +9,23 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint-file.js';
 import { compile } from '../model/compile.js';
 import type { Model } from '../model/model.js';
+import { batchTensors } from './batch.js';
+import type { Callback } from './callback.js';
+import { DivergenceError } from './callbacks/divergence-guard.js';
+import { JsonLinesLog } from './callbacks/json-lines-log.js';
 import { createOptimizer } from './create-optimizer.js';
-import {
-  type Batch,
-  type ChunkLossFunction,
-  DivergenceError,
-  disposeTrainingState,
-  type FitOptions,
-  fit,
-  type LossFunction,
-  type TrainingData,
-  type TrainingState,
-} from './fit.js';
+import { type FitOptions, fit } from './fit.js';
 import { crossEntropy } from './losses.js';
 import { LrScheduler } from './lr-schedule.js';
+import { parameterGradients } from './optimizer.js';
+import { disposeTrainingState } from './run.js';
+import type {
+  Batch,
+  ChunkLossFunction,
+  LossFunction,
+  TrainingData,
+  TrainingState,
+} from './types.js';
 
 const text = readFileSync(
   join(import.meta.dirname, '../../test/fixtures/tinyshakespeare/slice.txt'),
@@ -46,7 +49,10 @@ function windows(count: number, offset: number): TrainingData {
         x.set(ids.subarray(start, start + T), b * T);
         y.set(ids.subarray(start + 1, start + T + 1), b * T);
       }
-      return { inputs: tf.tensor2d(x, [B, T], 'int32'), targets: tf.tensor1d(y, 'int32') };
+      return {
+        inputs: { tokens: tf.tensor2d(x, [B, T], 'int32') },
+        targets: tf.tensor1d(y, 'int32'),
+      };
     },
   };
 }
@@ -96,7 +102,7 @@ function validationLoss(model: Model): number {
     const batch = validation.batch(i);
     const value = tf.tidy(() => loss(model, batch, undefined));
     total += value.dataSync()[0] as number;
-    tf.dispose([value, batch.inputs, batch.targets]);
+    tf.dispose([value, ...batchTensors(batch)]);
   }
   return total / validation.batchCount;
 }
@@ -267,6 +273,82 @@ describe('fit', () => {
     expect(result.step).toBe(4); // 6 batches per epoch: steps after batch 4 and 6, two epochs
   });
 
+  it('makes one step of accumulated batches the step of their summed gradient', async () => {
+    // Plain SGD, dropout off, no clipping: k accumulated batches must move each weight by
+    // -lr * (g_1 + ... + g_k), with every g_i taken at the starting weights.
+    const k = 3;
+    const lr = 0.5;
+    const sgd = () =>
+      createOptimizer({
+        type: 'sgd',
+        lr,
+        momentum: 0,
+        dampening: 0,
+        nesterov: false,
+        weightDecay: 0,
+      });
+    const evalLoss: LossFunction = (model, batch) => loss(model, batch, undefined);
+    const firstK: TrainingData = { batchCount: k, batch: (i) => train.batch(i) };
+
+    const reference = await charModel();
+    const parameters = reference.parameters();
+    const expected = new Map(parameters.map((p) => [p.name, p.variable.dataSync().slice()]));
+    for (let i = 0; i < k; i++) {
+      const batch = train.batch(i);
+      const { value, grads } = parameterGradients(parameters, () =>
+        evalLoss(reference, batch, undefined),
+      );
+      for (const [p, g] of grads) {
+        const values = expected.get(p.name) as Float32Array;
+        const gv = g.dataSync();
+        for (let j = 0; j < values.length; j++)
+          values[j] = (values[j] as number) - lr * (gv[j] as number);
+      }
+      tf.dispose([value, ...grads.values(), ...batchTensors(batch)]);
+    }
+    reference.dispose();
+
+    const model = await charModel();
+    const optimizer = sgd();
+    const result = await fit(model, firstK, {
+      epochs: 1,
+      optimizer,
+      loss: evalLoss,
+      seed: 9,
+      shuffle: false,
+      gradientAccumulation: k,
+    });
+    expect(result.step).toBe(1);
+    const distance = (m: Model) =>
+      Math.max(
+        ...m.parameters().map((p) => {
+          const want = expected.get(p.name) as Float32Array;
+          const actual = p.variable.dataSync() as Float32Array;
+          return Math.max(...Array.from(actual, (v, j) => Math.abs(v - (want[j] as number))));
+        }),
+      );
+    expect(distance(model)).toBeLessThan(1e-6);
+    // And not the step of the first batch alone: the sum moved the weights elsewhere.
+    const onlyFirst = await charModel();
+    const single = sgd();
+    await fit(
+      onlyFirst,
+      { batchCount: 1, batch: (i) => train.batch(i) },
+      {
+        epochs: 1,
+        optimizer: single,
+        loss: evalLoss,
+        seed: 9,
+        shuffle: false,
+      },
+    );
+    expect(distance(onlyFirst)).toBeGreaterThan(1e-3);
+    model.dispose();
+    onlyFirst.dispose();
+    optimizer.dispose();
+    single.dispose();
+  });
+
   it('stops on a non-finite loss naming the step, without touching the last checkpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fit-'));
     const path = join(dir, 'checkpoint.safetensors');
@@ -346,7 +428,10 @@ describe('fit with truncated backpropagation through time', () => {
   it('refuses padded batches, which cannot be cut along time', async () => {
     const padded: TrainingData = {
       batchCount: 1,
-      batch: (i) => ({ ...train.batch(i), lengths: [T, T, T, T] }),
+      batch: (i) => {
+        const batch = train.batch(i);
+        return { ...batch, inputs: { ...batch.inputs, lengths: [T, T, T, T] } };
+      },
     };
     const model = await charModel();
     const optimizer = adam();
@@ -379,7 +464,7 @@ describe('fit with validation metrics', () => {
         const t = await batch.targets.data();
         for (let k = 0; k < t.length; k++) if (p[k] === t[k]) correct++;
         total += t.length;
-        tf.dispose([predicted, batch.inputs, batch.targets]);
+        tf.dispose([predicted, ...batchTensors(batch)]);
       }
       return { accuracy: correct / total };
     };
@@ -435,6 +520,131 @@ describe('fit with validation metrics', () => {
       }),
     ).rejects.toThrow(
       'earlyStopping.monitor "val_bleu": the validation metrics have no "bleu" (they have: f1)',
+    );
+  });
+});
+
+describe('fit with callbacks', () => {
+  it('calls every hook in order, awaiting each, with the run where it is', async () => {
+    const seen: string[] = [];
+    const recorder: Callback = {
+      onTrainBegin: (run) => void seen.push(`trainBegin ${run.epoch}/${run.position}`),
+      onEpochBegin: (epoch) => void seen.push(`epochBegin ${epoch}`),
+      onBatchBegin: (run) => void seen.push(`batchBegin ${run.position}`),
+      onLoss: (loss) => void seen.push(`loss ${Number.isFinite(loss)}`),
+      onGradientNorm: (norm, run) =>
+        void seen.push(`norm ${norm > 0} pending ${run.gradientsPending}`),
+      onBatchEnd: async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        seen.push(`batchEnd ${event.position} step ${event.step}`);
+      },
+      onEpochEnd: (record, run) =>
+        void seen.push(`epochEnd ${record.epoch} history ${run.history.length}`),
+      onTrainEnd: (result) => void seen.push(`trainEnd ${result.stoppedBy} ${result.step}`),
+    };
+    const { model } = await run({ epochs: 1, gradientAccumulation: 4, callbacks: [recorder] });
+    model.dispose();
+    expect(seen).toEqual([
+      'trainBegin 0/0',
+      'epochBegin 0',
+      ...[0, 1, 2, 3].flatMap((p) => [`batchBegin ${p}`, 'loss true']),
+      'norm true pending true',
+      'batchEnd 4 step 1',
+      ...[4, 5].flatMap((p) => [`batchBegin ${p}`, 'loss true']),
+      'norm true pending true', // the epoch's end applies what is pending
+      'batchEnd 6 step 2',
+      'epochEnd 0 history 1',
+      'trainEnd epochs 2',
+    ]);
+  });
+
+  it('stops on an AbortSignal as on the time budget: checkpointed, validated, resumed exactly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fit-'));
+    const path = join(dir, 'checkpoint.safetensors');
+    const schedule = () => new LrScheduler({ type: 'cosine', warmupSteps: 2, minLr: 0.001 }, 0.01);
+    const uninterrupted = await run({ schedule: schedule() });
+    uninterrupted.model.dispose();
+
+    const controller = new AbortController();
+    const aborted = await run({
+      schedule: schedule(),
+      validation,
+      signal: controller.signal,
+      checkpoint: { save: (state) => saveCheckpoint(path, state) },
+      onBatchEnd: (event) => {
+        if (event.step === 8) controller.abort(); // mid-epoch 2, after its second batch
+      },
+    });
+    aborted.model.dispose();
+    expect(aborted.result.stoppedBy).toBe('aborted');
+    expect(aborted.result.step).toBe(8);
+    expect(aborted.result.history.map((r) => r.partialBatches)).toEqual([undefined, 2]);
+    const { state } = await loadCheckpoint(path);
+    expect([state.epoch, state.position, state.step, state.history.length]).toEqual([1, 2, 8, 1]);
+    const resumed = await run({ schedule: schedule(), resume: state });
+    disposeTrainingState(state);
+    resumed.model.dispose();
+    expect(resumed.result.stoppedBy).toBe('epochs');
+    expect(resumed.weights).toEqual(uninterrupted.weights);
+  });
+
+  it("stops where a callback's stop() asks, with a checkpoint there", async () => {
+    const saved: Array<[number, number, number]> = [];
+    const interrupted: number[] = [];
+    const { model, result } = await run({
+      checkpoint: { save: async (s) => void saved.push([s.epoch, s.position, s.step]) },
+      callbacks: [
+        {
+          onBatchEnd: (event, r) => {
+            if (event.step === 3) r.stop('callback');
+          },
+          onInterrupt: (r) => void interrupted.push(r.position),
+        },
+      ],
+    });
+    model.dispose();
+    expect(result.stoppedBy).toBe('callback');
+    expect(result.step).toBe(3);
+    expect(interrupted).toEqual([3]);
+    expect(saved).toEqual([[0, 3, 3]]);
+  });
+
+  it('lets a callback add a metric to the epoch record that early stopping then monitors', async () => {
+    // A made-up metric, worst after epoch 1: early stopping must end on epoch 1's weights.
+    const score = [0.2, 0.9, 0.5, 0.4];
+    const weightsAt: number[][] = [];
+    const { model, result } = await run({
+      epochs: 4,
+      earlyStopping: { patience: 2, monitor: 'val_score' },
+      callbacks: [
+        {
+          onEpochEnd: (record, r) => {
+            record.metrics = { ...record.metrics, score: score[record.epoch] as number };
+            weightsAt.push(Array.from(r.model.parameters()[1]?.variable.dataSync() ?? []));
+          },
+        },
+      ],
+    });
+    expect(result.stoppedBy).toBe('early-stopping');
+    expect(result.bestEpoch).toBe(1);
+    expect(result.history.map((r) => r.metrics?.score)).toEqual([0.2, 0.9, 0.5, 0.4]);
+    expect(Array.from(model.parameters()[1]?.variable.dataSync() ?? [])).toEqual(weightsAt[1]);
+    model.dispose();
+  });
+
+  it('writes the JSON-lines log of every step and epoch through its sink', async () => {
+    const lines: string[] = [];
+    const { model, result } = await run({
+      validation,
+      callbacks: [new JsonLinesLog((line) => void lines.push(line))],
+    });
+    model.dispose();
+    const parsed = lines.map((line) => JSON.parse(line));
+    expect(parsed.filter((l) => l.type === 'batch').map((l) => l.step)).toEqual(
+      Array.from({ length: result.step }, (_, i) => i + 1),
+    );
+    expect(parsed.filter((l) => l.type === 'epoch').map((l) => l.validationLoss)).toEqual(
+      result.history.map((r) => r.validationLoss),
     );
   });
 });
