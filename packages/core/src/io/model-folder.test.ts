@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../model/compile.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { loadModel, ModelFileError, saveModel } from './model-files.js';
+import { ModelFileError } from './model-files.js';
+import { loadModel, saveModel } from './model-folder.js';
 
 const spec = {
   version: 1,
