@@ -48,28 +48,10 @@ export function generationSettings(spec: unknown): GenerationSettings {
     );
   }
   const problems: { pointer: string; message: string }[] = [];
-  const tokenizer = valid.input?.tokenizer;
-  if (!tokenizer) {
-    // The schema allows numeric input in general; a language model reads text.
-    problems.push({
-      pointer: '/input/tokenizer',
-      message:
-        'generation models text: give a tokenizer ({ "type": "char" } or { "type": "word" })',
-    });
-  }
   if (valid.labels) {
     problems.push({
       pointer: '/labels',
       message: 'labels apply to classification and tagging; a language model predicts tokens',
-    });
-  }
-  const loss = valid.training.loss;
-  if (loss !== undefined && loss !== 'cross-entropy') {
-    // The head is linear (the validator insists), so its outputs are logits: nll would need
-    // log-probabilities and would train towards nothing meaningful.
-    problems.push({
-      pointer: '/training/loss',
-      message: `generation trains with cross-entropy over the vocabulary on the head's logits; "${loss}" is not supported (remove training.loss or set "cross-entropy")`,
     });
   }
   if (valid.training.earlyStopping?.restoreBestWeights === false) {
@@ -99,7 +81,8 @@ export function generationSettings(spec: unknown): GenerationSettings {
   if (problems.length > 0) throw new GenerationSpecError(problems);
   return {
     spec: valid,
-    tokenizer: tokenizer as TokenizerOptions,
+    // The validator refuses generation without a tokenizer (numeric input), so there is one.
+    tokenizer: valid.input?.tokenizer as TokenizerOptions,
     vocabulary: valid.input?.vocabulary ?? {},
     maxLength,
   };

@@ -57,6 +57,13 @@ describe('GenerationTask on Tiny Shakespeare', () => {
     expect(last?.metrics?.perplexity).toBe(evaluation.perplexity);
     // The validation losses fall as training goes on.
     expect(result.history[0]?.validationLoss).toBeGreaterThan(evaluation.loss + 0.5);
+    // Why evaluate() carries the state: the same model reset every 64 characters scores worse.
+    let resetLoss = 0;
+    for (let start = 0; start < heldOut.length - 1; start += 64) {
+      const window = await task.evaluate(heldOut.slice(start, start + 65));
+      resetLoss += window.loss * window.tokens;
+    }
+    expect(resetLoss / evaluation.tokens).toBeGreaterThan(evaluation.loss);
 
     const files = await task.save({ note: 'round trip' });
     const json = JSON.parse(files['model.json']);
@@ -102,7 +109,7 @@ describe('GenerationTask on Tiny Shakespeare', () => {
     task.dispose();
   });
 
-  it('trains in chunks of training.truncatedBptt steps: one optimizer step per chunk', async () => {
+  it('takes one optimizer step per chunk of training.truncatedBptt, per gradientAccumulation batches', async () => {
     const text = shakespeare.slice(0, 4000);
     const steps = async (spec: ReturnType<typeof charSpec>) => {
       const task = GenerationTask.create(spec);
@@ -116,6 +123,40 @@ describe('GenerationTask on Tiny Shakespeare', () => {
     expect(await steps(charSpec({ training: { truncatedBptt: 16 } }))).toBe(12);
     // Chunks of 24 cut 64 into 24 + 24 + 16.
     expect(await steps(charSpec({ training: { truncatedBptt: 24 } }))).toBe(9);
+    // Two batches per step; the epoch's odd batch steps alone.
+    expect(await steps(charSpec({ training: { gradientAccumulation: 2 } }))).toBe(2);
+  });
+
+  it('trains with training.labelSmoothing: the first loss moves linearly with it', async () => {
+    // The smoothed loss is (1 - e) CE + e U (U: the mean of -log p over the vocabulary), linear in
+    // e: from the same weights and batch, the step from e = 0 to 0.1 equals the step from 0.1 to
+    // 0.2. A trained model (CE well below U) makes the step large; untrained, CE is close to U.
+    const text = shakespeare.slice(0, 4000);
+    const trained = GenerationTask.create(charSpec({ training: { epochs: 3 } }));
+    await trained.train(text);
+    const files = await trained.save();
+    trained.dispose();
+    const firstLoss = async (labelSmoothing: number) => {
+      const json = JSON.parse(files['model.json']);
+      json.spec.training.labelSmoothing = labelSmoothing;
+      const task = await GenerationTask.load({ ...files, 'model.json': JSON.stringify(json) });
+      const controller = new AbortController();
+      let loss = Number.NaN;
+      await task.train(text, {
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.type === 'batch' && e.step === 1) {
+            loss = e.loss;
+            controller.abort();
+          }
+        },
+      });
+      task.dispose();
+      return loss;
+    };
+    const [l0, l1, l2] = [await firstLoss(0), await firstLoss(0.1), await firstLoss(0.2)];
+    expect(l1 - l0).toBeGreaterThan(0.05);
+    expect(l2 - l1).toBeCloseTo(l1 - l0, 4);
   });
 
   it('refuses bad input with a clear message', async () => {
