@@ -180,6 +180,42 @@ describe('GenerationTask on Tiny Shakespeare', () => {
     await expect(task.train(42 as unknown as string)).rejects.toThrow(
       'the training text must be a string, got number',
     );
+    // Sizes the spec fixes must fit the vocabulary: the special tokens and the characters of the
+    // training part (all but the held-out end).
+    const trainPart = shakespeare.slice(
+      0,
+      shakespeare.length - heldOutOf(shakespeare, 64, 16).length + 1,
+    );
+    const V = 4 + new Set(trainPart).size;
+    const fixed = GenerationTask.create(
+      charSpec({
+        layers: [
+          { type: 'embedding', embeddingDim: 8, numEmbeddings: 40 },
+          { type: 'gru', hiddenSize: 8 },
+          { type: 'dense', units: 50 },
+        ],
+      }),
+    );
+    await expect(fixed.train(shakespeare)).rejects.toThrow(
+      `the spec does not fit the vocabulary of the text:\n  /layers/0/numEmbeddings: 40 rows cannot hold the vocabulary's ${V} tokens (remove numEmbeddings, or limit input.vocabulary.maxSize)\n  /layers/2/units: the head scores every token of the vocabulary, which has ${V} (use "auto")`,
+    );
+    // A checkpoint of another model (here: another vocabulary size) is refused before training.
+    const other = tf.zeros([70, 16]);
+    const state = {
+      epoch: 0,
+      position: 1,
+      step: 1,
+      weights: new Map([['embedding.weight', other]]),
+      optimizer: { step: 1, slots: new Map() },
+      badEpochs: 0,
+      history: [],
+    };
+    const fresh = GenerationTask.create(charSpec());
+    await expect(fresh.train(shakespeare, { resume: state })).rejects.toThrow(
+      `resume: the checkpoint does not fit this model ("embedding.weight" is [70, 16], the model's is [${V}, 16]; no weights for "lstm.weight_ih_l0";`,
+    );
+    other.dispose();
+    fresh.dispose();
     const chunked = GenerationTask.create(charSpec({ training: { truncatedBptt: 16 } }));
     await expect(
       chunked.train(shakespeare, { parallel: () => Promise.reject(new Error('not reached')) }),
