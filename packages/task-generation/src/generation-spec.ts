@@ -1,19 +1,29 @@
 // What a generation spec must say beyond the schema, checked when the task is created so that a
 // setting this task cannot honour is refused by its spec path before any data is read.
-import { type ModelSpec, parseSpec, type SpecError, validateSpec } from '@recurrent/core';
+import {
+  type ModelSpec,
+  parseSpec,
+  type SpecError,
+  SpecValidationError,
+  validateSpec,
+} from '@recurrent/core';
 import type { TokenizerOptions, VocabularyOptions } from '@recurrent/data';
 
 /** Windows of this many tokens when the spec gives no input.maxLength (as the CLI always did). */
 export const defaultMaxLength = 64;
 
-/** A spec this task cannot run, with every reason by spec path. */
-export class GenerationSpecError extends Error {
+/**
+ * A spec this task cannot run, with every reason by spec path. A SpecValidationError, so tools
+ * that report spec errors (the CLI, editors) treat it as one; `errors` carries the pointers.
+ */
+export class GenerationSpecError extends SpecValidationError {
   override name = 'GenerationSpecError';
   constructor(
     readonly problems: readonly { pointer: string; message: string }[],
     what = 'invalid generation spec',
   ) {
-    super(`${what}:\n${problems.map((p) => `  ${p.pointer}: ${p.message}`).join('\n')}`);
+    super(problems.map((p) => ({ ...p, kind: 'semantic' as const })));
+    this.message = `${what}:\n${problems.map((p) => `  ${p.pointer}: ${p.message}`).join('\n')}`;
   }
 }
 

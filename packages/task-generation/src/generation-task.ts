@@ -12,6 +12,7 @@ import {
   modelFromFiles,
   modelToFiles,
   type Task,
+  TaskError,
   type TaskOptions,
   type TaskTrainOptions,
   type TrainingState,
@@ -98,7 +99,7 @@ function checkResume(model: Model, state: TrainingState): void {
     if (!names.has(name)) problems.push(`"${name}" is not a parameter of the model`);
   }
   if (problems.length > 0) {
-    throw new Error(
+    throw new TaskError(
       `resume: the checkpoint does not fit this model (${problems.join('; ')}): it was written for another spec or training text`,
     );
   }
@@ -330,13 +331,15 @@ export class GenerationTask implements Task<string, GenerationEvaluation> {
   }
 
   #checkNotDisposed(): void {
-    if (this.#disposed) throw new Error('the generation task was disposed: create or load another');
+    if (this.#disposed) {
+      throw new TaskError('the generation task was disposed: create or load another');
+    }
   }
 
   #trained(): { model: Model; stream: TokenStream } {
     this.#checkNotDisposed();
     if (!this.#model || !this.#stream) {
-      throw new Error('the generation task is not trained: train it or load a trained one');
+      throw new TaskError('the generation task is not trained: train it or load a trained one');
     }
     return { model: this.#model, stream: this.#stream };
   }

@@ -1,9 +1,10 @@
 // Training data from one stream of token ids: the held-out end of the stream for validation, and
 // the rest cut into windows of `length` tokens whose targets are the next tokens.
-import type { Batch, TrainingData } from '@recurrent/core';
+import { type Batch, TaskError, type TrainingData } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-export class TrainingTextError extends Error {
+/** A text too short (or empty) for what is asked of it: a TaskError, an error of the input. */
+export class TrainingTextError extends TaskError {
   override name = 'TrainingTextError';
 }
 
