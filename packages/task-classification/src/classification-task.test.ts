@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '@recurrent/backend-cpu';
 import '@recurrent/backend-wasm';
-import { useBackend } from '@recurrent/core';
+import { compile, readSafetensors, useBackend, validateSpec } from '@recurrent/core';
 import { splitIndices } from '@recurrent/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,3 +212,91 @@ describe('ClassificationTask.create', () => {
     expect(() => ClassificationTask.create({ ...spec, layers: [] })).toThrow('invalid model spec');
   });
 });
+
+describe('bce-with-logits: one logit for the second of two labels (PyTorch BCEWithLogitsLoss)', () => {
+  const head = { type: 'dense', units: 1 };
+  const bceSpec = {
+    ...spec,
+    layers: [...spec.layers.slice(0, 3), head],
+    training: { ...spec.training, epochs: 4 },
+  };
+
+  it('is the default loss of a head of 1 unit, learns, and evaluates as binary cross-entropy', async () => {
+    const task = ClassificationTask.create(bceSpec, { backend: 'wasm' });
+    expect(task.loss).toBe('bce-with-logits');
+    await task.train(pick(train), { validation: pick(validation) });
+    const weights = readSafetensors((await task.save())['weights.safetensors']);
+    expect(weights.entry('dense.weight').shape).toEqual([1, 64]);
+    const data = pick(validation);
+    const evaluation = await task.evaluate(data);
+    expect(evaluation.accuracy).toBeGreaterThan(0.7);
+    const predictions = await task.predict(data.texts);
+    // -[y log p + (1 - y) log(1 - p)] with p the probability of "positive", the second label.
+    const bce =
+      predictions.reduce((sum, p, i) => {
+        const positive = p.probabilities.positive as number;
+        expect(positive + (p.probabilities.negative as number)).toBeCloseTo(1, 6);
+        return sum - Math.log(data.labels[i] === 'positive' ? positive : 1 - positive);
+      }, 0) / predictions.length;
+    expect(evaluation.loss).toBeCloseTo(bce, 5);
+    task.dispose();
+  }, 120_000);
+
+  it('trains with the loss PyTorch computes on the logit: mean(softplus(z) - z y)', async () => {
+    const { classificationLoss } = await import('./training-target.js');
+    const model = await compile(bceSpec, { backend: 'wasm', vocabularySize: 20, outputSize: 1 });
+    const ids = tf.tensor2d(
+      [
+        [2, 3, 4],
+        [5, 6, 0],
+        [7, 8, 9],
+        [10, 0, 0],
+      ],
+      [4, 3],
+      'int32',
+    );
+    const targets = tf.tensor1d([1, 0, 0, 1], 'int32');
+    const lengths = [3, 2, 3, 1];
+    const z = Array.from(model.forward(ids, { lengths }).output.dataSync());
+    const expected =
+      z.reduce((sum, zi, i) => {
+        const y = [1, 0, 0, 1][i] as number;
+        return sum + Math.log1p(Math.exp(zi)) - zi * y;
+      }, 0) / 4;
+    const loss = classificationLoss(validSpec(bceSpec))(
+      model,
+      { inputs: ids, targets, lengths },
+      undefined,
+    );
+    expect(loss.dataSync()[0]).toBeCloseTo(expected, 6);
+    tf.dispose([ids, targets, loss]);
+    model.dispose();
+  });
+
+  it('gives the same weights whether training.loss names it or the 1-unit head implies it', async () => {
+    const oneEpoch = { ...bceSpec, training: { ...bceSpec.training, epochs: 1 } };
+    const named = { ...oneEpoch, training: { ...oneEpoch.training, loss: 'bce-with-logits' } };
+    const weightsOf = async (s: unknown) => {
+      const task = ClassificationTask.create(s, { backend: 'wasm' });
+      await task.train(pick(train.slice(0, 400)));
+      const files = await task.save();
+      task.dispose();
+      return files['weights.safetensors'];
+    };
+    expect(await weightsOf(named)).toEqual(await weightsOf(oneEpoch));
+  }, 60_000);
+
+  it('refuses more than 2 labels before training, saying what to use', async () => {
+    const task = ClassificationTask.create(bceSpec, { backend: 'wasm' });
+    await expect(task.train({ texts: ['a', 'b', 'c'], labels: ['x', 'y', 'z'] })).rejects.toThrow(
+      'training data: bce-with-logits (one logit) classifies between 2 labels, the data has 3 (x, y, z); use cross-entropy and a head of "auto" units',
+    );
+    task.dispose();
+  });
+});
+
+function validSpec(s: unknown) {
+  const result = validateSpec(s);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.spec;
+}

@@ -68,7 +68,7 @@ const defaultMaxLength = 256;
 const evaluationBatch = 256;
 
 /** Examples that do not fit the task: texts and labels that do not pair up, an unknown label. */
-export class LabelError extends Error {
+export class LabelError extends TaskError {
   override name = 'LabelError';
 }
 

@@ -12,12 +12,18 @@ declare module '@recurrent/core' {
 
 const columnHelp = '(a header name, or a 0-based index)';
 
+/** The URL of the package's main entry, or "" where a bundle gives no import.meta.url. */
+function entryModule(): string {
+  const here: string | undefined = import.meta.url;
+  if (!here) return '';
+  return new URL(here.endsWith('.ts') ? './index.ts' : './index.js', here).href;
+}
+
 export const classificationPlugin: TaskPlugin<'classification', ClassificationTask> = {
   name: 'classification',
   aliases: ['sentiment-analysis', 'text-classification'],
   // The package's main entry, which registers this plug-in (worker threads import it).
-  module: new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './index.js', import.meta.url)
-    .href,
+  module: entryModule(),
   create: (spec, options) => ClassificationTask.create(spec, options),
   load: (files, options) => ClassificationTask.load(files, options),
   trainingTarget: classificationTrainingTarget,

@@ -200,7 +200,8 @@ export interface TaskPlugin<K extends string = string, T extends Task = Task> {
   readonly aliases?: readonly string[];
   /**
    * URL of a module that registers this plug-in when imported (the package entry's
-   * `import.meta.url`): data-parallel worker threads import it to find `trainingTarget`.
+   * `import.meta.url`): data-parallel worker threads import it to find `trainingTarget`. Empty
+   * where the runtime gives none (a classic-script bundle): such a task trains on one thread.
    */
   readonly module: string;
   /** An untrained task from a valid spec of this task (createTask validated it). */

@@ -69,6 +69,11 @@ export function threads(count: number, options: ThreadsOptions = {}): ParallelFa
     if (!plugin.trainingTarget) {
       throw new TaskError(`the ${plugin.name} task does not train on several threads`);
     }
+    if (!plugin.module) {
+      throw new TaskError(
+        `the ${plugin.name} plug-in declares no module URL for worker threads to import (a bundle without import.meta.url?)`,
+      );
+    }
     const backend = model.backend;
     const backendModule = listBackends().find((b) => b.name === backend)?.module;
     const modules = [
