@@ -19,11 +19,24 @@ export const generationCommandLine: TaskCommandLine = {
   options: [],
 };
 
+/**
+ * This module's URL, or "" where a bundle has none: esbuild's IIFE leaves import.meta.url
+ * undefined, Vite's reads `document`, which a worker lacks. Core's threads() refuses an empty
+ * module by name, and nothing else reads it.
+ */
+function moduleUrl(): string {
+  try {
+    return (import.meta.url as string | undefined) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 export const generationPlugin: TaskPlugin<'generation', GenerationTask> = {
   name: 'generation',
   aliases: ['text-generation', 'language-modeling'],
   // Data-parallel worker threads import this module to register the task and find trainingTarget.
-  module: import.meta.url,
+  module: moduleUrl(),
   create: (spec, options) => GenerationTask.create(spec, options),
   load: (files, options) => GenerationTask.load(files, options),
   trainingTarget: (config, options) => generationTrainingTarget(config, options),
