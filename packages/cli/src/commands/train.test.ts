@@ -187,6 +187,10 @@ describe('recurrent train refuses what a task does not use', () => {
     ],
     [['--data', '/no/such/file.txt'], '/no/such/file.txt: cannot read the file'],
     [
+      ['--log', '/no/such/folder/train.jsonl'],
+      '/no/such/folder/train.jsonl: cannot write the training log (ENOENT',
+    ],
+    [
       ['--threads', 'many'],
       "option '--threads <n|auto>' argument 'many' is invalid. expected auto or a positive integer",
     ],

@@ -2,7 +2,7 @@
 // task registry: the spec's task reads its data (its `/node` entry), trains with progress, a
 // JSON-lines log, checkpoints in the model folder, `--resume`, `--max-time`, `--threads`, and
 // saves a model folder. Ctrl-C stops at the next batch boundary, as the time budget does.
-import { mkdir } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createTask,
@@ -132,6 +132,12 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
   io.stdout(
     `threads: ${threadsCount}${threadsCount > 1 ? ' (each batch split by rows; --threads 1 for one)' : ''}\n`,
   );
+  if (options.log !== undefined) {
+    // A log that cannot be written fails now, not after the run.
+    await appendFile(options.log, '').catch((error: Error) => {
+      throw new CommandError(`${options.log}: cannot write the training log (${error.message})`);
+    });
+  }
   const data = await node.readTrainingData(options.data, taskOptions, spec);
   for (const note of data.notes) io.stdout(`${note}\n`);
   await mkdir(options.out, { recursive: true });
@@ -215,15 +221,20 @@ async function runTraining(
   } finally {
     process.off('SIGINT', onSigint);
     progress.stop();
-    await log?.close();
+    await log?.close().catch((error: Error) => {
+      throw new CommandError(error.message);
+    });
   }
   let metrics: unknown;
   if (data.validation !== undefined) {
     metrics = await task.evaluate(data.validation);
     io.stdout(`validation: ${how.describeEvaluation(metrics)[0] ?? ''}\n`);
   } else {
+    // The last epoch's validation (the task validated on data of its own choosing).
     const last = result.history.at(-1);
-    if (last?.validationLoss !== undefined) metrics = { validationLoss: last.validationLoss };
+    if (last?.validationLoss !== undefined) {
+      metrics = { validationLoss: last.validationLoss, ...last.metrics };
+    }
   }
   await saveTask(task, options.out, {
     training: { steps: result.step, stoppedBy: result.stoppedBy, history: result.history },
