@@ -19,6 +19,14 @@ interface DeclaredOption {
 
 const declared = new Map<TaskCommand, DeclaredOption[]>();
 
+/** What `--data` holds for each installed task, for help texts. */
+export function dataHelp(): string {
+  return registeredPlugins()
+    .filter((p) => p.commandLine)
+    .map((p) => `${p.name}: ${p.commandLine?.data}`)
+    .join('; ');
+}
+
 /** Adds the options that installed tasks declare for `command` (once per option name). */
 export function addTaskOptions(command: Command, name: TaskCommand): Command {
   const seen = new Map<string, DeclaredOption>();

@@ -5,7 +5,7 @@ import { loadTaskFolder, type Task } from '@recurrent/core/node';
 import type { Command } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
 import { type CliIO, ExitCode } from '../io.js';
-import { addTaskOptions, taskOptionValues } from '../task-options.js';
+import { addTaskOptions, dataHelp, taskOptionValues } from '../task-options.js';
 import { folderPlugin, nodeSupport } from './task-folder.js';
 
 interface EvalOptions extends BackendOptions {
@@ -19,7 +19,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     .command('eval')
     .description("evaluate a trained model on a data file in its task's format")
     .argument('<model-dir>', 'model folder written by recurrent train')
-    .requiredOption('-d, --data <file>', "evaluation data, in the model's task's format")
+    .requiredOption('-d, --data <file>', `evaluation data, by the model's task (${dataHelp()})`)
     .option('--json', 'print the evaluation as JSON')
     .addOption(backendOption());
   addTaskOptions(command, 'eval').action(async (dir: string, options: EvalOptions) => {

@@ -23,7 +23,7 @@ import {
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
 import { type CliIO, ExitCode } from '../io.js';
-import { addTaskOptions, taskOptionValues } from '../task-options.js';
+import { addTaskOptions, dataHelp, taskOptionValues } from '../task-options.js';
 import { parseDuration } from '../train/duration.js';
 import { createProgress } from '../train/progress.js';
 import { CommandError, readSpecFile } from './spec-file.js';
@@ -74,10 +74,7 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
     .command('train')
     .description("train a spec's model on a data file and save it as a model folder")
     .argument('<spec>', 'model spec (JSON)')
-    .requiredOption(
-      '-d, --data <file>',
-      "training data, in the spec's task's format (see each task's options below)",
-    )
+    .requiredOption('-d, --data <file>', `training data, by the spec's task (${dataHelp()})`)
     .requiredOption('-o, --out <dir>', 'model folder to write (checkpoints go there too)')
     .option('--epochs <n>', 'override training.epochs', positiveInteger)
     .option(
