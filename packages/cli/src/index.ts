@@ -1,15 +1,18 @@
 // The `recurrent` command. Each subcommand lives in commands/<name>.ts and registers itself here.
 import './register-backends.js';
+import './register-tasks.js';
 import {
   BackendError,
+  CheckpointError,
   CompileError,
+  DivergenceError,
+  ModelFileError,
   SafetensorsError,
   SpecValidationError,
+  TaskError,
   WeightsMismatchError,
-} from '@recurrent/core';
-import { CheckpointError, ModelFileError } from '@recurrent/core/node';
+} from '@recurrent/core/node';
 import { DataError } from '@recurrent/data';
-import { LabelError } from '@recurrent/task-classification';
 import { Command, CommanderError } from 'commander';
 import { registerBackends } from './commands/backends.js';
 import { registerEval } from './commands/eval.js';
@@ -54,8 +57,9 @@ const userErrors = [
   SafetensorsError,
   ModelFileError,
   DataError,
-  LabelError,
+  TaskError,
   CheckpointError,
+  DivergenceError,
 ];
 
 function isUserError(error: unknown): error is Error {

@@ -1,5 +1,6 @@
-// @recurrent/core: the model spec, the compiler and layers, safetensors and PyTorch import, the
-// optimizer step, and the backend registry. Node-only file helpers live in "@recurrent/core/node".
+// @recurrent/core: the model spec, the compiler and layers, safetensors and PyTorch import,
+// training, model files in memory, and the backend and task registries. Runs in any runtime (no
+// node: imports); model folders, checkpoints, worker threads and logs live in "@recurrent/core/node".
 export {
   type Availability,
   activeBackend,
@@ -15,6 +16,17 @@ export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';
 export {
+  type ModelFile,
+  ModelFileError,
+  type ModelFileSource,
+  modelFormat,
+  modelFormatVersion,
+  modelFromFiles,
+  modelTask,
+  modelToFiles,
+  readModelJson,
+} from './io/model-files.js';
+export {
   elementCount,
   maxHeaderBytes,
   readSafetensors,
@@ -24,6 +36,7 @@ export {
   type WritableTensor,
   writeSafetensors,
 } from './io/safetensors.js';
+export { sha256Hex } from './io/sha256.js';
 export {
   type ImportProblem,
   loadTorchWeights,
@@ -95,14 +108,52 @@ export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.js';
+export type {
+  AnyTask,
+  CheckpointSink,
+  ModelFiles,
+  ParallelFactory,
+  ParallelRun,
+  ParallelSetup,
+  Task,
+  TaskCommand,
+  TaskCommandLine,
+  TaskData,
+  TaskEvaluation,
+  TaskName,
+  TaskNodeSupport,
+  TaskOption,
+  TaskOptions,
+  TaskOptionValues,
+  TaskPlugin,
+  TaskTrainOptions,
+  TaskTypes,
+  TrainEvent,
+  TrainingTarget,
+  TrainResult,
+  TrainStopReason,
+} from './tasks/contract.js';
+export {
+  type CreateTaskOptions,
+  createTask,
+  isModelFiles,
+  type TaskSpec,
+} from './tasks/create-task.js';
 export {
   findTask,
+  registeredPlugins,
   registeredTasks,
   registerTask,
   TaskError,
-  type TaskPlugin,
   taskName,
 } from './tasks/registry.js';
+export {
+  fitOptionsFromSpec,
+  type RunEngine,
+  runEngine,
+  type TaskRun,
+  trainWithSpec,
+} from './tasks/train-with-spec.js';
 export { batchOrder } from './train/batch.js';
 export type { Callback, TrainingRun } from './train/callback.js';
 export { StopOnAbort } from './train/callbacks/abort.js';

@@ -1,5 +1,7 @@
-// @recurrent/core/node: helpers that need Node's file system (model folders, atomic writes, the
-// PyTorch parity runner behind `recurrent parity`).
+// @recurrent/core/node: what needs Node: model folders, atomic writes, checkpoint files and a
+// run's checkpoint identity, data-parallel worker threads, the JSON-lines log, and the PyTorch
+// parity runner behind `recurrent parity`. Everything in the main entry is re-exported too.
+export * from './index.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export {
   CheckpointError,
@@ -8,23 +10,37 @@ export {
   loadCheckpoint,
   saveCheckpoint,
 } from './io/checkpoint-file.js';
-export {
-  loadModel,
-  type ModelFile,
-  ModelFileError,
-  modelFormat,
-  modelFormatVersion,
-  saveModel,
-} from './io/model-files.js';
+export { loadModel, readModelFolder, saveModel, writeModelFolder } from './io/model-folder.js';
 export {
   type CaseReport as ParityCaseReport,
   findCases as findParityCases,
   runCase as runParityCase,
 } from './parity/runner.js';
 export { seedSentimentSpec } from './parity/seed-sentiment-case.js';
-export { createTask } from './tasks/create-task.js';
+export { createTask, loadTaskFolder, saveTask } from './tasks/task-folder.js';
 export {
   GradientWorkers,
   type GradientWorkersOptions,
   serveGradients,
 } from './train/data-parallel.js';
+export { type JsonLinesLog, jsonLinesLog } from './train/json-lines-log.js';
+export {
+  CheckpointMismatchError,
+  type OpenCheckpointOptions,
+  openCheckpoint,
+  type RunCheckpoint,
+} from './train/run-checkpoint.js';
+export {
+  identityDifferences,
+  packageOf,
+  type RunIdentity,
+  type RunIdentityInput,
+  runIdentity,
+} from './train/run-identity.js';
+export {
+  defaultThreadCount,
+  runnableModule,
+  type TaskWorkerConfig,
+  type ThreadsOptions,
+  threads,
+} from './train/threads.js';

@@ -1,4 +1,5 @@
-// @recurrent/data: plain-TypeScript data tools (no tensors, no core).
+// @recurrent/data: plain-TypeScript data tools (no tensors, no core, no node: imports; file
+// reading is in "@recurrent/data/node").
 export {
   bucketByLength,
   type PaddedBatch,
@@ -8,6 +9,13 @@ export {
   splitIndices,
 } from './batching.js';
 export { DataError } from './errors.js';
+export {
+  type LabelledFormat,
+  type LabelledTextOptions,
+  type LabelledTextsRead,
+  labelledFormat,
+  parseLabelledTexts,
+} from './labelled-texts.js';
 export { type ConlluSentence, parseConllu } from './readers/conllu.js';
 export {
   columnIndex,

@@ -1,55 +1,45 @@
 // The classification task: a model from a classification spec, its text encoding and its labels,
-// with train (core's fit over length-bucketed batches), evaluate, predict and save/load.
-
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// with train (core's trainWithSpec over length-bucketed batches), evaluate, predict, and save/load
+// as in-memory model files. Runs in any runtime; folders and file readers are in `/node`.
 import {
   type Batch,
   classificationReport,
   compile,
-  createOptimizer,
-  type EpochRecord,
-  type FitOptions,
-  type FitResult,
-  fit,
-  LrScheduler,
   type Model,
+  ModelFileError,
+  type ModelFiles,
   type ModelSpec,
-  parseSpec,
+  modelFromFiles,
+  modelToFiles,
+  SpecValidationError,
+  type Task,
+  TaskError,
+  type TaskOptions,
+  type TaskTrainOptions,
   type TrainingData,
-  type TrainingState,
+  type TrainResult,
+  trainWithSpec,
   validateSpec,
 } from '@recurrent/core';
-import { GradientWorkers, loadModel, saveModel } from '@recurrent/core/node';
 import { bucketByLength, padBatch, Vocabulary } from '@recurrent/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { type EncodedText, TextEncoding, type TokenizerSpec } from './text-encoding.js';
-import { type ClassificationTargetConfig, classificationLoss } from './training-target.js';
+import {
+  type ClassificationLoss,
+  type ClassificationTargetConfig,
+  classificationLogits,
+  classificationLoss,
+  classificationLossKind,
+  labelLogProbabilities,
+} from './training-target.js';
 
 export interface LabelledTexts {
   texts: readonly string[];
   labels: readonly string[];
 }
 
-export interface TrainOptions {
-  validation?: LabelledTexts;
-  epochs?: number;
-  maxTimeMs?: number;
-  onEpochEnd?: (record: EpochRecord) => void;
-  /** After every batch: progress within an epoch. */
-  onBatchEnd?: FitOptions['onBatchEnd'];
-  /** Checkpoints of the run (see fit); the vocabulary and labels follow from the same data. */
-  checkpoint?: FitOptions['checkpoint'];
-  /** Continue a run from a checkpoint: pass the same spec and data, and the state loaded back. */
-  resume?: TrainingState;
-  /**
-   * Data parallelism over `count` threads (Node): this one and `count - 1` worker threads running
-   * `worker`, a module that imports the backend packages and calls
-   * `serveGradients(classificationTrainingTarget)`. A run is reproducible for a given count; other
-   * counts draw other dropout masks.
-   */
-  threads?: { count: number; worker: URL };
-}
+/** Options of `train`: every task's (TaskTrainOptions) with labelled validation texts. */
+export type TrainOptions = TaskTrainOptions<LabelledTexts>;
 
 export interface Prediction {
   label: string;
@@ -64,7 +54,8 @@ export interface Prediction {
 export interface Evaluation {
   accuracy: number;
   macroF1: number;
-  /** Mean cross-entropy of the true labels (with the spec's label smoothing). */
+  /** Mean loss of the true labels, as training computes it (cross-entropy with the spec's label
+   * smoothing, or binary cross-entropy). */
   loss: number;
   perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
   /** confusion[true label][predicted label]. */
@@ -77,7 +68,7 @@ const defaultMaxLength = 256;
 const evaluationBatch = 256;
 
 /** Examples that do not fit the task: texts and labels that do not pair up, an unknown label. */
-export class LabelError extends Error {
+export class LabelError extends TaskError {
   override name = 'LabelError';
 }
 
@@ -107,57 +98,62 @@ function labelIds(
   });
 }
 
-export class ClassificationTask {
+export class ClassificationTask implements Task<LabelledTexts, Evaluation> {
+  readonly task = 'classification';
+  /** The loss the spec trains with; it also decides the head's size and the probabilities. */
+  readonly loss: ClassificationLoss;
+
   private constructor(
     readonly spec: ModelSpec,
     private model: Model | undefined,
     private encoding: TextEncoding | undefined,
     private labelNames: string[] | undefined,
     private readonly backend: string | undefined,
-  ) {}
+  ) {
+    this.loss = classificationLossKind(spec);
+  }
 
-  /** An untrained task: the vocabulary and labels come from the training data. */
-  static create(spec: unknown, options: { backend?: string } = {}): ClassificationTask {
-    const result = typeof spec === 'string' ? parseSpec(spec) : validateSpec(spec);
-    if (!result.ok) {
-      throw new Error(
-        `invalid classification spec:\n${result.errors.map((e) => `  ${e.pointer}: ${e.message}`).join('\n')}`,
-      );
-    }
+  /** An untrained task (the vocabulary and labels come from the training data). */
+  static create(spec: unknown, options: TaskOptions = {}): ClassificationTask {
+    const result = validateSpec(spec);
+    if (!result.ok) throw new SpecValidationError(result.errors);
     if (result.spec.task !== 'classification') {
-      throw new Error(
+      throw new TaskError(
         `a classification task needs task "classification", the spec says "${result.spec.task}"`,
       );
     }
     return new ClassificationTask(result.spec, undefined, undefined, undefined, options.backend);
   }
 
-  /** A trained task from a model folder written by save(). */
-  static async load(dir: string, options: { backend?: string } = {}): Promise<ClassificationTask> {
-    const model = await loadModel(dir, options.backend ? { backend: options.backend } : {});
-    const file = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
-      metadata?: { task?: string; vocabulary?: unknown; labels?: unknown; maxLength?: number };
-    };
-    const metadata = file.metadata ?? {};
-    if (metadata.task !== 'classification' || !Array.isArray(metadata.labels)) {
-      model.dispose();
-      throw new Error(
-        `${dir}: not a classification model folder (no labels in model.json metadata)`,
+  /** A trained task from the files its save() wrote (model folders: `@recurrent/core/node`). */
+  static async load(files: ModelFiles, options: TaskOptions = {}): Promise<ClassificationTask> {
+    const { model, metadata } = await modelFromFiles(
+      files,
+      options.backend ? { backend: options.backend } : {},
+    );
+    try {
+      if (metadata.task !== 'classification' || !Array.isArray(metadata.labels)) {
+        throw new ModelFileError(
+          'model.json: not a classification model (no labels in its metadata)',
+        );
+      }
+      const spec = model.spec;
+      const encoding = new TextEncoding(
+        spec.input?.tokenizer as TokenizerSpec,
+        Vocabulary.fromJson(metadata.vocabulary, 'model.json vocabulary'),
+        (metadata.maxLength as number | undefined) ?? spec.input?.maxLength ?? defaultMaxLength,
       );
+      return new ClassificationTask(
+        spec,
+        model,
+        encoding,
+        metadata.labels as string[],
+        options.backend,
+      );
+    } catch (error) {
+      model.dispose();
+      throw error;
     }
-    const spec = model.spec;
-    const encoding = new TextEncoding(
-      spec.input?.tokenizer as TokenizerSpec,
-      Vocabulary.fromJson(metadata.vocabulary, `${dir}/model.json vocabulary`),
-      metadata.maxLength ?? spec.input?.maxLength ?? defaultMaxLength,
-    );
-    return new ClassificationTask(
-      spec,
-      model,
-      encoding,
-      metadata.labels as string[],
-      options.backend,
-    );
   }
 
   get labels(): readonly string[] {
@@ -167,11 +163,11 @@ export class ClassificationTask {
   }
 
   /** Builds the vocabulary and label set from `data`, then trains with the spec's settings. */
-  async train(data: LabelledTexts, options: TrainOptions = {}): Promise<FitResult> {
+  async train(data: LabelledTexts, options: TrainOptions = {}): Promise<TrainResult> {
     checkLabelled(data, 'training data');
     const spec = this.spec;
     const input = spec.input;
-    if (!input?.tokenizer) throw new Error('classification needs text input: input.tokenizer');
+    if (!input?.tokenizer) throw new TaskError('classification needs text input: input.tokenizer');
     this.encoding ??= TextEncoding.build(
       data.texts,
       input.tokenizer as TokenizerSpec,
@@ -179,6 +175,11 @@ export class ClassificationTask {
       input.maxLength ?? defaultMaxLength,
     );
     this.labelNames ??= [...new Set(data.labels)].sort();
+    if (this.loss === 'bce-with-logits' && this.labelNames.length !== 2) {
+      throw new LabelError(
+        `training data: bce-with-logits (one logit) classifies between 2 labels, the data has ${this.labelNames.length} (${this.labelNames.join(', ')}); use cross-entropy and a head of "auto" units`,
+      );
+    }
     // Validation texts are encoded and their labels checked once, before the first epoch.
     let validation: { encoded: EncodedText[]; actual: number[] } | undefined;
     if (options.validation) {
@@ -194,24 +195,19 @@ export class ClassificationTask {
         ),
       };
     }
-    if (!this.model) {
-      this.model = await compile(spec, {
-        ...(this.backend ? { backend: this.backend } : {}),
-        vocabularySize: this.encoding.vocabulary.size,
-        outputSize: this.labelNames.length,
-      });
-    }
-    const training = spec.training;
-    const optimizer = createOptimizer(training.optimizer);
-    let parallel: GradientWorkers | undefined;
-    try {
-      parallel = await this.#startThreads(options.threads);
-      return await fit(this.model, this.#batches(data, training.seed), {
-        epochs: options.epochs ?? training.epochs,
-        optimizer,
-        seed: training.seed,
-        loss: classificationLoss(training.labelSmoothing),
-        ...(parallel ? { parallel } : {}),
+    const config = this.#targetConfig();
+    this.model ??= await compile(spec, {
+      ...(this.backend ? { backend: this.backend } : {}),
+      vocabularySize: config.vocabularySize,
+      outputSize: config.outputSize,
+    });
+    const { validation: _, ...runOptions } = options;
+    return trainWithSpec(
+      this.model,
+      this.#batches(data, spec.training.seed),
+      {
+        spec,
+        loss: classificationLoss(spec),
         ...(validation
           ? {
               // Loss, accuracy and macro-F1 each epoch in one pass, for the history and for
@@ -223,46 +219,19 @@ export class ClassificationTask {
               },
             }
           : {}),
-        ...(training.earlyStopping
-          ? {
-              earlyStopping: {
-                patience: training.earlyStopping.patience,
-                minDelta: training.earlyStopping.minDelta,
-                monitor: training.earlyStopping.monitor,
-              },
-            }
-          : {}),
-        schedule: new LrScheduler(training.lrSchedule, optimizer.lr),
-        ...(training.clipNorm !== undefined ? { clipNorm: training.clipNorm } : {}),
-        ...(training.clipValue !== undefined ? { clipValue: training.clipValue } : {}),
-        gradientAccumulation: training.gradientAccumulation,
-        ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
-        ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
-        ...(options.onBatchEnd ? { onBatchEnd: options.onBatchEnd } : {}),
-        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-        ...(options.resume ? { resume: options.resume } : {}),
-      });
-    } finally {
-      optimizer.dispose();
-      await parallel?.dispose();
-    }
+        parallel: { task: 'classification', config },
+      },
+      runOptions,
+    );
   }
 
-  /** Worker threads that each train some rows of every batch (none for one thread). */
-  async #startThreads(threads: TrainOptions['threads']): Promise<GradientWorkers | undefined> {
-    if (!threads || threads.count <= 1) return undefined;
-    const model = this.model as Model;
-    const config: ClassificationTargetConfig = {
+  /** What a data-parallel worker needs to build the same model (see training-target.ts). */
+  #targetConfig(): ClassificationTargetConfig {
+    return {
       spec: this.spec,
       vocabularySize: (this.encoding as TextEncoding).vocabulary.size,
-      outputSize: this.labels.length,
-      backend: model.backend,
+      outputSize: this.loss === 'bce-with-logits' ? 1 : this.labels.length,
     };
-    return GradientWorkers.start(model, {
-      workers: threads.count - 1,
-      script: threads.worker,
-      config,
-    });
   }
 
   /** Label and probabilities for each text, in batches of texts of similar length. */
@@ -289,7 +258,7 @@ export class ClassificationTask {
 
   /**
    * Accuracy, macro-F1, per-class precision/recall/F1, the confusion matrix and the mean loss
-   * (cross-entropy with the spec's label smoothing, as in training) on `data`.
+   * (as training computes it: cross-entropy with label smoothing, or binary cross-entropy) on `data`.
    */
   async evaluate(data: LabelledTexts, batchSize = evaluationBatch): Promise<Evaluation> {
     checkLabelled(data, 'evaluation data');
@@ -361,11 +330,12 @@ export class ClassificationTask {
       const rows = order.slice(start, start + batchSize);
       const padded = padBatch(rows.map((r) => (encoded[r] as EncodedText).ids));
       const logits = tf.tidy(() =>
-        tf.logSoftmax(
-          model.forward({
+        labelLogProbabilities(
+          classificationLogits(model, {
             tokens: tf.tensor2d(padded.ids, [padded.rows, padded.steps], 'int32'),
             lengths: padded.lengths,
-          }).output,
+          }),
+          this.loss,
         ),
       );
       const values = (await logits.data()) as Float32Array;
@@ -375,10 +345,10 @@ export class ClassificationTask {
     return out;
   }
 
-  /** A model folder: the spec, weights, vocabulary, labels and maxLength. */
-  async save(dir: string, metadata: Record<string, unknown> = {}): Promise<void> {
+  /** The model as in-memory files: the spec, weights, vocabulary, labels and maxLength. */
+  async save(metadata: Record<string, unknown> = {}): Promise<ModelFiles> {
     const { model, encoding } = this.#trained();
-    await saveModel(model, dir, {
+    return modelToFiles(model, {
       ...metadata,
       task: 'classification',
       labels: this.labels,

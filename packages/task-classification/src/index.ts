@@ -1,15 +1,11 @@
-// @recurrent/task-classification: text classification from a classification spec. Importing it
-// registers the task with @recurrent/core (createTask, aliases sentiment-analysis and
-// text-classification).
+// @recurrent/task-classification: text classification from a classification spec, in any runtime
+// (no node: imports; model folders and file readers are in "@recurrent/task-classification/node").
+// Importing it registers the task with @recurrent/core, typed: `createTask(spec)` with task
+// "classification" returns a ClassificationTask (aliases sentiment-analysis, text-classification).
 import { registerTask } from '@recurrent/core';
-import { ClassificationTask } from './classification-task.js';
+import { classificationPlugin } from './plugin.js';
 
-registerTask({
-  name: 'classification',
-  aliases: ['sentiment-analysis', 'text-classification'],
-  create: (spec, options) => ClassificationTask.create(spec, options),
-  load: (dir, options) => ClassificationTask.load(dir, options),
-});
+registerTask(classificationPlugin);
 
 export {
   ClassificationTask,
@@ -19,9 +15,14 @@ export {
   type Prediction,
   type TrainOptions,
 } from './classification-task.js';
+export { classificationPlugin } from './plugin.js';
 export { type EncodedText, TextEncoding, type TokenizerSpec } from './text-encoding.js';
 export {
+  type ClassificationLoss,
   type ClassificationTargetConfig,
   classificationLoss,
+  classificationLossKind,
   classificationTrainingTarget,
+  labelLogProbabilities,
 } from './training-target.js';
+export { type ValidationSplit, validationSplit } from './validation-split.js';

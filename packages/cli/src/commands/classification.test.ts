@@ -1,5 +1,6 @@
-// Classification from the command line on real data (the UCI sentences): train on yelp, evaluate
-// on amazon, predict from arguments and stdin, and the errors for unreadable inputs.
+// Classification from the command line on real data (the UCI sentences, and the SST-2 slice for the
+// default validation split): train on yelp, evaluate on amazon, predict from arguments and stdin,
+// and the errors for unreadable inputs. Resume after SIGKILL is in train.test.ts, for every task.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '../../bin/recurrent.js');
 const spec = join(import.meta.dirname, '../../test/fixtures/sentiment-small.json');
-const uci = join(
-  import.meta.dirname,
-  '../../../../../shared/datasets/sentiment-labelled-sentences',
-);
+const uci = join(import.meta.dirname, '../../../../fixtures/datasets/sentiment-labelled-sentences');
+const sst2 = join(import.meta.dirname, '../../../../fixtures/datasets/sst2/train-head-5000.tsv');
 const run = (args: string[], input?: string) =>
   spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
@@ -23,7 +22,7 @@ describe('classification from the CLI', () => {
   const root = mkdtempSync(join(tmpdir(), 'classification-'));
   const model = join(root, 'model');
 
-  it('trains on a headerless TSV (yelp) with a seeded validation tenth', () => {
+  it('trains on a headerless TSV (yelp) with a seeded random validation tenth, and says so', () => {
     const result = run([
       'train',
       spec,
@@ -35,12 +34,13 @@ describe('classification from the CLI', () => {
       'wasm',
     ]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain(
-      'data: 900 training and 100 validation examples (a seeded tenth of --data)',
-    );
+    expect(result.stdout).toContain('data: 900 training and 100 validation examples\n');
     expect(result.stdout).toMatch(
-      /^validation accuracy \d+\.\d\d%, macro-F1 0\.\d{4} \(100 examples\)$/m,
+      /^validation split: a seeded random 10% of the rows \(seed 2; \d+% of the rows are phrases of others, so rows are split at random\)/m,
     );
+    expect(result.stdout).toMatch(/^validation: accuracy \d+\.\d\d%, macro-F1 0\.\d{4}, loss /m);
+    const saved = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+    expect(saved.metadata.metrics.count).toBe(100);
     // Each epoch line carries the validation metrics.
     const epochs = [
       ...result.stdout.matchAll(
@@ -153,7 +153,31 @@ describe('classification from the CLI', () => {
       '--resume',
     ]);
     expect(other.status).toBe(1);
-    expect(other.stderr).toContain('this checkpoint was written for another spec or data');
+    expect(other.stderr).toContain('this checkpoint was written by another run: other data.');
+  }, 60_000);
+
+  it('holds out whole sentences of SST-2-like data by default and leaves their phrases out', () => {
+    const result = run([
+      'train',
+      spec,
+      '--data',
+      sst2,
+      '--out',
+      join(root, 'sst2'),
+      '--backend',
+      'cpu',
+      '--max-time',
+      '0s',
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    const split = result.stdout.match(
+      /^validation split: a seeded 10% of the whole sentences \(seed 2\): (\d+)% of the rows are phrases of other rows, so (\d+) rows inside held-out sentences are left out of training/m,
+    );
+    expect(split, result.stdout).not.toBeNull();
+    const [, , dropped] = split as RegExpMatchArray;
+    const counts = result.stdout.match(/^data: (\d+) training and (\d+) validation examples$/m);
+    const [, train, validation] = (counts as RegExpMatchArray).map(Number);
+    expect((train as number) + (validation as number) + Number(dropped)).toBe(5000);
   }, 60_000);
 
   it.each([

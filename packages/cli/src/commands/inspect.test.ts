@@ -31,10 +31,21 @@ describe('recurrent inspect', () => {
     const result = run('inspect', out, '--backend', 'cpu');
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Model "tiny-char" \(generation\), backend cpu$/m);
-    expect(result.stdout).toMatch(/^Total params: 8,948/m);
-    expect(result.stdout).toMatch(/^Training: 14 steps, stopped by epochs$/m);
+    // embedding V x 16, LSTM 16 -> 32 (4 gates: 32 x 16 + 32 x 32 weights, two biases of 32),
+    // head 32 x V + V.
+    const vocabulary = Number(result.stdout.match(/^Vocabulary: (\d+) entries$/m)?.[1]);
+    const params = 16 * vocabulary + 4 * 32 * (16 + 32 + 2) + 33 * vocabulary;
+    expect(result.stdout).toMatch(
+      new RegExp(`^Total params: ${params.toLocaleString('en-US')}`, 'm'),
+    );
+    const steps = JSON.parse(run('inspect', out, '--backend', 'cpu', '--json').stdout).metadata
+      .training.steps;
+    expect(trained.stdout).toContain(`trained ${steps} steps`);
+    expect(result.stdout).toMatch(new RegExp(`^Training: ${steps} steps, stopped by epochs$`, 'm'));
     expect(result.stdout).toMatch(/^ {2}epoch 1: loss \d\.\d{4} {2}validation loss \d\.\d{4}/m);
     expect(result.stdout).toMatch(/^Metrics: validationLoss \d\.\d{4}, perplexity \d+\.\d{4}$/m);
+    const metrics = result.stdout.match(/^Metrics: validationLoss (\S+), perplexity (\S+)$/m);
+    expect(Number(metrics?.[2])).toBeCloseTo(Math.exp(Number(metrics?.[1])), 3);
     const json = JSON.parse(run('inspect', out, '--backend', 'cpu', '--json').stdout);
     expect(json.metadata.training.history).toHaveLength(1);
     expect(json.summary).toContain('lstm (lstm)');

@@ -58,8 +58,11 @@ export function registerInspect(
 
 function describeMetadata(metadata: Record<string, unknown>): string {
   const lines: string[] = [];
-  const vocabulary = metadata.vocabulary;
-  if (Array.isArray(vocabulary)) lines.push(`Vocabulary: ${vocabulary.length} entries`);
+  // A list of tokens, or @recurrent/data's VocabularyJson ({ tokens }).
+  const vocabulary = metadata.vocabulary as unknown[] | { tokens?: unknown[] } | undefined;
+  const tokens = Array.isArray(vocabulary) ? vocabulary : vocabulary?.tokens;
+  if (Array.isArray(tokens)) lines.push(`Vocabulary: ${tokens.length} entries`);
+  if (Array.isArray(metadata.labels)) lines.push(`Labels: ${metadata.labels.join(', ')}`);
   const training = metadata.training as
     | { steps?: number; stoppedBy?: string; history?: HistoryRecord[] }
     | undefined;
@@ -73,13 +76,13 @@ function describeMetadata(metadata: Record<string, unknown>): string {
       );
     }
   }
-  const metrics = metadata.metrics as Record<string, number> | undefined;
-  if (metrics) {
-    lines.push(
-      `Metrics: ${Object.entries(metrics)
-        .map(([k, v]) => `${k} ${Number(v).toFixed(4)}`)
-        .join(', ')}`,
-    );
+  // The numbers among the metrics (a task's evaluation may also hold tables, e.g. per class).
+  const metrics = Object.entries((metadata.metrics as Record<string, unknown> | undefined) ?? {});
+  const numbers = metrics.filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  );
+  if (numbers.length > 0) {
+    lines.push(`Metrics: ${numbers.map(([k, v]) => `${k} ${Number(v).toFixed(4)}`).join(', ')}`);
   }
   if (lines.length === 0) lines.push('No training metadata.');
   return `${lines.join('\n')}\n`;

@@ -1,13 +1,18 @@
-// `recurrent predict <model-dir> [text...]`: a label and probabilities per text; texts come from
-// the arguments, or one per line from stdin.
+// `recurrent predict <model-dir> [text...]`: the model's prediction per text (a label and its
+// probability for classification); texts come from the arguments, or one per line from stdin.
+// Offered for the tasks whose `/node` entry says how to predict and print.
 import { createInterface } from 'node:readline';
+import { loadTaskFolder } from '@recurrent/core/node';
 import type { Command } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
 import { type CliIO, ExitCode } from '../io.js';
-import { loadClassification } from './task-folder.js';
+import { addTaskOptions, taskOptionValues } from '../task-options.js';
+import { CommandError } from './spec-file.js';
+import { folderPlugin, nodeSupport } from './task-folder.js';
 
 interface PredictOptions extends BackendOptions {
   json?: boolean;
+  [taskOption: string]: unknown;
 }
 
 async function stdinLines(): Promise<string[]> {
@@ -26,40 +31,34 @@ export function registerPredict(
   io: CliIO,
   setExit: (code: number) => void,
 ): void {
-  program
+  const command = program
     .command('predict')
-    .description('classify texts (arguments, or one per line on stdin) with a trained model')
+    .description('predict for texts (arguments, or one per line on stdin) with a trained model')
     .argument('<model-dir>', 'model folder written by recurrent train')
-    .argument('[text...]', 'texts to classify (default: read lines from stdin)')
-    .option(
-      '--json',
-      'one JSON object per text: { text, label, probabilities, tokens, unknown, truncated }',
-    )
-    .addOption(backendOption())
-    .action(async (dir: string, texts: string[], options: PredictOptions) => {
+    .argument('[text...]', 'texts (default: read lines from stdin)')
+    .option('--json', 'one JSON object per text (classification: text, label, probabilities...)')
+    .addOption(backendOption());
+  addTaskOptions(command, 'predict').action(
+    async (dir: string, texts: string[], options: PredictOptions) => {
+      const plugin = await folderPlugin(dir);
+      taskOptionValues(options, plugin, 'predict', dir);
+      const predict = nodeSupport(plugin, 'predict').predict;
+      if (!predict) {
+        throw new CommandError(
+          `${dir} is a ${plugin.name} model: its task offers no predict command`,
+        );
+      }
       const backend = await startBackend(options.backend);
-      const task = await loadClassification(dir, backend.name);
+      const task = await loadTaskFolder(dir, { backend: backend.name });
       try {
         const inputs = texts.length > 0 ? texts : await stdinLines();
-        const predictions = await task.predict(inputs);
-        for (const [i, p] of predictions.entries()) {
-          if (options.json) {
-            io.stdout(`${JSON.stringify({ text: inputs[i], ...p })}\n`);
-          } else {
-            const probability = p.probabilities[p.label] as number;
-            const notes = [
-              p.tokens === 0 ? 'empty text' : '',
-              p.tokens > 0 && p.unknown === p.tokens ? 'no known words' : '',
-              p.truncated ? 'truncated' : '',
-            ].filter(Boolean);
-            io.stdout(
-              `${p.label}\t${probability.toFixed(4)}${notes.length ? `\t(${notes.join(', ')})` : ''}\t${inputs[i]}\n`,
-            );
-          }
+        for (const line of await predict(task, inputs, { json: Boolean(options.json) })) {
+          io.stdout(`${line}\n`);
         }
       } finally {
         task.dispose();
       }
       setExit(ExitCode.ok);
-    });
+    },
+  );
 }

@@ -1,21 +1,26 @@
-// Loading a task's model folder for a command, with the folder's problems as user errors.
-import { ModelFileError } from '@recurrent/core/node';
-import { ClassificationTask } from '@recurrent/task-classification';
+// The task of a model folder, found from its model.json through core's registry, with the file
+// readers and reports its `/node` entry adds.
+import {
+  findTask,
+  modelTask,
+  readModelFolder,
+  type TaskNodeSupport,
+  type TaskPlugin,
+} from '@recurrent/core/node';
 import { CommandError } from './spec-file.js';
 
-export async function loadClassification(
-  dir: string,
-  backend: string,
-): Promise<ClassificationTask> {
-  try {
-    return await ClassificationTask.load(dir, { backend });
-  } catch (error) {
-    if (
-      error instanceof ModelFileError ||
-      /not a classification model folder/.test(String(error))
-    ) {
-      throw new CommandError((error as Error).message);
-    }
-    throw error;
+/** The plug-in of the task in `dir` (a ModelFileError for a folder that is no model). */
+export async function folderPlugin(dir: string): Promise<TaskPlugin> {
+  const { file } = await readModelFolder(dir);
+  return findTask(modelTask(file, `${dir}/model.json`));
+}
+
+/** The plug-in's Node parts, or why a command cannot use the task. */
+export function nodeSupport(plugin: TaskPlugin, command: string): TaskNodeSupport {
+  if (!plugin.node) {
+    throw new CommandError(
+      `${command}: the ${plugin.name} task has no file readers registered (import its package's /node entry)`,
+    );
   }
+  return plugin.node;
 }

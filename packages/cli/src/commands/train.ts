@@ -1,38 +1,36 @@
-// `recurrent train <spec.json> --data <file> --out <model-dir>`: trains the spec's model with the
-// engine of @recurrent/core (fit), with a progress bar, a JSON-lines log, checkpoints in the model
-// folder, `--resume` to continue exactly after a crash or a time budget, and a model folder at the
-// end. This version trains the generation task on a text file (characters); the other tasks come
-// with their task packages.
-import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+// `recurrent train <spec.json> --data <file> --out <model-dir>`: trains any task through core's
+// task registry: the spec's task reads its data (its `/node` entry), trains with progress, a
+// JSON-lines log, checkpoints in the model folder, `--resume`, `--max-time`, `--threads`, and
+// saves a model folder. Ctrl-C stops at the next batch boundary, as the time budget does.
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type ChunkLossFunction,
-  compile,
-  createOptimizer,
-  crossEntropy,
-  DivergenceError,
-  disposeTrainingState,
-  fit,
-  type LossFunction,
-  LrScheduler,
-  type TrainingState,
-} from '@recurrent/core';
-import { loadCheckpoint, saveCheckpoint, saveModel } from '@recurrent/core/node';
-import * as tf from '@tensorflow/tfjs-core';
+  createTask,
+  defaultThreadCount,
+  type EpochRecord,
+  findTask,
+  type JsonLinesLog,
+  jsonLinesLog,
+  openCheckpoint,
+  type RunCheckpoint,
+  runIdentity,
+  saveTask,
+  type Task,
+  type TaskData,
+  type TrainResult,
+  threads,
+} from '@recurrent/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
-import type { LabelledFileOptions } from '../data/labelled-file.js';
 import { type CliIO, ExitCode } from '../io.js';
-import { trainClassification } from '../train/classification.js';
+import { addTaskOptions, dataHelp, taskOptionValues } from '../task-options.js';
 import { parseDuration } from '../train/duration.js';
 import { createProgress } from '../train/progress.js';
-import { textData } from '../train/text-data.js';
 import { CommandError, readSpecFile } from './spec-file.js';
+import { nodeSupport } from './task-folder.js';
 
-interface TrainOptions extends BackendOptions, LabelledFileOptions {
+interface TrainOptions extends BackendOptions {
   data: string;
-  val?: string;
   out: string;
   epochs?: number;
   maxTime?: number;
@@ -40,9 +38,15 @@ interface TrainOptions extends BackendOptions, LabelledFileOptions {
   resume?: boolean;
   checkpointEvery?: number;
   threads?: number | 'auto';
+  [taskOption: string]: unknown;
 }
 
 const checkpointName = 'checkpoint.safetensors';
+/** Worker threads import this module to register the same backends as this process. */
+const backendsModule = new URL(
+  import.meta.url.endsWith('.ts') ? '../register-backends.ts' : '../register-backends.js',
+  import.meta.url,
+);
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -66,26 +70,16 @@ function duration(value: string): number {
 }
 
 export function registerTrain(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('train')
-    .description("train a spec's model (generation: a text file) and save it as a model folder")
+    .description("train a spec's model on a data file and save it as a model folder")
     .argument('<spec>', 'model spec (JSON)')
-    .requiredOption(
-      '-d, --data <file>',
-      'training data: a text file (generation) or a labelled TSV/CSV/JSONL file (classification)',
-    )
-    .option('--val <file>', 'classification: validation data (default: a seeded tenth of --data)')
-    .option(
-      '--format <format>',
-      'classification data: tsv, csv or jsonl (default: from the extension)',
-    )
-    .option('--text-column <name|index>', 'classification data: the text column')
-    .option('--label-column <name|index>', 'classification data: the label column')
+    .requiredOption('-d, --data <file>', `training data, by the spec's task (${dataHelp()})`)
     .requiredOption('-o, --out <dir>', 'model folder to write (checkpoints go there too)')
     .option('--epochs <n>', 'override training.epochs', positiveInteger)
     .option(
       '--max-time <duration>',
-      'stop cleanly at a batch boundary after this long (e.g. 30m)',
+      'stop cleanly at a batch boundary after this long (e.g. 30m); --resume continues',
       duration,
     )
     .option('--log <file>', 'append one JSON line per batch and per epoch (for plots)')
@@ -97,181 +91,152 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
     .option('--resume', 'continue from the checkpoint in --out, exactly where it stopped')
     .option(
       '--threads <n|auto>',
-      'classification: split each batch over n threads (auto: one per core, up to 4, on cpu and wasm)',
+      'split each batch over n threads (auto: one per core, up to 4, on cpu and wasm); a run resumes only on its own thread count',
       threadCount,
     )
-    .addOption(backendOption())
-    .action(async (specPath: string, options: TrainOptions) => {
-      await train(specPath, options, io);
-      setExit(ExitCode.ok);
-    });
+    .addOption(backendOption());
+  addTaskOptions(command, 'train').action(async (specPath: string, options: TrainOptions) => {
+    await train(specPath, options, io);
+    setExit(ExitCode.ok);
+  });
 }
+
+const stopReasons: Partial<Record<TrainResult['stoppedBy'], (r: TrainResult) => string>> = {
+  'early-stopping': (r) => ` (early stopping: best epoch ${(r.bestEpoch ?? 0) + 1} kept)`,
+  'time-budget': (r) =>
+    ` (time budget spent: ${r.bestEpoch !== undefined ? `best epoch ${r.bestEpoch + 1}'s weights kept` : 'the last weights kept'}; --resume continues)`,
+  aborted: () => ' (interrupted: --resume continues)',
+};
 
 async function train(specPath: string, options: TrainOptions, io: CliIO): Promise<void> {
   const spec = await readSpecFile(specPath);
-  if (spec.task === 'classification') {
-    const backend = await startBackend(options.backend);
-    io.stdout(`backend: ${backend.label}\n`);
-    await trainClassification(spec, backend.name, options, io);
-    return;
-  }
-  if (options.threads !== undefined && options.threads !== 'auto' && options.threads > 1) {
-    throw new CommandError(
-      `--threads applies to classification training; ${specPath} is "${spec.task}"`,
-    );
-  }
-  if (spec.task !== 'generation') {
-    throw new CommandError(
-      `${specPath}: recurrent train handles the classification and generation tasks; "${spec.task}" trains through its task package when it lands`,
-    );
-  }
-  if (spec.input?.tokenizer?.type !== 'char') {
-    throw new CommandError(
-      `${specPath}: generation from a text file needs input.tokenizer.type "char"`,
-    );
-  }
-  let text: string;
-  try {
-    text = await readFile(options.data, 'utf8');
-  } catch (error) {
-    throw new CommandError(
-      `${options.data}: cannot read the training text (${(error as Error).message})`,
-    );
-  }
-  const t = spec.training;
-  const length = spec.input?.maxLength ?? 64;
-  const data = textData(text, length, t.batchSize, options.data);
+  const plugin = findTask(spec.task);
+  const taskOptions = taskOptionValues(options, plugin, 'train', specPath);
+  const node = nodeSupport(plugin, 'train');
   const backend = await startBackend(options.backend);
   io.stdout(`backend: ${backend.label}\n`);
-  const model = await compile(spec, {
-    backend: backend.name,
-    vocabularySize: data.vocabulary.length,
-    outputSize: data.vocabulary.length,
-  });
-  await mkdir(options.out, { recursive: true });
-  const checkpointPath = join(options.out, checkpointName);
-  // A checkpoint belongs to one spec and one text: resuming another run would silently mix them.
-  const identity = {
-    spec: createHash('sha256').update(JSON.stringify(spec)).digest('hex'),
-    data: createHash('sha256').update(text).digest('hex'),
-  };
-  let resume: TrainingState | undefined;
-  if (options.resume) {
-    const exists = await stat(checkpointPath).then(
-      () => true,
-      () => false,
+  const threadsCount =
+    options.threads === undefined || options.threads === 'auto'
+      ? plugin.trainingTarget
+        ? defaultThreadCount(backend.name, spec)
+        : 1
+      : options.threads;
+  if (threadsCount > 1 && !plugin.trainingTarget) {
+    throw new CommandError(
+      `--threads ${threadsCount}: the ${plugin.name} task trains on one thread`,
     );
-    if (exists) {
-      const loaded = await loadCheckpoint(checkpointPath);
-      if (loaded.extra?.spec !== identity.spec || loaded.extra?.data !== identity.data) {
-        disposeTrainingState(loaded.state);
-        throw new CommandError(
-          `${checkpointPath}: this checkpoint was written for another spec or training text; train without --resume to start over`,
-        );
-      }
-      resume = loaded.state;
-      io.stdout(
-        `resuming at epoch ${resume.epoch + 1}, batch ${resume.position + 1}, step ${resume.step}\n`,
-      );
-    } else {
-      io.stdout(`no checkpoint in ${options.out} yet: starting from the beginning\n`);
-    }
   }
-  const epochs = options.epochs ?? t.epochs;
-  const optimizer = createOptimizer(t.optimizer);
-  const log = options.log;
-  const writeLog = (record: Record<string, unknown>) =>
-    log ? appendFile(log, `${JSON.stringify(record)}\n`) : Promise.resolve();
+  io.stdout(
+    `threads: ${threadsCount}${threadsCount > 1 ? ' (each batch split by rows; --threads 1 for one)' : ''}\n`,
+  );
+  if (options.log !== undefined) {
+    // A log that cannot be written fails now, not after the run.
+    await appendFile(options.log, '').catch((error: Error) => {
+      throw new CommandError(`${options.log}: cannot write the training log (${error.message})`);
+    });
+  }
+  const data = await node.readTrainingData(options.data, taskOptions, spec);
+  for (const note of data.notes) io.stdout(`${note}\n`);
+  await mkdir(options.out, { recursive: true });
+  const identity = await runIdentity({
+    spec,
+    data: node.fingerprint
+      ? node.fingerprint(data)
+      : JSON.stringify([data.train, data.validation ?? null]),
+    threads: threadsCount,
+    backend: backend.name,
+    modules: [plugin.module],
+  });
+  const checkpoint = await openCheckpoint(join(options.out, checkpointName), identity, {
+    ...(options.resume ? { resume: true } : {}),
+    ...(options.checkpointEvery !== undefined ? { everySteps: options.checkpointEvery } : {}),
+  });
+  if (options.resume) {
+    const state = checkpoint.resume;
+    io.stdout(
+      state
+        ? `resuming at epoch ${state.epoch + 1}, batch ${state.position + 1}, step ${state.step}\n`
+        : `no checkpoint in ${options.out} yet: starting from the beginning\n`,
+    );
+  }
+  const task = (await createTask(spec, { backend: backend.name })) as Task;
+  try {
+    await runTraining(task, data, checkpoint, options, io, {
+      threads: threadsCount,
+      describeMetrics: node.describeMetrics,
+      describeEvaluation: node.describeEvaluation,
+    });
+  } finally {
+    checkpoint.dispose();
+    task.dispose();
+  }
+}
+
+async function runTraining(
+  task: Task,
+  data: { train: TaskData<Task>; validation?: TaskData<Task> },
+  checkpoint: RunCheckpoint,
+  options: TrainOptions,
+  io: CliIO,
+  how: {
+    threads: number;
+    describeMetrics: ((record: EpochRecord) => string) | undefined;
+    describeEvaluation: (evaluation: unknown) => string[];
+  },
+): Promise<void> {
+  const epochs = options.epochs ?? task.spec.training.epochs;
   const progress = createProgress(io, {
     epochs,
     live: Boolean(process.stderr.isTTY),
+    ...(how.describeMetrics ? { describeMetrics: how.describeMetrics } : {}),
   });
-  const loss: LossFunction = (m, batch, random) => {
-    const logits = m.forward(batch.inputs, {
-      training: random !== undefined,
-      ...(random ? { random } : {}),
-    }).output;
-    return crossEntropy(tf.reshape(logits, [-1, data.vocabulary.length]), batch.targets, {
-      labelSmoothing: t.labelSmoothing,
-    }) as tf.Scalar;
+  const log: JsonLinesLog | undefined = options.log ? jsonLinesLog(options.log) : undefined;
+  // Ctrl-C: stop at the next batch boundary with a checkpoint; a second one quits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    io.stderr('\nstopping at the next batch boundary (Ctrl-C again to quit now)\n');
+    interrupt.abort();
   };
-  // Truncated BPTT (training.truncatedBptt): chunks of the windows, the state carried between them.
-  const chunkLoss: ChunkLossFunction = (m, chunk, random, initialState) => {
-    const result = m.forward(chunk.inputs, {
-      training: true,
-      random,
-      ...(initialState ? { initialState } : {}),
-    });
-    const logits = tf.reshape(result.output, [-1, data.vocabulary.length]);
-    const value = crossEntropy(logits, chunk.targets, { labelSmoothing: t.labelSmoothing });
-    return { loss: value as tf.Scalar, states: result.states };
-  };
-  const logs: Promise<void>[] = [];
+  process.on('SIGINT', onSigint);
+  let result: TrainResult;
   try {
-    const everySteps = options.checkpointEvery ?? t.checkpoint?.everySteps;
-    const result = await fit(model, data.train, {
+    result = await task.train(data.train, {
+      ...(data.validation !== undefined ? { validation: data.validation } : {}),
       epochs,
-      optimizer,
-      loss,
-      seed: t.seed,
-      validation: data.validation,
-      schedule: new LrScheduler(t.lrSchedule, optimizer.lr),
-      ...(t.clipNorm !== undefined ? { clipNorm: t.clipNorm } : {}),
-      ...(t.clipValue !== undefined ? { clipValue: t.clipValue } : {}),
-      gradientAccumulation: t.gradientAccumulation,
-      ...(t.truncatedBptt ? { truncatedBptt: { steps: t.truncatedBptt, loss: chunkLoss } } : {}),
-      ...(t.earlyStopping
-        ? {
-            earlyStopping: {
-              patience: t.earlyStopping.patience,
-              minDelta: t.earlyStopping.minDelta,
-            },
-          }
-        : {}),
       ...(options.maxTime !== undefined ? { maxTimeMs: options.maxTime } : {}),
-      checkpoint: {
-        ...(everySteps ? { everySteps } : {}),
-        save: (state) => saveCheckpoint(checkpointPath, state, identity),
-      },
-      ...(resume ? { resume } : {}),
-      onBatchEnd: (event) => {
-        progress.batch(event);
-        logs.push(writeLog({ type: 'batch', ...event }));
-      },
-      onEpochEnd: (record) => {
-        progress.epoch(record);
-        logs.push(writeLog({ type: 'epoch', ...record }));
+      signal: interrupt.signal,
+      checkpoint,
+      ...(checkpoint.resume ? { resume: checkpoint.resume } : {}),
+      ...(how.threads > 1 ? { parallel: threads(how.threads, { modules: [backendsModule] }) } : {}),
+      onProgress: (event) => {
+        if (event.type === 'batch') progress.batch(event);
+        else progress.epoch(event);
+        log?.onProgress(event);
       },
     });
-    progress.stop();
-    await Promise.all(logs);
-    const last = result.history.at(-1);
-    await saveModel(model, options.out, {
-      vocabulary: data.vocabulary,
-      training: { steps: result.step, stoppedBy: result.stoppedBy, history: result.history },
-      ...(last?.validationLoss !== undefined
-        ? {
-            metrics: {
-              validationLoss: last.validationLoss,
-              perplexity: Math.exp(last.validationLoss),
-            },
-          }
-        : {}),
-    });
-    const why =
-      result.stoppedBy === 'time-budget'
-        ? ' (time budget spent: --resume continues)'
-        : result.stoppedBy === 'early-stopping'
-          ? ` (early stopping: best epoch ${(result.bestEpoch ?? 0) + 1} kept)`
-          : '';
-    io.stdout(`trained ${result.step} steps${why}; model saved to ${options.out}\n`);
-  } catch (error) {
-    progress.stop();
-    if (error instanceof DivergenceError) throw new CommandError(error.message);
-    throw error;
   } finally {
-    if (resume) disposeTrainingState(resume);
-    optimizer.dispose();
-    model.dispose();
+    process.off('SIGINT', onSigint);
+    progress.stop();
+    await log?.close().catch((error: Error) => {
+      throw new CommandError(error.message);
+    });
   }
+  let metrics: unknown;
+  if (data.validation !== undefined) {
+    metrics = await task.evaluate(data.validation);
+    io.stdout(`validation: ${how.describeEvaluation(metrics)[0] ?? ''}\n`);
+  } else {
+    // The last epoch's validation (the task validated on data of its own choosing).
+    const last = result.history.at(-1);
+    if (last?.validationLoss !== undefined) {
+      metrics = { validationLoss: last.validationLoss, ...last.metrics };
+    }
+  }
+  await saveTask(task, options.out, {
+    training: { steps: result.step, stoppedBy: result.stoppedBy, history: result.history },
+    ...(metrics !== undefined ? { metrics } : {}),
+  });
+  const why = stopReasons[result.stoppedBy]?.(result) ?? '';
+  io.stdout(`trained ${result.step} steps${why}; model saved to ${options.out}\n`);
 }

@@ -11,12 +11,24 @@ export interface Progress {
   stop(): void;
 }
 
-export function epochLine(record: EpochRecord, epochs: number, tokensPerSecond: number): string {
+/**
+ * One epoch: losses, the task's words on its validation metrics (`describeMetrics`, e.g.
+ * ", accuracy 81.20%, macro-F1 0.8113"), learning rate, speed and time.
+ */
+export function epochLine(
+  record: EpochRecord,
+  epochs: number,
+  tokensPerSecond: number,
+  describeMetrics: (record: EpochRecord) => string = () => '',
+): string {
+  const cut = record.partialBatches
+    ? ` (time budget: stopped after ${record.partialBatches} batches)`
+    : '';
   const validation =
     record.validationLoss === undefined
       ? ''
-      : `, validation loss ${record.validationLoss.toFixed(4)} (perplexity ${Math.exp(record.validationLoss).toFixed(2)})`;
-  return `epoch ${record.epoch + 1}/${epochs}: loss ${record.trainLoss.toFixed(4)}${validation}, lr ${record.lr.toPrecision(3)}, ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s, ${record.seconds.toFixed(1)} s\n`;
+      : `, validation loss ${record.validationLoss.toFixed(4)}`;
+  return `epoch ${record.epoch + 1}/${epochs}${cut}: loss ${record.trainLoss.toFixed(4)}${validation}${describeMetrics(record)}, lr ${record.lr.toPrecision(3)}, ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s, ${record.seconds.toFixed(1)} s\n`;
 }
 
 export function heartbeatLine(
@@ -34,8 +46,8 @@ export interface ProgressOptions {
   live: boolean;
   /** Plain lines only: seconds between lines inside an epoch (default 30). */
   heartbeatSeconds?: number;
-  /** The line written at each epoch end (default: epochLine, losses and perplexity). */
-  epochLine?: (record: EpochRecord, tokensPerSecond: number) => string;
+  /** The task's words on an epoch's validation metrics (see epochLine). */
+  describeMetrics?: (record: EpochRecord) => string;
   /** Milliseconds clock, for tests. */
   now?: () => number;
 }
@@ -101,11 +113,7 @@ export function createProgress(io: CliIO, options: ProgressOptions): Progress {
         started = false;
       }
       const speed = tokens / Math.max(seconds, 1e-3);
-      io.stdout(
-        options.epochLine
-          ? options.epochLine(record, speed)
-          : epochLine(record, options.epochs, speed),
-      );
+      io.stdout(epochLine(record, options.epochs, speed, options.describeMetrics));
       tokens = 0;
       lossSum = 0;
       lossCount = 0;

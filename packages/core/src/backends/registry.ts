@@ -33,6 +33,11 @@ export interface BackendPlugin {
   init(options?: Record<string, unknown>): Promise<void>;
   /** Device, versions and features, for `recurrent backends` and logs. */
   describe(): Promise<Record<string, unknown>>;
+  /**
+   * URL of a module that registers this plug-in when imported (its `import.meta.url`):
+   * data-parallel worker threads import it to run on the same backend.
+   */
+  readonly module?: string;
 }
 
 const plugins = new Map<string, BackendPlugin>();

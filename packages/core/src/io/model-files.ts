@@ -1,19 +1,20 @@
-// A trained model on disk is a folder: model.json (format version, the spec, sizes, weights
-// checksum) and weights.safetensors. Both are written atomically (weights first, so model.json
-// only ever names complete weights), and loading checks everything before building the model.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// A trained model as in-memory files: model.json (format version, the spec, sizes, the weights'
+// size and checksum, the task's metadata) and weights.safetensors. The same two files make a model
+// folder on disk (`@recurrent/core/node`), a download in a page, or a message to a worker. Reading
+// checks everything before building the model: format, version, checksum, spec, names, shapes and
+// dtypes. This module runs in any runtime (no node: imports).
 import { type CompileOptions, compile } from '../model/compile.js';
 import type { Model } from '../model/model.js';
-import { writeFileAtomic } from './atomic-write.js';
+import type { ModelFiles } from '../tasks/contract.js';
 import { readSafetensors, type WritableTensor, writeSafetensors } from './safetensors.js';
+import { sha256Hex } from './sha256.js';
 import { assignWeights } from './torch-import.js';
 
 export const modelFormat = 'recurrent-model';
 export const modelFormatVersion = 1;
-const weightsFile = 'weights.safetensors';
+export const weightsFileName = 'weights.safetensors';
 
+/** The contents of model.json. */
 export interface ModelFile {
   format: typeof modelFormat;
   formatVersion: number;
@@ -23,21 +24,16 @@ export interface ModelFile {
   metadata?: Record<string, unknown>;
 }
 
+/** A model file (or folder) that is missing, damaged, of another format or of another task. */
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Writes `model` to the folder `dir` (created if needed). */
-export async function saveModel(
+/** The model's weights and description as in-memory files, `metadata` kept in model.json. */
+export async function modelToFiles(
   model: Model,
-  dir: string,
   metadata?: Record<string, unknown>,
-): Promise<void> {
-  await mkdir(dir, { recursive: true });
+): Promise<ModelFiles> {
   const tensors: Record<string, WritableTensor> = {};
   for (const parameter of model.parameters()) {
     tensors[parameter.name] = {
@@ -52,56 +48,66 @@ export async function saveModel(
     formatVersion: modelFormatVersion,
     spec: model.spec,
     sizes: { ...model.sizes },
-    weights: { file: weightsFile, bytes: weights.byteLength, sha256: sha256(weights) },
+    weights: { file: weightsFileName, bytes: weights.byteLength, sha256: await sha256Hex(weights) },
     ...(metadata ? { metadata } : {}),
   };
-  await writeFileAtomic(join(dir, weightsFile), weights);
-  await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(file, null, 2)}\n`);
+  return { 'model.json': `${JSON.stringify(file, null, 2)}\n`, [weightsFileName]: weights };
 }
 
-async function readOrFail(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelFileError(
-      code === 'ENOENT'
-        ? `${path}: missing ${what}`
-        : `${path}: cannot read ${what} (${(error as Error).message})`,
-    );
-  }
+/** Names the files in messages: a folder's paths, or "model.json" for in-memory files. */
+export interface ModelFileSource {
+  /** Where model.json came from (default "model.json"). */
+  json?: string;
+  /** Where the weights came from (default "weights.safetensors"). */
+  weights?: string;
 }
 
-/** Reads the model folder `dir`, checking format, spec, checksum, names, shapes and dtypes. */
-export async function loadModel(
-  dir: string,
-  options: Pick<CompileOptions, 'backend'> = {},
-): Promise<Model> {
-  const jsonPath = join(dir, 'model.json');
-  const text = (await readOrFail(jsonPath, 'model description')).toString('utf8');
+/** model.json parsed and checked (format and version), without the weights. */
+export function readModelJson(text: string, source = 'model.json'): ModelFile {
   let file: ModelFile;
   try {
     file = JSON.parse(text) as ModelFile;
   } catch (error) {
-    throw new ModelFileError(`${jsonPath}: not valid JSON (${(error as Error).message})`);
+    throw new ModelFileError(`${source}: not valid JSON (${(error as Error).message})`);
   }
   if (file?.format !== modelFormat)
     throw new ModelFileError(
-      `${jsonPath}: not a Recurrent model (format is ${JSON.stringify(file?.format)})`,
+      `${source}: not a Recurrent model (format is ${JSON.stringify(file?.format)})`,
     );
   if (!Number.isInteger(file.formatVersion) || file.formatVersion > modelFormatVersion) {
     throw new ModelFileError(
-      `${jsonPath}: format version ${file.formatVersion} is newer than this Recurrent reads (${modelFormatVersion}); upgrade @recurrent/core`,
+      `${source}: format version ${file.formatVersion} is newer than this Recurrent reads (${modelFormatVersion}); upgrade @recurrent/core`,
     );
   }
-  const weightsPath = join(dir, file.weights?.file ?? weightsFile);
-  const bytes = new Uint8Array(await readOrFail(weightsPath, 'weights'));
+  return file;
+}
+
+/** The task a model.json's spec names, or a ModelFileError. */
+export function modelTask(file: ModelFile, source = 'model.json'): string {
+  const task = (file.spec as { task?: unknown } | null)?.task;
+  if (typeof task !== 'string') throw new ModelFileError(`${source}: the spec names no task`);
+  return task;
+}
+
+/**
+ * The model in `files`, checked before use (format, version, weights size and checksum, spec,
+ * then every tensor's name, shape and dtype), with model.json's metadata.
+ */
+export async function modelFromFiles(
+  files: ModelFiles,
+  options: Pick<CompileOptions, 'backend'> & { source?: ModelFileSource } = {},
+): Promise<{ model: Model; file: ModelFile; metadata: Record<string, unknown> }> {
+  const jsonSource = options.source?.json ?? 'model.json';
+  const weightsSource = options.source?.weights ?? weightsFileName;
+  const file = readModelJson(files['model.json'], jsonSource);
+  const bytes = files['weights.safetensors'];
+  const checksum = await sha256Hex(bytes);
   if (
     file.weights &&
-    (bytes.byteLength !== file.weights.bytes || sha256(bytes) !== file.weights.sha256)
+    (bytes.byteLength !== file.weights.bytes || checksum !== file.weights.sha256)
   ) {
     throw new ModelFileError(
-      `${weightsPath}: does not match model.json (${bytes.byteLength} bytes, expected ${file.weights.bytes}; checksum ${sha256(bytes) === file.weights.sha256 ? 'ok' : 'differs'}): truncated or replaced`,
+      `${weightsSource}: does not match model.json (${bytes.byteLength} bytes, expected ${file.weights.bytes}; checksum ${checksum === file.weights.sha256 ? 'ok' : 'differs'}): truncated or replaced`,
     );
   }
   let model: Model;
@@ -111,13 +117,13 @@ export async function loadModel(
       ...(options.backend ? { backend: options.backend } : {}),
     });
   } catch (error) {
-    throw new ModelFileError(`${jsonPath}: ${(error as Error).message}`);
+    throw new ModelFileError(`${jsonSource}: ${(error as Error).message}`);
   }
   try {
-    assignWeights(model, readSafetensors(bytes, weightsPath), undefined, weightsPath);
+    assignWeights(model, readSafetensors(bytes, weightsSource), undefined, weightsSource);
   } catch (error) {
     model.dispose();
     throw error;
   }
-  return model;
+  return { model, file, metadata: file.metadata ?? {} };
 }

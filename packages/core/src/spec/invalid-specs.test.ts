@@ -23,6 +23,21 @@ function base(): Json {
   };
 }
 
+function generation(): Json {
+  return {
+    version: 1,
+    name: 'chars',
+    task: 'generation',
+    input: { tokenizer: { type: 'char' } },
+    layers: [
+      { type: 'embedding', embeddingDim: 8 },
+      { type: 'lstm', hiddenSize: 8 },
+      { type: 'dense', units: 'auto' },
+    ],
+    training: { optimizer: { type: 'adam' } },
+  };
+}
+
 function translation(): Json {
   return {
     version: 1,
@@ -657,7 +672,95 @@ const cases: Case[] = [
     }),
     pointer: '/training/loss',
     message:
-      'loss "mse" does not fit task "classification"; use one of "cross-entropy", "nll", "bce-with-logits"',
+      'loss "mse" does not fit task "classification"; use one of "cross-entropy", "bce-with-logits"',
+  },
+  ...(['classification', 'generation'] as const).map((task) => ({
+    name: `nll on ${task} (heads give logits, not log-probabilities)`,
+    spec: edit(task === 'classification' ? base : generation, (s) => {
+      s.training.loss = 'nll';
+    }),
+    pointer: '/training/loss',
+    message:
+      'nll takes log-probabilities, but the output head gives logits (heads are linear): cross-entropy is nll of their log-softmax, as in PyTorch',
+    suggestion: 'use "cross-entropy"',
+  })),
+  {
+    name: 'nll on translation',
+    spec: edit(translation, (s) => {
+      s.training.loss = 'nll';
+    }),
+    pointer: '/training/loss',
+    message:
+      'nll takes log-probabilities, but the output head gives logits (heads are linear): cross-entropy is nll of their log-softmax, as in PyTorch',
+    suggestion: 'use "cross-entropy"',
+  },
+  {
+    name: 'bce-with-logits on a head of auto units with 3 labels',
+    spec: edit(base, (s) => {
+      s.training.loss = 'bce-with-logits';
+      s.labels = ['a', 'b', 'c'];
+    }),
+    pointer: '/labels',
+    message: 'bce-with-logits (one logit) classifies between 2 labels, not 3',
+    suggestion: 'use cross-entropy and "auto" units',
+  },
+  {
+    name: 'bce-with-logits on generation',
+    spec: edit(generation, (s) => {
+      s.training.loss = 'bce-with-logits';
+    }),
+    pointer: '/training/loss',
+    message: 'loss "bce-with-logits" does not fit task "generation"; use one of "cross-entropy"',
+  },
+  {
+    name: 'cross-entropy over a head of 1 unit',
+    spec: edit(base, (s) => {
+      s.training.loss = 'cross-entropy';
+      s.layers[3].units = 1;
+    }),
+    pointer: '/layers/3/units',
+    message: 'cross-entropy over a single logit is always 0: the model would learn nothing',
+    suggestion:
+      'use "auto" units (one per label), or drop training.loss: 1 unit trains with bce-with-logits',
+  },
+  {
+    name: 'label smoothing on a head of 1 unit (bce-with-logits by default)',
+    spec: edit(base, (s) => {
+      s.training.labelSmoothing = 0.1;
+      s.layers[3].units = 1;
+    }),
+    pointer: '/training/labelSmoothing',
+    message:
+      'label smoothing applies to cross-entropy only, not "bce-with-logits" (the loss of a head of 1 unit)',
+  },
+  {
+    name: 'more than one checkpoint kept',
+    spec: edit(base, (s) => {
+      s.training.checkpoint = { keep: 3 };
+    }),
+    pointer: '/training/checkpoint/keep',
+    message: 'a run keeps one checkpoint (the last); keeping 3 is not supported',
+    suggestion: 'remove keep, or copy checkpoint.safetensors yourself',
+  },
+  {
+    name: 'early stopping that keeps the last weights',
+    spec: edit(base, (s) => {
+      s.training.earlyStopping = { patience: 2, restoreBestWeights: false };
+    }),
+    pointer: '/training/earlyStopping/restoreBestWeights',
+    message:
+      'false is not supported: a run with early stopping ends on the weights of its best epoch (the checkpoint keeps the last ones)',
+    suggestion: 'remove restoreBestWeights',
+  },
+  {
+    name: 'no checkpoint at epoch ends',
+    spec: edit(base, (s) => {
+      s.training.checkpoint = { atEpochEnd: false };
+    }),
+    pointer: '/training/checkpoint/atEpochEnd',
+    message:
+      'checkpoints are always written at epoch ends (early stopping and resume rely on them); atEpochEnd false is not supported',
+    suggestion: 'remove atEpochEnd',
   },
   {
     name: 'duplicate layer names',

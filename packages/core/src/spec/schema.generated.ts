@@ -897,7 +897,7 @@ export const modelSchema: Record<string, unknown> = {
             "mae",
             "huber"
           ],
-          "description": "Defaults by task: cross-entropy (bce-with-logits for a 1-unit classification head), mse for forecasting."
+          "description": "Defaults by task: cross-entropy (bce-with-logits for a 1-unit classification head: one logit for the second of two sorted labels, as PyTorch's BCEWithLogitsLoss), mse for forecasting. nll is refused: output heads give logits, and cross-entropy is nll of their log-softmax."
         },
         "labelSmoothing": {
           "type": "number",
@@ -1371,13 +1371,14 @@ export const modelSchema: Record<string, unknown> = {
         },
         "atEpochEnd": {
           "type": "boolean",
-          "default": true
+          "default": true,
+          "description": "Checkpoints are always written at epoch ends: false is refused."
         },
         "keep": {
           "type": "integer",
           "minimum": 1,
           "default": 1,
-          "description": "How many checkpoints to keep."
+          "description": "How many checkpoints to keep: one (the last) is supported."
         }
       },
       "additionalProperties": false

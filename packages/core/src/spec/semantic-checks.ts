@@ -258,13 +258,35 @@ function checkHead(spec: ModelSpec, problems: Problem[]): void {
       message: `bce-with-logits needs a head of 1 unit (this one has ${layer.units})`,
     });
   }
+  if (
+    spec.task === 'classification' &&
+    layer.units === 1 &&
+    spec.training.loss === 'cross-entropy'
+  ) {
+    problems.push({
+      pointer: `${at}/units`,
+      message: 'cross-entropy over a single logit is always 0: the model would learn nothing',
+      suggestion:
+        'use "auto" units (one per label), or drop training.loss: 1 unit trains with bce-with-logits',
+    });
+  }
 }
 
+/** The loss a spec trains with: training.loss, else its task's default. */
+function effectiveLoss(spec: ModelSpec): string | undefined {
+  if (spec.training.loss !== undefined) return spec.training.loss;
+  if (spec.task === 'classification') {
+    return headOf(spec)?.layer.units === 1 ? 'bce-with-logits' : 'cross-entropy';
+  }
+  return undefined;
+}
+
+// nll is in the schema (PyTorch users write it) but no head here outputs log-probabilities.
 const lossesByTask: Record<ModelSpec['task'], readonly string[]> = {
-  classification: ['cross-entropy', 'nll', 'bce-with-logits'],
-  generation: ['cross-entropy', 'nll'],
-  translation: ['cross-entropy', 'nll'],
-  tagging: ['cross-entropy', 'nll'],
+  classification: ['cross-entropy', 'bce-with-logits'],
+  generation: ['cross-entropy'],
+  translation: ['cross-entropy'],
+  tagging: ['cross-entropy'],
   forecasting: ['mse', 'mae', 'huber'],
   'feature-extraction': [],
 };
@@ -286,20 +308,54 @@ function checkTraining(spec: ModelSpec, problems: Problem[]): void {
       message:
         'feature extraction has no loss of its own: the code that uses the features defines it',
     });
+  } else if (training.loss === 'nll' && task !== 'forecasting') {
+    problems.push({
+      pointer: '/training/loss',
+      message:
+        'nll takes log-probabilities, but the output head gives logits (heads are linear): cross-entropy is nll of their log-softmax, as in PyTorch',
+      suggestion: 'use "cross-entropy"',
+    });
   } else if (training.loss !== undefined && !lossesByTask[task].includes(training.loss)) {
     problems.push({
       pointer: '/training/loss',
       message: `loss "${training.loss}" does not fit task "${task}"; use one of ${lossesByTask[task].map((l) => `"${l}"`).join(', ')}`,
     });
   }
-  if (
-    training.labelSmoothing > 0 &&
-    training.loss !== undefined &&
-    training.loss !== 'cross-entropy'
-  ) {
+  const loss = effectiveLoss(spec);
+  if (training.labelSmoothing > 0 && loss !== undefined && loss !== 'cross-entropy') {
     problems.push({
       pointer: '/training/labelSmoothing',
-      message: `label smoothing applies to cross-entropy only, not "${training.loss}"`,
+      message: `label smoothing applies to cross-entropy only, not "${loss}"${training.loss === undefined ? ' (the loss of a head of 1 unit)' : ''}`,
+    });
+  }
+  if (loss === 'bce-with-logits' && spec.labels && spec.labels.length !== 2) {
+    problems.push({
+      pointer: '/labels',
+      message: `bce-with-logits (one logit) classifies between 2 labels, not ${spec.labels.length}`,
+      suggestion: 'use cross-entropy and "auto" units',
+    });
+  }
+  if (training.checkpoint?.keep !== undefined && training.checkpoint.keep > 1) {
+    problems.push({
+      pointer: '/training/checkpoint/keep',
+      message: `a run keeps one checkpoint (the last); keeping ${training.checkpoint.keep} is not supported`,
+      suggestion: 'remove keep, or copy checkpoint.safetensors yourself',
+    });
+  }
+  if (training.earlyStopping?.restoreBestWeights === false) {
+    problems.push({
+      pointer: '/training/earlyStopping/restoreBestWeights',
+      message:
+        'false is not supported: a run with early stopping ends on the weights of its best epoch (the checkpoint keeps the last ones)',
+      suggestion: 'remove restoreBestWeights',
+    });
+  }
+  if (training.checkpoint?.atEpochEnd === false) {
+    problems.push({
+      pointer: '/training/checkpoint/atEpochEnd',
+      message:
+        'checkpoints are always written at epoch ends (early stopping and resume rely on them); atEpochEnd false is not supported',
+      suggestion: 'remove atEpochEnd',
     });
   }
   if (task === 'forecasting' && training.labelSmoothing > 0) {

@@ -563,7 +563,7 @@ export interface TrainingSpec {
   optimizer: OptimizerSpec;
   lrSchedule?: LrScheduleSpec;
   /**
-   * Defaults by task: cross-entropy (bce-with-logits for a 1-unit classification head), mse for forecasting.
+   * Defaults by task: cross-entropy (bce-with-logits for a 1-unit classification head: one logit for the second of two sorted labels, as PyTorch's BCEWithLogitsLoss), mse for forecasting. nll is refused: output heads give logits, and cross-entropy is nll of their log-softmax.
    */
   loss?: 'cross-entropy' | 'nll' | 'bce-with-logits' | 'mse' | 'mae' | 'huber';
   labelSmoothing: number;
@@ -697,9 +697,12 @@ export interface CheckpointSpec {
    * Also checkpoint every this many optimizer steps.
    */
   everySteps?: number;
+  /**
+   * Checkpoints are always written at epoch ends: false is refused.
+   */
   atEpochEnd: boolean;
   /**
-   * How many checkpoints to keep.
+   * How many checkpoints to keep: one (the last) is supported.
    */
   keep: number;
 }
@@ -1321,7 +1324,7 @@ export interface TrainingSpecInput {
   optimizer: OptimizerSpecInput;
   lrSchedule?: LrScheduleSpecInput;
   /**
-   * Defaults by task: cross-entropy (bce-with-logits for a 1-unit classification head), mse for forecasting.
+   * Defaults by task: cross-entropy (bce-with-logits for a 1-unit classification head: one logit for the second of two sorted labels, as PyTorch's BCEWithLogitsLoss), mse for forecasting. nll is refused: output heads give logits, and cross-entropy is nll of their log-softmax.
    */
   loss?: 'cross-entropy' | 'nll' | 'bce-with-logits' | 'mse' | 'mae' | 'huber';
   labelSmoothing?: number;
@@ -1455,9 +1458,12 @@ export interface CheckpointSpecInput {
    * Also checkpoint every this many optimizer steps.
    */
   everySteps?: number;
+  /**
+   * Checkpoints are always written at epoch ends: false is refused.
+   */
   atEpochEnd?: boolean;
   /**
-   * How many checkpoints to keep.
+   * How many checkpoints to keep: one (the last) is supported.
    */
   keep?: number;
 }

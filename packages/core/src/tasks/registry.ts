@@ -1,14 +1,7 @@
 // Task plug-ins: a task package (e.g. @recurrent/task-classification) registers how to create its
-// task from a spec and load it from a model folder; core never imports a task. Names follow the
+// task from a spec and load it from model files; core never imports a task. Names follow the
 // spec's `task`, and common aliases find the same task (as transformers.js pipelines do).
-
-export interface TaskPlugin<T = unknown> {
-  /** The spec's task name: "classification", "generation", ... */
-  readonly name: string;
-  readonly aliases?: readonly string[];
-  create(spec: unknown, options: { backend?: string }): T | Promise<T>;
-  load(dir: string, options: { backend?: string }): Promise<T>;
-}
+import type { AnyTask, Task, TaskName, TaskPlugin, TaskTypes } from './contract.js';
 
 const defaultAliases: Record<string, string> = {
   'sentiment-analysis': 'classification',
@@ -33,12 +26,17 @@ const taskPackages: Record<string, string> = {
 const tasks = new Map<string, TaskPlugin>();
 const aliases = new Map<string, string>(Object.entries(defaultAliases));
 
+/** A task that is not registered, a spec or files of another task than asked, a missing tool. */
 export class TaskError extends Error {
   override name = 'TaskError';
 }
 
-export function registerTask(plugin: TaskPlugin): void {
-  tasks.set(plugin.name, plugin);
+/**
+ * Registers a task package's plug-in (its entry does this when imported). Registering the same
+ * name again replaces it: a package's `/node` entry re-registers its plug-in with file readers.
+ */
+export function registerTask<K extends TaskName>(plugin: TaskPlugin<K, TaskTypes[K] & Task>): void {
+  tasks.set(plugin.name, plugin as unknown as TaskPlugin);
   for (const alias of plugin.aliases ?? []) aliases.set(alias, plugin.name);
 }
 
@@ -48,6 +46,8 @@ export function taskName(nameOrAlias: string): string {
 }
 
 /** The registered plug-in for a task name or alias; the error says which package provides it. */
+export function findTask<K extends TaskName>(nameOrAlias: K): TaskPlugin<K, TaskTypes[K] & Task>;
+export function findTask(nameOrAlias: string): TaskPlugin<string, AnyTask & Task>;
 export function findTask(nameOrAlias: string): TaskPlugin {
   const name = taskName(nameOrAlias);
   const plugin = tasks.get(name);
@@ -63,4 +63,9 @@ export function findTask(nameOrAlias: string): TaskPlugin {
 /** Every registered task name. */
 export function registeredTasks(): string[] {
   return [...tasks.keys()];
+}
+
+/** Every registered plug-in (e.g. for the CLI to offer each task's options). */
+export function registeredPlugins(): TaskPlugin[] {
+  return [...tasks.values()];
 }

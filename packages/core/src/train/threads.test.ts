@@ -1,0 +1,83 @@
+// threads(n): data-parallel training for any task through core's generic worker, which imports the
+// task plug-in's module (test/fixtures/toy-task.mjs, on built core) and a backend module. Two runs
+// on 2 threads give the same weights; without dropout they match a 1-thread run up to rounding; a
+// worker that cannot find the backend says so; nothing leaks.
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ToyTask, toyData, toyPlugin, toySpec, weightsOf } from '../../test/toy-task.js';
+import { createTask } from '../tasks/create-task.js';
+import { registerTask } from '../tasks/registry.js';
+import { defaultThreadCount, runnableModule, threads } from './threads.js';
+
+const cpuModule = new URL('../../test/fixtures/cpu-backend.mjs', import.meta.url);
+const data = toyData(64);
+
+beforeAll(() => registerTask(toyPlugin));
+
+async function trained(parallel?: ReturnType<typeof threads>): Promise<Map<string, Float32Array>> {
+  const task: ToyTask = await createTask(toySpec, { backend: 'cpu' });
+  try {
+    await task.train(data, parallel ? { parallel } : {});
+    return weightsOf(task.model);
+  } finally {
+    task.dispose();
+  }
+}
+
+function maxDifference(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
+  let worst = 0;
+  for (const [name, values] of a) {
+    const other = b.get(name) as Float32Array;
+    for (let i = 0; i < values.length; i++)
+      worst = Math.max(worst, Math.abs((values[i] as number) - (other[i] as number)));
+  }
+  return worst;
+}
+
+describe('threads', () => {
+  it('trains on 2 threads reproducibly, to the 1-thread weights up to rounding', async () => {
+    const before = tf.memory().numTensors;
+    const one = await trained();
+    const a = await trained(threads(2, { modules: [cpuModule] }));
+    const b = await trained(threads(2, { modules: [cpuModule] }));
+    expect(b).toEqual(a);
+    expect(maxDifference(a, one)).toBeLessThan(1e-5);
+    expect(maxDifference(a, one)).toBeGreaterThan(0); // the sums really were split
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('runs one thread without workers', async () => {
+    expect(await trained(threads(1))).toEqual(await trained());
+  });
+
+  it('says when a worker cannot find the backend, and how to fix it', async () => {
+    await expect(trained(threads(2))).rejects.toThrow(
+      'backend "cpu" is not registered in the worker thread: pass the module that registers it to threads(n, { modules })',
+    );
+  }, 60_000);
+
+  it('refuses a thread count that is not a positive integer', () => {
+    expect(() => threads(0)).toThrow('threads: expected a positive integer, got 0');
+  });
+
+  it('runs built files in place of TypeScript sources', () => {
+    expect(runnableModule('file:///repo/packages/x/src/a/b.ts')).toBe(
+      'file:///repo/packages/x/dist/a/b.js',
+    );
+    expect(runnableModule('file:///repo/x/fixtures/t.mjs')).toBe('file:///repo/x/fixtures/t.mjs');
+  });
+});
+
+describe('defaultThreadCount ("--threads auto")', () => {
+  it('is one thread per core (at most 4) on cpu and wasm, one on a GPU backend', () => {
+    const cores = Math.min(4, availableParallelism());
+    expect(defaultThreadCount('wasm')).toBe(cores);
+    expect(defaultThreadCount('cpu', { training: {} })).toBe(cores);
+    expect(defaultThreadCount('webgpu')).toBe(1);
+  });
+
+  it('is one thread for a spec trained in truncated-BPTT chunks, which cannot be split by rows', () => {
+    expect(defaultThreadCount('wasm', { training: { truncatedBptt: 32 } })).toBe(1);
+  });
+});

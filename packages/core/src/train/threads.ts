@@ -1,0 +1,97 @@
+// Data-parallel threads for any task (Node): `threads(n)` is a ParallelFactory a task's `train`
+// takes as `parallel`. Each worker thread runs core's generic worker module, which imports the
+// task's plug-in module (and the backend's) and asks the plug-in for its training target, so no
+// one writes a worker module of their own.
+import { availableParallelism } from 'node:os';
+import { listBackends } from '../backends/registry.js';
+import type { ParallelFactory, ParallelRun } from '../tasks/contract.js';
+import { findTask, TaskError } from '../tasks/registry.js';
+import { GradientWorkers } from './data-parallel.js';
+
+export interface ThreadsOptions {
+  /**
+   * Modules each worker imports before building the model, e.g. the one that registers your
+   * backends. A backend plug-in that declares its `module` is imported without being listed.
+   */
+  modules?: readonly (string | URL)[];
+}
+
+/** What the generic worker receives at start (see task-worker.ts). */
+export interface TaskWorkerConfig {
+  modules: string[];
+  task: string;
+  backend: string;
+  target: unknown;
+}
+
+/**
+ * A module URL Node can run in a worker thread. This repository's tests read packages from their
+ * TypeScript source (`src/x.ts`), which a plain worker thread cannot import; tsc emits each of them
+ * as `dist/x.js`, so the built file stands in for it (build first).
+ */
+export function runnableModule(url: string | URL): string {
+  const href = String(url);
+  if (!href.startsWith('file:') || !href.endsWith('.ts')) return href;
+  return href.replace(/\/src\/(?!.*\/src\/)/, '/dist/').replace(/\.ts$/, '.js');
+}
+
+const workerScript = new URL(
+  runnableModule(
+    new URL(
+      import.meta.url.endsWith('.ts') ? './task-worker.ts' : './task-worker.js',
+      import.meta.url,
+    ),
+  ),
+);
+
+/**
+ * "auto": one thread per core, at most 4, on backends where a step runs on one core (cpu, wasm);
+ * one elsewhere (a GPU backend runs each step on the device already), and one for a spec that
+ * trains in truncated-BPTT chunks (each chunk starts from the state the previous one ended with,
+ * so a batch cannot be split by rows; fit refuses that combination).
+ */
+export function defaultThreadCount(
+  backend: string,
+  spec?: { training?: { truncatedBptt?: number | undefined } },
+): number {
+  if (spec?.training?.truncatedBptt !== undefined) return 1;
+  return backend === 'cpu' || backend === 'wasm' ? Math.min(4, availableParallelism()) : 1;
+}
+
+/** Splits each batch by rows over `count` threads: this one and `count - 1` worker threads. */
+export function threads(count: number, options: ThreadsOptions = {}): ParallelFactory {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`threads: expected a positive integer, got ${count}`);
+  }
+  return async ({ model, task, config }): Promise<ParallelRun> => {
+    if (count === 1) {
+      return {
+        threads: 1,
+        gradients: () => Promise.reject(new Error('threads(1) computes no gradients of its own')),
+        dispose: async () => {},
+      };
+    }
+    const plugin = findTask(task);
+    if (!plugin.trainingTarget) {
+      throw new TaskError(`the ${plugin.name} task does not train on several threads`);
+    }
+    if (!plugin.module) {
+      throw new TaskError(
+        `the ${plugin.name} plug-in declares no module URL for worker threads to import (a bundle without import.meta.url?)`,
+      );
+    }
+    const backend = model.backend;
+    const backendModule = listBackends().find((b) => b.name === backend)?.module;
+    const modules = [
+      ...(options.modules ?? []).map(String),
+      ...(backendModule ? [backendModule] : []),
+      plugin.module,
+    ].map(runnableModule);
+    const workerConfig: TaskWorkerConfig = { modules, task: plugin.name, backend, target: config };
+    return GradientWorkers.start(model, {
+      workers: count - 1,
+      script: workerScript,
+      config: workerConfig,
+    });
+  };
+}

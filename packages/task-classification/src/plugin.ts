@@ -1,0 +1,61 @@
+// The classification plug-in: how core's registry creates, loads and trains this task on threads,
+// and what the CLI may pass it (labelled files, their columns, a validation file).
+import type { TaskPlugin } from '@recurrent/core';
+import { ClassificationTask } from './classification-task.js';
+import { classificationTrainingTarget } from './training-target.js';
+
+declare module '@recurrent/core' {
+  interface TaskTypes {
+    classification: ClassificationTask;
+  }
+}
+
+const columnHelp = '(a header name, or a 0-based index)';
+
+/** The URL of the package's main entry, or "" where a bundle gives no import.meta.url. */
+function entryModule(): string {
+  const here: string | undefined = import.meta.url;
+  if (!here) return '';
+  return new URL(here.endsWith('.ts') ? './index.ts' : './index.js', here).href;
+}
+
+export const classificationPlugin: TaskPlugin<'classification', ClassificationTask> = {
+  name: 'classification',
+  aliases: ['sentiment-analysis', 'text-classification'],
+  // The package's main entry, which registers this plug-in (worker threads import it).
+  module: entryModule(),
+  create: (spec, options) => ClassificationTask.create(spec, options),
+  load: (files, options) => ClassificationTask.load(files, options),
+  trainingTarget: classificationTrainingTarget,
+  commandLine: {
+    data: 'a labelled TSV, CSV or JSONL file (text and label columns)',
+    formats: ['tsv', 'csv', 'jsonl'],
+    options: [
+      {
+        name: 'val',
+        flags: '--val <file>',
+        description:
+          'validation data (default: a seeded tenth of --data, by whole sentences when the data lists phrases of its sentences, as SST-2)',
+        commands: ['train'],
+      },
+      {
+        name: 'format',
+        flags: '--format <format>',
+        description: 'labelled data: tsv, csv or jsonl (default: from the file extension)',
+        commands: ['train', 'eval'],
+      },
+      {
+        name: 'text-column',
+        flags: '--text-column <name|index>',
+        description: `the text column ${columnHelp} (default: found by name, else the first)`,
+        commands: ['train', 'eval'],
+      },
+      {
+        name: 'label-column',
+        flags: '--label-column <name|index>',
+        description: `the label column ${columnHelp} (default: found by name, else the last)`,
+        commands: ['train', 'eval'],
+      },
+    ],
+  },
+};

@@ -1,0 +1,346 @@
+// The generation task: a language model from a generation spec, with its tokenizer and vocabulary.
+// It trains on one text (core's fit over windows of the token stream, truncated BPTT if the spec
+// asks), evaluates a text as one stream, and saves to and loads from in-memory model files.
+// Decoding (generate / stream) comes later and will read the same tokenizer, vocabulary and spec.
+import {
+  compile,
+  type Model,
+  ModelFileError,
+  type ModelFileSource,
+  type ModelFiles,
+  type ModelSpec,
+  modelFromFiles,
+  modelToFiles,
+  type Task,
+  TaskError,
+  type TaskOptions,
+  type TaskTrainOptions,
+  type TrainingState,
+  type TrainResult,
+  trainWithSpec,
+} from '@recurrent/core';
+import { createTokenizer, type TokenizerOptions, Vocabulary } from '@recurrent/data';
+import {
+  type GenerationSettings,
+  GenerationSpecError,
+  generationSettings,
+} from './generation-spec.js';
+import { streamCrossEntropy } from './stream-evaluation.js';
+import { streamTokens, TokenStream } from './token-stream.js';
+import { chunkLoss, type GenerationTargetConfig, windowLoss } from './training-target.js';
+import { splitStream, TrainingTextError, windowBatches } from './windows.js';
+
+export interface GenerationEvaluation {
+  /** Mean cross-entropy of each token given every token before it, in nats per token. */
+  loss: number;
+  /** The same in bits (loss / ln 2): bits per character for a char model. */
+  bitsPerToken: number;
+  /** exp(loss). */
+  perplexity: number;
+  /** Tokens predicted: all but the text's first (word models count each line's <eos>). */
+  tokens: number;
+  /** Tokens of the text the vocabulary does not know, scored as <unk>. */
+  unknown: number;
+}
+
+/**
+ * The contract's train options. `validation` is a separate text to validate on after each epoch;
+ * without it the last tenth of the training text (at least one batch of windows) is held out.
+ */
+export type GenerationTrainOptions = TaskTrainOptions<string>;
+
+function checkText(text: unknown, what: string): asserts text is string {
+  if (typeof text !== 'string') {
+    throw new TypeError(`${what} must be a string, got ${text === null ? 'null' : typeof text}`);
+  }
+}
+
+/** The vocabulary must fit the layers whose sizes the spec fixes (the rest follow it). */
+function checkSizes(spec: ModelSpec, vocabularySize: number): void {
+  const layers = spec.layers ?? [];
+  const problems: { pointer: string; message: string }[] = [];
+  const first = layers[0];
+  if (first?.type === 'embedding' && first.numEmbeddings !== undefined) {
+    if (first.numEmbeddings < vocabularySize) {
+      problems.push({
+        pointer: '/layers/0/numEmbeddings',
+        message: `${first.numEmbeddings} rows cannot hold the vocabulary's ${vocabularySize} tokens (remove numEmbeddings, or limit input.vocabulary.maxSize)`,
+      });
+    }
+  }
+  const last = layers.length - 1;
+  const head = layers[last];
+  if (head?.type === 'dense' && typeof head.units === 'number' && head.units !== vocabularySize) {
+    problems.push({
+      pointer: `/layers/${last}/units`,
+      message: `the head scores every token of the vocabulary, which has ${vocabularySize} (use "auto")`,
+    });
+  }
+  if (problems.length > 0) {
+    throw new GenerationSpecError(problems, 'the spec does not fit the vocabulary of the text');
+  }
+}
+
+/** A checkpoint's weights must be this model's: the same names and shapes. */
+function checkResume(model: Model, state: TrainingState): void {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  for (const p of model.parameters()) {
+    names.add(p.name);
+    const saved = state.weights.get(p.name);
+    if (!saved) problems.push(`no weights for "${p.name}"`);
+    else if (saved.shape.join() !== p.variable.shape.join()) {
+      problems.push(
+        `"${p.name}" is [${saved.shape.join(', ')}], the model's is [${p.variable.shape.join(', ')}]`,
+      );
+    }
+  }
+  for (const name of state.weights.keys()) {
+    if (!names.has(name)) problems.push(`"${name}" is not a parameter of the model`);
+  }
+  if (problems.length > 0) {
+    throw new TaskError(
+      `resume: the checkpoint does not fit this model (${problems.join('; ')}): it was written for another spec or training text`,
+    );
+  }
+}
+
+/** The tokenizer settings saved with a model, which must agree with its spec. */
+function savedTokenizer(saved: unknown, spec: TokenizerOptions, where: string): TokenizerOptions {
+  const options = saved as TokenizerOptions | null;
+  if (!options || typeof options !== 'object' || !['char', 'word'].includes(options.type)) {
+    throw new ModelFileError(
+      `${where}: metadata.tokenizer must be the tokenizer settings ({ "type": "char" | "word", ... })`,
+    );
+  }
+  for (const [key, value] of Object.entries(spec)) {
+    const stored = (options as unknown as Record<string, unknown>)[key];
+    if (stored !== value) {
+      throw new ModelFileError(
+        `${where}: metadata.tokenizer.${key} is ${JSON.stringify(stored)} but the spec's input.tokenizer.${key} is ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  try {
+    createTokenizer(options); // refuses contradictory settings
+  } catch (error) {
+    throw new ModelFileError(`${where}: metadata.${(error as Error).message}`);
+  }
+  return options;
+}
+
+export class GenerationTask implements Task<string, GenerationEvaluation> {
+  readonly task = 'generation';
+  readonly spec: ModelSpec;
+  #model: Model | undefined;
+  #stream: TokenStream | undefined;
+  #disposed = false;
+
+  private constructor(
+    private readonly settings: GenerationSettings,
+    private readonly backend: string | undefined,
+    model?: Model,
+    stream?: TokenStream,
+  ) {
+    this.spec = settings.spec;
+    this.#model = model;
+    this.#stream = stream;
+  }
+
+  /**
+   * An untrained task; its vocabulary comes from the training text. Refuses a spec of another task
+   * or one this task cannot honour, naming every problem by spec path.
+   */
+  static create(spec: unknown, options: TaskOptions = {}): GenerationTask {
+    return new GenerationTask(generationSettings(spec), options.backend);
+  }
+
+  /** A trained task from files written by save(); `source` names the files in errors. */
+  static async load(
+    files: ModelFiles,
+    options: TaskOptions & { source?: ModelFileSource } = {},
+  ): Promise<GenerationTask> {
+    const { backend, source } = options;
+    const where = source?.json ?? 'model.json';
+    const { model, metadata } = await modelFromFiles(files, {
+      ...(backend ? { backend } : {}),
+      ...(source ? { source } : {}),
+    });
+    try {
+      if (metadata.task !== 'generation') {
+        throw new ModelFileError(
+          `${where}: not a generation model (metadata.task is ${JSON.stringify(metadata.task)})`,
+        );
+      }
+      let settings: GenerationSettings;
+      try {
+        settings = generationSettings(model.spec);
+      } catch (error) {
+        throw new ModelFileError(`${where}: ${(error as Error).message}`);
+      }
+      const tokenizer = savedTokenizer(metadata.tokenizer, settings.tokenizer, where);
+      let vocabulary: Vocabulary;
+      try {
+        vocabulary = Vocabulary.fromJson(metadata.vocabulary, `${where}: metadata.vocabulary`);
+      } catch (error) {
+        throw new ModelFileError((error as Error).message);
+      }
+      if (vocabulary.size !== model.sizes.vocabularySize) {
+        throw new ModelFileError(
+          `${where}: metadata.vocabulary has ${vocabulary.size} tokens but the model was built for ${model.sizes.vocabularySize}`,
+        );
+      }
+      return new GenerationTask(settings, backend, model, new TokenStream(tokenizer, vocabulary));
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+
+  /** The vocabulary built from the training text (or loaded with the model). */
+  get vocabulary(): Vocabulary {
+    return this.#trained().stream.vocabulary;
+  }
+
+  /** The token ids of `text` as the model reads it (unknown tokens as <unk>, id 1). */
+  encode(text: string): Int32Array {
+    checkText(text, 'the text');
+    return this.#trained().stream.encode(text).ids;
+  }
+
+  /**
+   * Trains on `text` with the spec's settings. The first call builds the vocabulary from the
+   * training part of the text; later calls (and a loaded task) keep it.
+   */
+  async train(text: string, options: GenerationTrainOptions = {}): Promise<TrainResult> {
+    checkText(text, 'the training text');
+    this.#checkNotDisposed();
+    const { spec, maxLength } = this.settings;
+    const training = spec.training;
+    if (options.parallel && training.truncatedBptt !== undefined) {
+      throw new GenerationSpecError(
+        [
+          {
+            pointer: '/training/truncatedBptt',
+            message:
+              'truncated BPTT carries the recurrent state from chunk to chunk of each batch, which data-parallel threads cannot split by rows: train on one thread or remove truncatedBptt',
+          },
+        ],
+        'cannot train on several threads',
+      );
+    }
+    const validationText = options.validation;
+    const tokenizer = this.#stream?.tokenizer ?? createTokenizer(this.settings.tokenizer);
+    const tokens = streamTokens(tokenizer, text);
+    const split = splitStream(
+      tokens.length,
+      maxLength,
+      training.batchSize,
+      validationText === undefined,
+      'the training text',
+    );
+    const stream =
+      this.#stream ??
+      TokenStream.build(
+        this.settings.tokenizer,
+        tokens.slice(0, split.trainTokens),
+        this.settings.vocabulary,
+      );
+    const { ids } = stream.encodeTokens(tokens);
+    let heldOut = ids.subarray(split.heldOutStart);
+    if (validationText !== undefined) {
+      checkText(validationText, 'the validation text');
+      heldOut = stream.encode(validationText).ids;
+      if (heldOut.length < 2) {
+        throw new TrainingTextError(
+          `the validation text has ${heldOut.length} token${heldOut.length === 1 ? '' : 's'}: at least 2 are needed (the first is context for the second)`,
+        );
+      }
+    }
+    const V = stream.vocabulary.size;
+    checkSizes(spec, V);
+    if (!this.#model) {
+      this.#model = await compile(spec, {
+        ...(this.backend ? { backend: this.backend } : {}),
+        vocabularySize: V,
+        outputSize: V,
+      });
+    }
+    this.#stream = stream;
+    const model = this.#model;
+    if (options.resume) checkResume(model, options.resume);
+    const labelSmoothing = training.labelSmoothing;
+    const config: GenerationTargetConfig = { spec, vocabularySize: V };
+    const { validation: _, ...runOptions } = options;
+    return trainWithSpec(
+      model,
+      windowBatches(ids, split.windows, maxLength, training.batchSize),
+      {
+        spec,
+        loss: windowLoss(labelSmoothing),
+        chunkLoss: chunkLoss(labelSmoothing),
+        // The held-out text scored as evaluate() scores a text: one stream, plain cross-entropy
+        // (label smoothing regularizes training; perplexity is of the model's own distribution).
+        validationMetrics: async (m) => {
+          const { nats, tokens: count } = await streamCrossEntropy(m, heldOut);
+          const loss = nats / count;
+          return { loss, perplexity: Math.exp(loss) };
+        },
+        parallel: { task: 'generation', config },
+      },
+      runOptions,
+    );
+  }
+
+  /**
+   * Cross-entropy of `text` under the model, read as one stream from a zero state with the state
+   * carried across windows (see stream-evaluation.ts for why), and its perplexity.
+   */
+  async evaluate(text: string): Promise<GenerationEvaluation> {
+    checkText(text, 'the evaluation text');
+    const { model, stream } = this.#trained();
+    const { ids, unknown } = stream.encode(text);
+    if (ids.length < 2) {
+      throw new TrainingTextError(
+        `the evaluation text has ${ids.length} token${ids.length === 1 ? '' : 's'}: at least 2 are needed (the first is context for the second)`,
+      );
+    }
+    const { nats, tokens } = await streamCrossEntropy(model, ids);
+    const loss = nats / tokens;
+    return { loss, bitsPerToken: loss / Math.LN2, perplexity: Math.exp(loss), tokens, unknown };
+  }
+
+  /**
+   * The model as in-memory files: model.json holds the spec, `metadata`, and the task's own
+   * metadata (task, tokenizer settings with their defaults, vocabulary as VocabularyJson).
+   */
+  async save(metadata: Record<string, unknown> = {}): Promise<ModelFiles> {
+    const { model, stream } = this.#trained();
+    return modelToFiles(model, {
+      ...metadata,
+      task: 'generation',
+      tokenizer: stream.tokenizer.options,
+      vocabulary: stream.vocabulary.toJson(),
+    });
+  }
+
+  dispose(): void {
+    this.#model?.dispose();
+    this.#model = undefined;
+    this.#disposed = true;
+  }
+
+  #checkNotDisposed(): void {
+    if (this.#disposed) {
+      throw new TaskError('the generation task was disposed: create or load another');
+    }
+  }
+
+  #trained(): { model: Model; stream: TokenStream } {
+    this.#checkNotDisposed();
+    if (!this.#model || !this.#stream) {
+      throw new TaskError('the generation task is not trained: train it or load a trained one');
+    }
+    return { model: this.#model, stream: this.#stream };
+  }
+}

@@ -1,0 +1,71 @@
+// @recurrent/task-generation: language models (char- or word-level) from a generation spec.
+// Importing it registers the task with @recurrent/core (createTask; aliases text-generation and
+// language-modeling). Browser-safe: no node: imports here (file reading is in ./node).
+import { registerTask, type TaskCommandLine, type TaskPlugin } from '@recurrent/core';
+import { GenerationTask } from './generation-task.js';
+import { generationTrainingTarget } from './training-target.js';
+
+declare module '@recurrent/core' {
+  interface TaskTypes {
+    generation: GenerationTask;
+  }
+}
+
+/** What `recurrent train` / `eval` read for this task. */
+export const generationCommandLine: TaskCommandLine = {
+  data: 'a UTF-8 text file, read as one stream of tokens (the last tenth is held out for validation)',
+  formats: ['text'],
+  // No options of its own: the CLI refuses --val, --format, --text-column and --label-column.
+  options: [],
+};
+
+/**
+ * This module's URL, or "" where a bundle has none: esbuild's IIFE leaves import.meta.url
+ * undefined, Vite's reads `document`, which a worker lacks. Core's threads() refuses an empty
+ * module by name, and nothing else reads it.
+ */
+function moduleUrl(): string {
+  try {
+    return (import.meta.url as string | undefined) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export const generationPlugin: TaskPlugin<'generation', GenerationTask> = {
+  name: 'generation',
+  aliases: ['text-generation', 'language-modeling'],
+  // Data-parallel worker threads import this module to register the task and find trainingTarget.
+  module: moduleUrl(),
+  create: (spec, options) => GenerationTask.create(spec, options),
+  load: (files, options) => GenerationTask.load(files, options),
+  trainingTarget: (config, options) => generationTrainingTarget(config, options),
+  commandLine: generationCommandLine,
+};
+
+registerTask(generationPlugin);
+
+export {
+  defaultMaxLength,
+  type GenerationSettings,
+  GenerationSpecError,
+  generationSettings,
+} from './generation-spec.js';
+export {
+  type GenerationEvaluation,
+  GenerationTask,
+  type GenerationTrainOptions,
+} from './generation-task.js';
+export {
+  evaluationChunk,
+  type StreamCrossEntropy,
+  streamCrossEntropy,
+} from './stream-evaluation.js';
+export { type EncodedStream, streamTokens, TokenStream } from './token-stream.js';
+export {
+  chunkLoss,
+  type GenerationTargetConfig,
+  generationTrainingTarget,
+  windowLoss,
+} from './training-target.js';
+export { type StreamSplit, splitStream, TrainingTextError, windowBatches } from './windows.js';

@@ -1,0 +1,69 @@
+// @recurrent/task-generation/node: the generation plug-in with what Node and the CLI need beside
+// it: reading the training and evaluation texts from files (strict UTF-8, errors naming the file),
+// a fingerprint of the text for checkpoint identity, and the lines `recurrent eval` prints.
+// Everything in the main entry is re-exported.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { registerTask, type TaskNodeSupport } from '@recurrent/core';
+import { createTokenizer, DataError, decodeUtf8 } from '@recurrent/data';
+import { generationSettings } from './generation-spec.js';
+import type { GenerationTask } from './generation-task.js';
+import { generationPlugin } from './index.js';
+import { streamTokens } from './token-stream.js';
+import { splitStream, TrainingTextError } from './windows.js';
+
+export * from './index.js';
+
+/** A text file, decoded as strict UTF-8 (a byte that is not UTF-8 is an error with its line). */
+export async function readTextFile(path: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
+  }
+  return decodeUtf8(bytes, path);
+}
+
+export const generationNodeSupport: TaskNodeSupport<GenerationTask> = {
+  /**
+   * The text of `path`, checked against the spec's windows before training starts (so a text too
+   * short says which file), with a note on how it is split.
+   */
+  async readTrainingData(path, _options, spec) {
+    const text = await readTextFile(path);
+    const settings = generationSettings(spec);
+    const tokens = streamTokens(createTokenizer(settings.tokenizer), text).length;
+    let split: ReturnType<typeof splitStream>;
+    try {
+      split = splitStream(tokens, settings.maxLength, spec.training.batchSize, true, 'the text');
+    } catch (error) {
+      if (error instanceof TrainingTextError) throw new DataError(path, undefined, error.message);
+      throw error;
+    }
+    return {
+      train: text,
+      notes: [
+        `${path}: ${tokens} tokens (${settings.tokenizer.type} tokenizer); ${split.windows} windows of ${settings.maxLength} train, the last ${tokens - split.heldOutStart} tokens validate`,
+      ],
+    };
+  },
+  readEvaluationData: (path) => readTextFile(path),
+  // A digest, not the JSON of a text that may run to megabytes.
+  fingerprint: ({ train, validation }) =>
+    createHash('sha256')
+      .update(JSON.stringify([train.length, validation?.length ?? null]))
+      .update(train)
+      .update(validation ?? '')
+      .digest('hex'),
+  describeEvaluation: (e) => [
+    `loss ${e.loss.toFixed(4)} nats per token (${e.bitsPerToken.toFixed(4)} bits), perplexity ${e.perplexity.toFixed(3)}`,
+    `${e.tokens} tokens scored${e.unknown > 0 ? `; ${e.unknown} unknown to the vocabulary (scored as <unk>)` : ''}`,
+  ],
+  describeMetrics: (record) =>
+    record.metrics?.perplexity !== undefined
+      ? `, validation perplexity ${record.metrics.perplexity.toFixed(3)}`
+      : '',
+};
+
+registerTask({ ...generationPlugin, node: generationNodeSupport });
