@@ -190,6 +190,29 @@ describe('ClassificationTask.train', () => {
     );
     fresh.dispose();
   });
+
+  it("takes the label set and order from the spec's labels, and refuses data labels it does not list", async () => {
+    const listed = ClassificationTask.create(
+      { ...spec, labels: ['positive', 'negative'] },
+      { backend: 'wasm' },
+    );
+    const few = pick(train.slice(0, 200));
+    await listed.train(few, { epochs: 1 });
+    expect(listed.labels).toEqual(['positive', 'negative']);
+    const [prediction] = await listed.predict(['fine']);
+    expect(Object.keys(prediction?.probabilities ?? {})).toEqual(['positive', 'negative']);
+    listed.dispose();
+    const narrow = ClassificationTask.create(
+      { ...spec, labels: ['negative', 'positive'] },
+      { backend: 'wasm' },
+    );
+    await expect(
+      narrow.train({ texts: ['fine', 'bad'], labels: ['positive', 'neutral'] }),
+    ).rejects.toThrow(
+      'training data: example 2 has label "neutral", which the spec does not list (labels: negative, positive)',
+    );
+    narrow.dispose();
+  });
 });
 
 describe('ClassificationTask.create', () => {

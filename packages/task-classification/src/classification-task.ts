@@ -174,7 +174,10 @@ export class ClassificationTask implements Task<LabelledTexts, Evaluation> {
       input.vocabulary ?? {},
       input.maxLength ?? defaultMaxLength,
     );
-    this.labelNames ??= [...new Set(data.labels)].sort();
+    // The spec's `labels` fix the label set and its order (the head's rows); else the data's, sorted.
+    this.labelNames ??= spec.labels ? [...spec.labels] : [...new Set(data.labels)].sort();
+    if (spec.labels)
+      labelIds(data.labels, this.labelNames, 'training data', 'the spec does not list');
     if (this.loss === 'bce-with-logits' && this.labelNames.length !== 2) {
       throw new LabelError(
         `training data: bce-with-logits (one logit) classifies between 2 labels, the data has ${this.labelNames.length} (${this.labelNames.join(', ')}); use cross-entropy and a head of "auto" units`,

@@ -425,6 +425,22 @@ describe('fit with truncated backpropagation through time', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('spreads a step schedule over every chunk of the run (each chunk is an optimizer step)', async () => {
+    const lrs: number[] = [];
+    const { model, result } = await run({
+      epochs: 1,
+      schedule: new LrScheduler({ type: 'cosine', warmupSteps: 0, minLr: 0 }, 0.01),
+      truncatedBptt: { steps: T / 4, loss: chunkLoss },
+      onBatchEnd: (event) => lrs.push(event.lr),
+    });
+    model.dispose();
+    // PyTorch's CosineAnnealingLR over all the run's steps: 0.005 (1 + cos(pi k / n)), k = 0 .. n - 1.
+    const n = train.batchCount * 4;
+    expect(result.step).toBe(n);
+    expect(lrs).toHaveLength(n);
+    lrs.forEach((lr, k) => expect(lr).toBeCloseTo(0.005 * (1 + Math.cos((Math.PI * k) / n)), 12));
+  });
+
   it('refuses padded batches, which cannot be cut along time', async () => {
     const padded: TrainingData = {
       batchCount: 1,

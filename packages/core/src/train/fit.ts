@@ -202,6 +202,7 @@ class FitLoop {
     let carried: States | undefined;
     try {
       units = chunked ? chunksOf(this.model, batch, chunked.steps) : [batch];
+      run.unitsPerBatch = units.length;
       for (const [u, unit] of units.entries()) {
         const seed = dropoutSeed(this.options.seed, run.step, run.position, u);
         const added = await this.#step.add(unit, seed, run.step, carried);

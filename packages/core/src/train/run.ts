@@ -30,6 +30,11 @@ export class Run implements TrainingRun {
   step: number;
   badEpochs: number;
   gradientsPending = false;
+  /**
+   * Units (the batch, or its truncated-BPTT chunks) each batch trains in: with chunks every chunk is
+   * an optimizer step, so a step schedule's length counts them (set by fit from the first batch).
+   */
+  unitsPerBatch = 1;
   stopReason: StopReason | undefined;
   /** Set once the current epoch's batches are all trained: the next batch is the next epoch's. */
   #epochDone = false;
@@ -77,7 +82,7 @@ export class Run implements TrainingRun {
   /** The learning rate of the next optimizer step. */
   lr(): number {
     const { epochs, batchCount, accumulate, schedule, optimizer } = this.settings;
-    const totalSteps = Math.ceil((epochs * batchCount) / accumulate);
+    const totalSteps = Math.ceil((epochs * batchCount * this.unitsPerBatch) / accumulate);
     return schedule?.lr({ epoch: this.epoch, step: this.step, totalSteps }) ?? optimizer.lr;
   }
 
