@@ -438,7 +438,9 @@ describe('fit with truncated backpropagation through time', () => {
     const n = train.batchCount * 4;
     expect(result.step).toBe(n);
     expect(lrs).toHaveLength(n);
-    lrs.forEach((lr, k) => expect(lr).toBeCloseTo(0.005 * (1 + Math.cos((Math.PI * k) / n)), 12));
+    for (const [k, lr] of lrs.entries()) {
+      expect(lr).toBeCloseTo(0.005 * (1 + Math.cos((Math.PI * k) / n)), 12);
+    }
   });
 
   it('refuses padded batches, which cannot be cut along time', async () => {
