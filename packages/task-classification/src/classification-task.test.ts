@@ -211,6 +211,8 @@ describe('ClassificationTask.train', () => {
     ).rejects.toThrow(
       'training data: example 2 has label "neutral", which the spec does not list (labels: negative, positive)',
     );
+    // A refused train leaves the task as it was: no labels, no vocabulary.
+    expect(() => narrow.labels).toThrow('the task has no labels yet');
     narrow.dispose();
   });
 });

@@ -168,36 +168,41 @@ export class ClassificationTask implements Task<LabelledTexts, Evaluation> {
     const spec = this.spec;
     const input = spec.input;
     if (!input?.tokenizer) throw new TaskError('classification needs text input: input.tokenizer');
-    this.encoding ??= TextEncoding.build(
-      data.texts,
-      input.tokenizer as TokenizerSpec,
-      input.vocabulary ?? {},
-      input.maxLength ?? defaultMaxLength,
-    );
+    // Vocabulary and labels are kept only once the data passed every check below, so a failed
+    // train leaves the task as it was.
+    const encoding =
+      this.encoding ??
+      TextEncoding.build(
+        data.texts,
+        input.tokenizer as TokenizerSpec,
+        input.vocabulary ?? {},
+        input.maxLength ?? defaultMaxLength,
+      );
     // The spec's `labels` fix the label set and its order (the head's rows); else the data's, sorted.
-    this.labelNames ??= spec.labels ? [...spec.labels] : [...new Set(data.labels)].sort();
-    if (spec.labels)
-      labelIds(data.labels, this.labelNames, 'training data', 'the spec does not list');
-    if (this.loss === 'bce-with-logits' && this.labelNames.length !== 2) {
+    const labelNames =
+      this.labelNames ?? (spec.labels ? [...spec.labels] : [...new Set(data.labels)].sort());
+    if (spec.labels) labelIds(data.labels, labelNames, 'training data', 'the spec does not list');
+    if (this.loss === 'bce-with-logits' && labelNames.length !== 2) {
       throw new LabelError(
-        `training data: bce-with-logits (one logit) classifies between 2 labels, the data has ${this.labelNames.length} (${this.labelNames.join(', ')}); use cross-entropy and a head of "auto" units`,
+        `training data: bce-with-logits (one logit) classifies between 2 labels, the data has ${labelNames.length} (${labelNames.join(', ')}); use cross-entropy and a head of "auto" units`,
       );
     }
     // Validation texts are encoded and their labels checked once, before the first epoch.
     let validation: { encoded: EncodedText[]; actual: number[] } | undefined;
     if (options.validation) {
       checkLabelled(options.validation, 'validation data');
-      const encoding = this.encoding;
       validation = {
         encoded: options.validation.texts.map((t) => encoding.encode(t)),
         actual: labelIds(
           options.validation.labels,
-          this.labelNames,
+          labelNames,
           'validation data',
           'the training data does not have',
         ),
       };
     }
+    this.encoding = encoding;
+    this.labelNames = labelNames;
     const config = this.#targetConfig();
     this.model ??= await compile(spec, {
       ...(this.backend ? { backend: this.backend } : {}),

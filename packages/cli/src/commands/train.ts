@@ -139,7 +139,11 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
   for (const note of data.notes) io.stdout(`${note}\n`);
   await mkdir(options.out, { recursive: true });
   const identity = await runIdentity({
-    spec,
+    // --epochs is part of the run: a step schedule's length follows from it.
+    spec:
+      options.epochs === undefined
+        ? spec
+        : { ...spec, training: { ...spec.training, epochs: options.epochs } },
     data: node.fingerprint
       ? node.fingerprint(data)
       : JSON.stringify([data.train, data.validation ?? null]),

@@ -627,6 +627,26 @@ describe('fit with callbacks', () => {
     expect(saved).toEqual([[0, 3, 3]]);
   });
 
+  it('waits for summed gradients to be applied before a stop, so the checkpoint loses no batch', async () => {
+    const saved: Array<[number, number, number]> = [];
+    const { model, result } = await run({
+      gradientAccumulation: 2,
+      checkpoint: { save: async (s) => void saved.push([s.epoch, s.position, s.step]) },
+      callbacks: [
+        {
+          // Asked after batch 1 trained: its gradients wait for batch 2's.
+          onBatchBegin: (r) => {
+            if (r.epoch === 0 && r.position === 1) r.stop('callback');
+          },
+        },
+      ],
+    });
+    model.dispose();
+    expect(result.stoppedBy).toBe('callback');
+    expect(result.step).toBe(1);
+    expect(saved).toEqual([[0, 2, 1]]);
+  });
+
   it('lets a callback add a metric to the epoch record that early stopping then monitors', async () => {
     // A made-up metric, worst after epoch 1: early stopping must end on epoch 1's weights.
     const score = [0.2, 0.9, 0.5, 0.4];

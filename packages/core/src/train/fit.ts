@@ -185,7 +185,9 @@ class FitLoop {
       const order = batchOrder(run.batchCount, this.options.seed, run.epoch, shuffle);
       for (; run.position < run.batchCount; run.position++) {
         await this.#hook('onBatchBegin');
-        if (run.stopReason) return true;
+        // A stop waits for summed gradients to be applied: a checkpoint taken with some pending
+        // would resume past batches that never trained.
+        if (run.stopReason && !run.gradientsPending) return true;
         await this.#batch(this.data.batch(order[run.position] as number));
       }
       await this.#endEpoch();
