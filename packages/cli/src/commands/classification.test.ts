@@ -148,12 +148,18 @@ describe('classification from the CLI', () => {
       join(uci, 'amazon_cells_labelled.txt'),
       '--backend',
       'wasm',
+      '--epochs',
+      '2',
       '--out',
       parts,
       '--resume',
     ]);
     expect(other.status).toBe(1);
     expect(other.stderr).toContain('this checkpoint was written by another run: other data.');
+    // --epochs is part of the run: another count is another schedule.
+    const epochs = run([...base.slice(0, -1), '3', '--out', parts, '--resume']);
+    expect(epochs.status).toBe(1);
+    expect(epochs.stderr).toContain('this checkpoint was written by another run: another spec.');
   }, 60_000);
 
   it('holds out whole sentences of SST-2-like data by default and leaves their phrases out', () => {
