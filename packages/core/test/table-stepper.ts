@@ -4,13 +4,43 @@
 import type { DecodeStepper, StepScores } from '../src/decode/contract.js';
 import { Random } from '../src/init/random.js';
 
+/**
+ * What a row has read (prompt and output), as a linked list so that a step does not copy it:
+ * decoding thousands of tokens stays linear.
+ */
+export class Prefix {
+  private constructor(
+    readonly last: number,
+    readonly length: number,
+    readonly previous: Prefix | undefined,
+  ) {}
+
+  static of(tokens: readonly number[]): Prefix {
+    let prefix: Prefix | undefined;
+    for (const token of tokens) prefix = new Prefix(token, (prefix?.length ?? 0) + 1, prefix);
+    if (prefix === undefined) throw new Error('a prefix needs a token');
+    return prefix;
+  }
+
+  then(token: number): Prefix {
+    return new Prefix(token, this.length + 1, this);
+  }
+
+  tokens(): number[] {
+    const out = new Array<number>(this.length);
+    let at: Prefix | undefined = this;
+    for (let i = this.length - 1; at !== undefined; i--, at = at.previous) out[i] = at.last;
+    return out;
+  }
+}
+
 /** A state: the prefix each row has read. */
 export interface TableState {
-  readonly rows: readonly (readonly number[])[];
+  readonly rows: readonly Prefix[];
   readonly id: number;
 }
 
-export type NextLogits = (prefix: readonly number[]) => ArrayLike<number>;
+export type NextLogits = (prefix: Prefix) => ArrayLike<number>;
 
 export class TableStepper implements DecodeStepper<TableState> {
   prefills = 0;
@@ -44,7 +74,7 @@ export class TableStepper implements DecodeStepper<TableState> {
     return this.#made;
   }
 
-  #make(rows: (readonly number[])[]): TableState {
+  #make(rows: Prefix[]): TableState {
     const state = { rows, id: this.#made++ };
     this.#live.add(state);
     return state;
@@ -54,7 +84,7 @@ export class TableStepper implements DecodeStepper<TableState> {
     if (!this.#live.has(state)) throw new Error(`${what}: state ${state.id} is not alive`);
   }
 
-  #scores(rows: (readonly number[])[]): StepScores<TableState> {
+  #scores(rows: Prefix[]): StepScores<TableState> {
     const logits = new Float32Array(rows.length * this.vocabularySize);
     rows.forEach((prefix, row) => {
       const values = this.next(prefix);
@@ -67,7 +97,7 @@ export class TableStepper implements DecodeStepper<TableState> {
   async prefill(prompt: Int32Array): Promise<StepScores<TableState>> {
     this.prefills++;
     this.tokensRead += prompt.length;
-    return this.#scores([Array.from(prompt)]);
+    return this.#scores([Prefix.of(Array.from(prompt))]);
   }
 
   async step(tokens: Int32Array, state: TableState): Promise<StepScores<TableState>> {
@@ -80,14 +110,14 @@ export class TableStepper implements DecodeStepper<TableState> {
     if (this.failAtStep === this.steps) throw new Error(`step ${this.steps} fails (test)`);
     this.stepRows.push(tokens.length);
     this.tokensRead += tokens.length;
-    return this.#scores(state.rows.map((prefix, row) => [...prefix, tokens[row] as number]));
+    return this.#scores(state.rows.map((prefix, row) => prefix.then(tokens[row] as number)));
   }
 
   select(state: TableState, rows: Int32Array): TableState {
     this.#check(state, 'select');
     this.selects++;
     this.selections.push(Array.from(rows));
-    return this.#make(Array.from(rows, (row) => state.rows[row] as readonly number[]));
+    return this.#make(Array.from(rows, (row) => state.rows[row] as Prefix));
   }
 
   release(state: TableState): void {
@@ -101,7 +131,7 @@ export class TableStepper implements DecodeStepper<TableState> {
 export function prefixLogits(vocabularySize: number, seed: number, spread = 1.5): NextLogits {
   return (prefix) => {
     let hash = 2166136261 ^ seed;
-    for (const token of prefix) hash = Math.imul(hash ^ (token + 1), 16777619) >>> 0;
+    for (const token of prefix.tokens()) hash = Math.imul(hash ^ (token + 1), 16777619) >>> 0;
     const random = new Random(hash);
     return Array.from({ length: vocabularySize }, () => spread * random.normal());
   };

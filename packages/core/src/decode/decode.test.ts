@@ -92,7 +92,7 @@ describe('greedy', () => {
     [1, 4, 4, 0],
     [0, 0, 0, 1],
   ];
-  const byLastToken: NextLogits = (prefix) => table[prefix.at(-1) as number] as number[];
+  const byLastToken: NextLogits = (prefix) => table[prefix.last] as number[];
 
   it('takes the argmax (ties to the lowest id), reads the prompt once and steps once per token', async () => {
     const { best, stepper } = await run(byLastToken, 4, [3, 0], {
