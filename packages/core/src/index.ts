@@ -12,6 +12,19 @@ export {
   registerBackend,
   useBackend,
 } from './backends/registry.js';
+export { DecodeError } from './decode/check-options.js';
+export type {
+  DecodedToken,
+  DecodeOptions,
+  DecodeResult,
+  DecodeStepper,
+  Hypothesis,
+  SamplingOptions,
+  StepScores,
+  StopReason as DecodeStopReason,
+} from './decode/contract.js';
+export { decode, decodeStream } from './decode/decode.js';
+export { type DecodingOverrides, decodeOptionsFromSpec } from './decode/from-spec.js';
 export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';

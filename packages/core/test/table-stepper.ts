@@ -22,7 +22,7 @@ export class Prefix {
     return prefix;
   }
 
-  then(token: number): Prefix {
+  extend(token: number): Prefix {
     return new Prefix(token, this.length + 1, this);
   }
 
@@ -110,7 +110,7 @@ export class TableStepper implements DecodeStepper<TableState> {
     if (this.failAtStep === this.steps) throw new Error(`step ${this.steps} fails (test)`);
     this.stepRows.push(tokens.length);
     this.tokensRead += tokens.length;
-    return this.#scores(state.rows.map((prefix, row) => prefix.then(tokens[row] as number)));
+    return this.#scores(state.rows.map((prefix, row) => prefix.extend(tokens[row] as number)));
   }
 
   select(state: TableState, rows: Int32Array): TableState {

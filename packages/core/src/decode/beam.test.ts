@@ -16,7 +16,13 @@ interface Search {
  * the end token, a stop sequence or the length limit. Written apart from the decoder on purpose.
  */
 function enumerate(next: NextLogits, prompt: number[], search: Search): Hypothesis[] {
-  const { maxNewTokens, endToken, stopSequences = [], repetitionPenalty = 1, lengthPenalty } = search;
+  const {
+    maxNewTokens,
+    endToken,
+    stopSequences = [],
+    repetitionPenalty = 1,
+    lengthPenalty,
+  } = search;
   const all: Hypothesis[] = [];
   const add = (tokens: number[], sum: number, length: number, stoppedBy: StopReason) =>
     all.push({ tokens, logProbability: sum, score: sum / length ** lengthPenalty, stoppedBy });
@@ -32,7 +38,11 @@ function enumerate(next: NextLogits, prompt: number[], search: Search): Hypothes
       const tokens = [...generated, token];
       const total = sum + logit - logTotal;
       const stop = stopSequences
-        .filter((s) => s.length <= tokens.length && s.every((t, i) => tokens[tokens.length - s.length + i] === t))
+        .filter(
+          (s) =>
+            s.length <= tokens.length &&
+            s.every((t, i) => tokens[tokens.length - s.length + i] === t),
+        )
         .reduce((longest, s) => Math.max(longest, s.length), 0);
       if (token === endToken) add(generated, total, tokens.length, 'end');
       else if (stop > 0) add(tokens.slice(0, tokens.length - stop), total, tokens.length, 'stop');
@@ -69,23 +79,26 @@ describe('beam search', () => {
     ['no end at all', { maxNewTokens: 3 }],
   ];
 
-  describe.each(searches)('with a width covering every output, equals brute force (%s)', (_name, search) => {
-    it.each([0, 0.6, 1, 2])('length penalty %s', async (lengthPenalty) => {
-      for (const seed of [1, 2, 3]) {
-        const model = prefixLogits(4, seed, 2);
-        const all = enumerate(model, prompt, { ...search, lengthPenalty });
-        const stepper = new TableStepper(4, model);
-        const result = await decode(
-          stepper,
-          Int32Array.from(prompt),
-          beamOptions({ ...search, lengthPenalty }, all.length, 12),
-        );
-        expectSameHypotheses(result.hypotheses, all.slice(0, 12));
-        expect(stepper.live).toBe(0);
-        expect(stepper.released).toBe(stepper.made);
-      }
-    });
-  });
+  describe.each(searches)(
+    'with a width covering every output, equals brute force (%s)',
+    (_name, search) => {
+      it.each([0, 0.6, 1, 2])('length penalty %s', async (lengthPenalty) => {
+        for (const seed of [1, 2, 3]) {
+          const model = prefixLogits(4, seed, 2);
+          const all = enumerate(model, prompt, { ...search, lengthPenalty });
+          const stepper = new TableStepper(4, model);
+          const result = await decode(
+            stepper,
+            Int32Array.from(prompt),
+            beamOptions({ ...search, lengthPenalty }, all.length, 12),
+          );
+          expectSameHypotheses(result.hypotheses, all.slice(0, 12));
+          expect(stepper.live).toBe(0);
+          expect(stepper.released).toBe(stepper.made);
+        }
+      });
+    },
+  );
 
   it('changes the winner with the length penalty (the check above is not vacuous)', () => {
     const model = prefixLogits(4, 2, 2);

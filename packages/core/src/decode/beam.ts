@@ -148,7 +148,10 @@ export async function beamSearch<S>(
         stepper.release(previous);
       }
       live = next;
-      const stepped = await stepper.step(Int32Array.from(next, (beam) => beam.tokens.at(-1) as number), state);
+      const stepped = await stepper.step(
+        Int32Array.from(next, (beam) => beam.tokens.at(-1) as number),
+        state,
+      );
       const previous = state;
       state = stepped.state;
       scores = stepped;

@@ -202,7 +202,8 @@ export function checkDecodeCall(
     );
   }
   prompt.forEach((token, i) => {
-    if (token < 0 || token >= size) fail(`prompt token ${token} (position ${i}) is outside ${range}`);
+    if (token < 0 || token >= size)
+      fail(`prompt token ${token} (position ${i}) is outside ${range}`);
   });
   checked.stopSequences.forEach((sequence, i) => {
     sequence.forEach((token, j) => {

@@ -45,43 +45,126 @@ describe('option checks', () => {
   const beam = (b: object): DecodeOptions =>
     ({ strategy: 'beam', maxNewTokens: 3, beam: b }) as DecodeOptions;
   const table: [string, DecodeOptions, unknown, RegExp | string][] = [
-    ['temperature 0', sample({ temperature: 0 }), [1], /sampling.temperature must be a number > 0 .*got 0/],
+    [
+      'temperature 0',
+      sample({ temperature: 0 }),
+      [1],
+      /sampling.temperature must be a number > 0 .*got 0/,
+    ],
     ['temperature < 0', sample({ temperature: -1 }), [1], 'got -1'],
     ['topK 0', sample({ topK: 0 }), [1], 'sampling.topK must be an integer >= 1, got 0'],
     ['topK 1.5', sample({ topK: 1.5 }), [1], 'sampling.topK must be an integer >= 1, got 1.5'],
     ['topP 0', sample({ topP: 0 }), [1], 'sampling.topP must be a number in (0, 1], got 0'],
     ['topP 1.5', sample({ topP: 1.5 }), [1], 'sampling.topP must be a number in (0, 1], got 1.5'],
-    ['seed -1', sample({ seed: -1 }), [1], 'sampling.seed must be an integer from 0 to 4294967295, got -1'],
-    ['repetitionPenalty 0', { ...base, repetitionPenalty: 0 }, [1], 'repetitionPenalty must be a number > 0 (1 means no penalty), got 0'],
+    [
+      'seed -1',
+      sample({ seed: -1 }),
+      [1],
+      'sampling.seed must be an integer from 0 to 4294967295, got -1',
+    ],
+    [
+      'repetitionPenalty 0',
+      { ...base, repetitionPenalty: 0 },
+      [1],
+      'repetitionPenalty must be a number > 0 (1 means no penalty), got 0',
+    ],
     ['repetitionPenalty < 0', { ...base, repetitionPenalty: -2 }, [1], 'got -2'],
     ['width 0', beam({ width: 0 }), [1], 'beam.width must be an integer >= 1, got 0'],
     ['width 2.5', beam({ width: 2.5 }), [1], 'beam.width must be an integer >= 1, got 2.5'],
-    ['nBest > width', beam({ width: 2, nBest: 3 }), [1], 'beam.nBest must be an integer from 1 to beam.width (2), got 3'],
+    [
+      'nBest > width',
+      beam({ width: 2, nBest: 3 }),
+      [1],
+      'beam.nBest must be an integer from 1 to beam.width (2), got 3',
+    ],
     ['no beam', { strategy: 'beam', maxNewTokens: 3 }, [1], 'strategy "beam" needs beam.width'],
-    ['lengthPenalty NaN', beam({ width: 2, lengthPenalty: Number.NaN }), [1], 'beam.lengthPenalty must be a finite number, got NaN'],
-    ['unknown strategy', { ...base, strategy: 'beams' } as unknown as DecodeOptions, [1], 'strategy must be "greedy", "sample" or "beam", got "beams"'],
-    ['maxNewTokens -1', { ...base, maxNewTokens: -1 }, [1], 'maxNewTokens must be an integer >= 0, got -1'],
-    ['maxNewTokens 2.5', { ...base, maxNewTokens: 2.5 }, [1], 'maxNewTokens must be an integer >= 0, got 2.5'],
-    ['sampling on greedy', { ...base, sampling: { temperature: 0.7 } }, [1], 'sampling.temperature applies to strategy "sample", not "greedy"'],
-    ['sampling on beam', { ...beam({ width: 2 }), sampling: { topK: 3 } }, [1], 'sampling.topK applies to strategy "sample", not "beam"'],
-    ['beam on sample', { ...sample({}), beam: { width: 2 } }, [1], 'beam applies to strategy "beam", not "sample"'],
+    [
+      'lengthPenalty NaN',
+      beam({ width: 2, lengthPenalty: Number.NaN }),
+      [1],
+      'beam.lengthPenalty must be a finite number, got NaN',
+    ],
+    [
+      'unknown strategy',
+      { ...base, strategy: 'beams' } as unknown as DecodeOptions,
+      [1],
+      'strategy must be "greedy", "sample" or "beam", got "beams"',
+    ],
+    [
+      'maxNewTokens -1',
+      { ...base, maxNewTokens: -1 },
+      [1],
+      'maxNewTokens must be an integer >= 0, got -1',
+    ],
+    [
+      'maxNewTokens 2.5',
+      { ...base, maxNewTokens: 2.5 },
+      [1],
+      'maxNewTokens must be an integer >= 0, got 2.5',
+    ],
+    [
+      'sampling on greedy',
+      { ...base, sampling: { temperature: 0.7 } },
+      [1],
+      'sampling.temperature applies to strategy "sample", not "greedy"',
+    ],
+    [
+      'sampling on beam',
+      { ...beam({ width: 2 }), sampling: { topK: 3 } },
+      [1],
+      'sampling.topK applies to strategy "sample", not "beam"',
+    ],
+    [
+      'beam on sample',
+      { ...sample({}), beam: { width: 2 } },
+      [1],
+      'beam applies to strategy "beam", not "sample"',
+    ],
     ['empty prompt', base, [], 'decoding needs at least one prompt token'],
-    ['prompt id too large', base, [1, 5], 'prompt token 5 (position 1) is outside the vocabulary of 5 tokens (ids 0 to 4)'],
+    [
+      'prompt id too large',
+      base,
+      [1, 5],
+      'prompt token 5 (position 1) is outside the vocabulary of 5 tokens (ids 0 to 4)',
+    ],
     ['prompt id negative', base, [-1], 'prompt token -1 (position 0) is outside the vocabulary'],
     ['prompt not Int32Array', base, 'numbers', 'the prompt must be an Int32Array of token ids'],
-    ['empty stop sequence', { ...base, stopSequences: [[1], []] }, [1], 'stopSequences[1] is empty: a stop sequence needs at least one token'],
-    ['stop id too large', { ...base, stopSequences: [[1, 9]] }, [1], 'stopSequences[0][1] = 9 is outside the vocabulary of 5 tokens'],
-    ['stop id not an integer', { ...base, stopSequences: [[0.5]] }, [1], 'stopSequences[0][0] must be a token id (an integer >= 0), got 0.5'],
-    ['endToken too large', { ...base, endToken: 5 }, [1], 'endToken 5 is outside the vocabulary of 5 tokens'],
+    [
+      'empty stop sequence',
+      { ...base, stopSequences: [[1], []] },
+      [1],
+      'stopSequences[1] is empty: a stop sequence needs at least one token',
+    ],
+    [
+      'stop id too large',
+      { ...base, stopSequences: [[1, 9]] },
+      [1],
+      'stopSequences[0][1] = 9 is outside the vocabulary of 5 tokens',
+    ],
+    [
+      'stop id not an integer',
+      { ...base, stopSequences: [[0.5]] },
+      [1],
+      'stopSequences[0][0] must be a token id (an integer >= 0), got 0.5',
+    ],
+    [
+      'endToken too large',
+      { ...base, endToken: 5 },
+      [1],
+      'endToken 5 is outside the vocabulary of 5 tokens',
+    ],
   ];
 
-  it.each(table)('refuses %s, naming the option and value', async (_name, options, prompt, message) => {
-    const stepper = new TableStepper(5, fixedLogits([0, 1, 2, 3, 4]));
-    const input = prompt === 'numbers' ? [1, 2] : Int32Array.from(prompt as number[]);
-    await expect(decode(stepper, input as Int32Array, options)).rejects.toThrow(message);
-    expect(() => decodeStream(stepper, input as Int32Array, options)).toThrow(DecodeError);
-    expect(stepper.prefills + stepper.steps, 'nothing was read').toBe(0);
-  });
+  it.each(table)(
+    'refuses %s, naming the option and value',
+    async (_name, options, prompt, message) => {
+      const stepper = new TableStepper(5, fixedLogits([0, 1, 2, 3, 4]));
+      const input = prompt === 'numbers' ? [1, 2] : Int32Array.from(prompt as number[]);
+      await expect(decode(stepper, input as Int32Array, options)).rejects.toThrow(message);
+      expect(() => decodeStream(stepper, input as Int32Array, options)).toThrow(DecodeError);
+      expect(stepper.prefills + stepper.steps, 'nothing was read').toBe(0);
+    },
+  );
 });
 
 describe('greedy', () => {
@@ -107,7 +190,10 @@ describe('greedy', () => {
       [1, 0],
       [0, 2],
       [2, 1],
-    ].reduce((s, [last, token]) => s + logSoftmaxAt(table[last as number] as number[], token as number), 0);
+    ].reduce(
+      (s, [last, token]) => s + logSoftmaxAt(table[last as number] as number[], token as number),
+      0,
+    );
     expect(best.logProbability).toBeCloseTo(expected, 6);
     expect(best.score).toBe(best.logProbability);
     expect(stepper.prefills).toBe(1);
@@ -150,12 +236,55 @@ describe('stop sequences and the end token', () => {
   const scripted = scriptedLogits(6, 1, script);
   const cases: [string, DecodeOptions, number[], string, number[]][] = [
     // name, options, output, stoppedBy, steps made before each yielded token
-    ['a multi-token stop after its prefix appeared', { strategy: 'greedy', maxNewTokens: 8, stopSequences: [[1, 2, 3]] }, [1, 2, 4], 'stop', [2, 2, 2]],
-    ['a one-token stop', { strategy: 'greedy', maxNewTokens: 8, stopSequences: [[4]] }, [1, 2], 'stop', [0, 1]],
-    ['the longest of two that end together', { strategy: 'greedy', maxNewTokens: 8, stopSequences: [[2, 3], [1, 2, 3]] }, [1, 2, 4], 'stop', [2, 2, 2]],
-    ['a stop that never completes', { strategy: 'greedy', maxNewTokens: 8, stopSequences: [[1, 2, 5]] }, script, 'maxTokens', [2, 2, 2, 5, 5, 5, 6, 7]],
-    ['the end token', { strategy: 'greedy', maxNewTokens: 8, endToken: 3 }, [1, 2, 4, 1, 2], 'end', [0, 1, 2, 3, 4]],
-    ['maxNewTokens first', { strategy: 'greedy', maxNewTokens: 2, stopSequences: [[1, 2, 3]] }, [1, 2], 'maxTokens', [1, 1]],
+    [
+      'a multi-token stop after its prefix appeared',
+      { strategy: 'greedy', maxNewTokens: 8, stopSequences: [[1, 2, 3]] },
+      [1, 2, 4],
+      'stop',
+      [2, 2, 2],
+    ],
+    [
+      'a one-token stop',
+      { strategy: 'greedy', maxNewTokens: 8, stopSequences: [[4]] },
+      [1, 2],
+      'stop',
+      [0, 1],
+    ],
+    [
+      'the longest of two that end together',
+      {
+        strategy: 'greedy',
+        maxNewTokens: 8,
+        stopSequences: [
+          [2, 3],
+          [1, 2, 3],
+        ],
+      },
+      [1, 2, 4],
+      'stop',
+      [2, 2, 2],
+    ],
+    [
+      'a stop that never completes',
+      { strategy: 'greedy', maxNewTokens: 8, stopSequences: [[1, 2, 5]] },
+      script,
+      'maxTokens',
+      [2, 2, 2, 5, 5, 5, 6, 7],
+    ],
+    [
+      'the end token',
+      { strategy: 'greedy', maxNewTokens: 8, endToken: 3 },
+      [1, 2, 4, 1, 2],
+      'end',
+      [0, 1, 2, 3, 4],
+    ],
+    [
+      'maxNewTokens first',
+      { strategy: 'greedy', maxNewTokens: 2, stopSequences: [[1, 2, 3]] },
+      [1, 2],
+      'maxTokens',
+      [1, 1],
+    ],
   ];
 
   it.each(cases)('%s', async (_name, options, output, stoppedBy, stepsAtYield) => {
@@ -232,7 +361,10 @@ describe('sampling', () => {
       });
     });
     expect(best.tokens).toEqual(expected);
-    const logProbability = expected.reduce((s, t) => s + Math.log((weights[t] as number) / total), 0);
+    const logProbability = expected.reduce(
+      (s, t) => s + Math.log((weights[t] as number) / total),
+      0,
+    );
     expect(best.logProbability).toBeCloseTo(logProbability, 9);
   });
 
@@ -282,7 +414,11 @@ describe('greedy equals beam search of width 1', () => {
         { endToken: 5 },
         { repetitionPenalty: 1.5, stopSequences: [[2, 2]] },
       ] as Partial<DecodeOptions>[]) {
-        const greedy = await run(model, 6, [0, 1], { strategy: 'greedy', maxNewTokens: 25, ...extra });
+        const greedy = await run(model, 6, [0, 1], {
+          strategy: 'greedy',
+          maxNewTokens: 25,
+          ...extra,
+        });
         for (const lengthPenalty of [0, 0.6, 1, 2]) {
           const beam = await run(model, 6, [0, 1], {
             strategy: 'beam',
@@ -318,18 +454,24 @@ describe('abort', () => {
     expect(stepper.prefills).toBe(0);
   });
 
-  it.each(strategies)('aborting during decoding ends it before the next step ($strategy)', async (options) => {
-    const controller = new AbortController();
-    const stepper = new TableStepper(6, model);
-    stepper.onStep = (steps) => steps === 3 && controller.abort();
-    const result = await decode(stepper, Int32Array.of(1), { ...options, signal: controller.signal });
-    expect(stepper.steps).toBe(3);
-    for (const hypothesis of result.hypotheses) {
-      expect(hypothesis.stoppedBy).toBe('aborted');
-      expect(hypothesis.tokens).toHaveLength(4);
-    }
-    expect(stepper.live).toBe(0);
-  });
+  it.each(strategies)(
+    'aborting during decoding ends it before the next step ($strategy)',
+    async (options) => {
+      const controller = new AbortController();
+      const stepper = new TableStepper(6, model);
+      stepper.onStep = (steps) => steps === 3 && controller.abort();
+      const result = await decode(stepper, Int32Array.of(1), {
+        ...options,
+        signal: controller.signal,
+      });
+      expect(stepper.steps).toBe(3);
+      for (const hypothesis of result.hypotheses) {
+        expect(hypothesis.stoppedBy).toBe('aborted');
+        expect(hypothesis.tokens).toHaveLength(4);
+      }
+      expect(stepper.live).toBe(0);
+    },
+  );
 });
 
 describe('states', () => {
@@ -340,22 +482,28 @@ describe('states', () => {
     { strategy: 'beam', maxNewTokens: 20, beam: { width: 4, nBest: 2 }, endToken: 5 },
   ];
 
-  it.each(strategies)('are all released when the stepper fails mid-way ($strategy)', async (options) => {
-    const stepper = new TableStepper(6, model);
-    stepper.failAtStep = 4;
-    await expect(decode(stepper, Int32Array.of(1, 2), options)).rejects.toThrow('step 4 fails');
-    expect(stepper.live).toBe(0);
-    expect(stepper.released).toBe(stepper.made);
-  });
+  it.each(strategies)(
+    'are all released when the stepper fails mid-way ($strategy)',
+    async (options) => {
+      const stepper = new TableStepper(6, model);
+      stepper.failAtStep = 4;
+      await expect(decode(stepper, Int32Array.of(1, 2), options)).rejects.toThrow('step 4 fails');
+      expect(stepper.live).toBe(0);
+      expect(stepper.released).toBe(stepper.made);
+    },
+  );
 
-  it.each(strategies)('are all released when a stream is left early ($strategy)', async (options) => {
-    const stepper = new TableStepper(6, model);
-    let count = 0;
-    for await (const _token of decodeStream(stepper, Int32Array.of(1, 2), options)) {
-      if (++count === 2) break;
-    }
-    expect(count).toBe(2);
-    expect(stepper.live).toBe(0);
-    expect(stepper.released).toBe(stepper.made);
-  });
+  it.each(strategies)(
+    'are all released when a stream is left early ($strategy)',
+    async (options) => {
+      const stepper = new TableStepper(6, model);
+      let count = 0;
+      for await (const _token of decodeStream(stepper, Int32Array.of(1, 2), options)) {
+        if (++count === 2) break;
+      }
+      expect(count).toBe(2);
+      expect(stepper.live).toBe(0);
+      expect(stepper.released).toBe(stepper.made);
+    },
+  );
 });

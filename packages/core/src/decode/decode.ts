@@ -3,12 +3,7 @@
 // once, make one step per new token, and release every state they get from the stepper.
 import { beamSearch } from './beam.js';
 import { type CheckedDecodeOptions, checkDecodeCall } from './check-options.js';
-import type {
-  DecodedToken,
-  DecodeOptions,
-  DecodeResult,
-  DecodeStepper,
-} from './contract.js';
+import type { DecodedToken, DecodeOptions, DecodeResult, DecodeStepper } from './contract.js';
 import { decodeSingle } from './single.js';
 
 /** Decodes from `prompt` (at least one token) with greedy search, sampling or beam search. */

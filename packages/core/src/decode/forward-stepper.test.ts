@@ -44,7 +44,10 @@ class ForwardStepper implements DecodeStepper<States> {
       const index = tf.tensor1d(rows, 'int32');
       const out: States = {};
       for (const [name, { h, c }] of Object.entries(state)) {
-        out[name] = c === undefined ? { h: tf.gather(h, index, 1) } : { h: tf.gather(h, index, 1), c: tf.gather(c, index, 1) };
+        out[name] =
+          c === undefined
+            ? { h: tf.gather(h, index, 1) }
+            : { h: tf.gather(h, index, 1), c: tf.gather(c, index, 1) };
       }
       return out as unknown as tf.TensorContainer;
     }) as unknown as States;
@@ -140,12 +143,20 @@ describe('decoding a compiled model through model.forward', () => {
     };
     const result = await decode(new ForwardStepper(model), Int32Array.from(prompt), options);
     const streamed: number[] = [];
-    for await (const t of decodeStream(new ForwardStepper(model), Int32Array.from(prompt), options)) {
+    for await (const t of decodeStream(
+      new ForwardStepper(model),
+      Int32Array.from(prompt),
+      options,
+    )) {
       streamed.push(t.token);
     }
     expect(streamed).toEqual(result.hypotheses[0]?.tokens);
     let count = 0;
-    for await (const _ of decodeStream(new ForwardStepper(model), Int32Array.from(prompt), options)) {
+    for await (const _ of decodeStream(
+      new ForwardStepper(model),
+      Int32Array.from(prompt),
+      options,
+    )) {
       if (++count === 3) break;
     }
     expect(tf.memory().numTensors).toBe(before);

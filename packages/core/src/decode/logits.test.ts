@@ -13,6 +13,10 @@ import {
 const f64 = (values: number[]) => Float64Array.from(values);
 /** The ids with a nonzero probability. */
 const support = (p: Float64Array) => Array.from(p.keys()).filter((i) => (p[i] as number) > 0);
+function expectClose(actual: Float64Array, expected: number[]): void {
+  expect(actual).toHaveLength(expected.length);
+  for (const [i, q] of expected.entries()) expect(actual[i]).toBeCloseTo(q, 14);
+}
 /** softmax restricted to `ids` of `logits`, by hand. */
 function softmaxOf(logits: number[], ids: number[]): number[] {
   const out = new Array<number>(logits.length).fill(0);
@@ -82,7 +86,7 @@ describe('sampling distribution (temperature -> top-k -> top-p -> softmax)', () 
 
   it('is the softmax when nothing is filtered', () => {
     const p = distribution(undefined, 1);
-    softmaxOf(logits, [0, 1, 2, 3, 4]).forEach((q, i) => expect(p[i]).toBeCloseTo(q, 14));
+    expectClose(p, softmaxOf(logits, [0, 1, 2, 3, 4]));
   });
 
   it('top-k keeps exactly k tokens, ties to the lower id', () => {
@@ -104,7 +108,7 @@ describe('sampling distribution (temperature -> top-k -> top-p -> softmax)', () 
     expect(support(distribution(undefined, 0.95))).toEqual([0, 1, 2, 4]);
     expect(support(distribution(undefined, 0.98))).toEqual([0, 1, 2, 3, 4]);
     const p = distribution(undefined, 0.72);
-    softmaxOf(logits, [0, 1, 4]).forEach((q, i) => expect(p[i]).toBeCloseTo(q, 14));
+    expectClose(p, softmaxOf(logits, [0, 1, 4]));
   });
 
   it('applies top-p to what top-k kept, renormalized', () => {
@@ -118,10 +122,13 @@ describe('sampling distribution (temperature -> top-k -> top-p -> softmax)', () 
     const p = distribution(2, 1, 2);
     expect(p[0]).toBeCloseTo(Math.exp(1) / (Math.exp(1) + Math.exp(0.5)), 14);
     const hot = distribution(undefined, 1, 0.5);
-    softmaxOf(
-      logits.map((x) => x / 0.5),
-      [0, 1, 2, 3, 4],
-    ).forEach((q, i) => expect(hot[i]).toBeCloseTo(q, 14));
+    expectClose(
+      hot,
+      softmaxOf(
+        logits.map((x) => x / 0.5),
+        [0, 1, 2, 3, 4],
+      ),
+    );
   });
 });
 

@@ -14,7 +14,8 @@ export function rowLogits(logits: Float32Array, row: number, size: number): Floa
   let finite = false;
   for (let i = 0; i < size; i++) {
     const x = out[i] as number;
-    if (Number.isNaN(x)) throw new DecodeError(`the model's logit of token ${i} is NaN (row ${row})`);
+    if (Number.isNaN(x))
+      throw new DecodeError(`the model's logit of token ${i} is NaN (row ${row})`);
     if (x > Number.NEGATIVE_INFINITY) finite = true;
   }
   if (!finite) throw new DecodeError(`every logit of row ${row} is -Infinity: no token can follow`);

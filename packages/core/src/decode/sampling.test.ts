@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedLogits, type NextLogits, TableStepper } from '../../test/table-stepper.js';
 import { Random } from '../init/random.js';
-import type { DecodeOptions } from './contract.js';
+import type { SamplingOptions } from './contract.js';
 import { decode } from './decode.js';
 import { drawToken, samplingDistribution } from './logits.js';
 
@@ -30,12 +30,14 @@ function histogram(tokens: readonly number[], size: number): number[] {
 /** softmax(logits / temperature) over `keep` (every id by default), from float32 logits. */
 function softmax(logits: readonly number[], temperature = 1, keep?: readonly number[]): number[] {
   const ids = keep ?? logits.map((_, i) => i);
-  const weights = logits.map((x, i) => (ids.includes(i) ? Math.exp(Math.fround(x) / temperature) : 0));
+  const weights = logits.map((x, i) =>
+    ids.includes(i) ? Math.exp(Math.fround(x) / temperature) : 0,
+  );
   const total = weights.reduce((s, w) => s + w, 0);
   return weights.map((w) => w / total);
 }
 
-async function sample(next: NextLogits, size: number, sampling: DecodeOptions['sampling']) {
+async function sample(next: NextLogits, size: number, sampling: SamplingOptions) {
   const stepper = new TableStepper(size, next);
   const result = await decode(stepper, Int32Array.of(0), {
     strategy: 'sample',
@@ -70,12 +72,20 @@ describe('sampling matches the model distribution (chi-square)', () => {
 
     const settings = { temperature: 2, topK: undefined, topP: 1 };
     const doubled = drawWith(
-      () => samplingDistribution(Float64Array.from(logits, (x) => Math.fround(x) / 2), settings),
+      () =>
+        samplingDistribution(
+          Float64Array.from(logits, (x) => Math.fround(x) / 2),
+          settings,
+        ),
       4,
     );
     expect(chiSquare(histogram(doubled, 5), expected)).toBeGreaterThan(critical[4] as number);
     const ignored = drawWith(
-      () => samplingDistribution(Float64Array.from(logits, Math.fround), { ...settings, temperature: 1 }),
+      () =>
+        samplingDistribution(Float64Array.from(logits, Math.fround), {
+          ...settings,
+          temperature: 1,
+        }),
       4,
     );
     expect(chiSquare(histogram(ignored, 5), expected)).toBeGreaterThan(critical[4] as number);
@@ -83,14 +93,20 @@ describe('sampling matches the model distribution (chi-square)', () => {
 
   it('top-k 3 and top-p 0.8 draw from the renormalized three most probable', async () => {
     const expected = softmax(logits, 1, [0, 1, 2]);
-    for (const sampling of [{ seed: 5, topK: 3 }, { seed: 6, topP: 0.8 }]) {
+    for (const sampling of [
+      { seed: 5, topK: 3 },
+      { seed: 6, topP: 0.8 },
+    ]) {
       const counts = histogram(await sample(fixedLogits(logits), 5, sampling), 5);
       expect(counts[3]).toBe(0);
       expect(counts[4]).toBe(0);
       expect(chiSquare(counts, expected)).toBeLessThan(critical[2] as number);
     }
     // Drawing from the unfiltered distribution instead would be caught by the empty cells.
-    const unfiltered = histogram(drawWith(() => Float64Array.from(softmax(logits)), 5), 5);
+    const unfiltered = histogram(
+      drawWith(() => Float64Array.from(softmax(logits)), 5),
+      5,
+    );
     expect((unfiltered[3] as number) + (unfiltered[4] as number)).toBeGreaterThan(0);
   });
 
@@ -110,14 +126,20 @@ describe('sampling matches the model distribution (chi-square)', () => {
       const counts = table.map(() => new Array<number>(4).fill(0));
       let last = 0;
       for (const token of tokens) {
-        (counts[last] as number[])[token]++;
+        const row = counts[last] as number[];
+        row[token] = (row[token] as number) + 1;
         last = token;
       }
-      return counts.reduce((sum, row, i) => sum + chiSquare(row, softmax(logLogits[i] as number[])), 0);
+      return counts.reduce(
+        (sum, row, i) => sum + chiSquare(row, softmax(logLogits[i] as number[])),
+        0,
+      );
     };
     expect(statistic(await sample(bigram, 4, { seed: 7 }))).toBeLessThan(critical[12] as number);
     // Draws that ignore the state (from the average row) would be caught.
-    const average = [0, 1, 2, 3].map((j) => table.reduce((s, row) => s + (row[j] as number), 0) / 4);
+    const average = [0, 1, 2, 3].map(
+      (j) => table.reduce((s, row) => s + (row[j] as number), 0) / 4,
+    );
     const memoryless = drawWith(() => Float64Array.from(average), 7);
     expect(statistic(memoryless)).toBeGreaterThan(critical[12] as number);
   });

@@ -36,9 +36,7 @@ interface Choice {
   logProbability: number;
 }
 
-function chooser(
-  options: CheckedDecodeOptions,
-): (logits: Float64Array) => Choice {
+function chooser(options: CheckedDecodeOptions): (logits: Float64Array) => Choice {
   if (options.strategy === 'greedy') {
     return (logits) => {
       const token = argmax(logits);

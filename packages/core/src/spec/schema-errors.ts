@@ -25,6 +25,7 @@ const homeOf: Record<string, string> = {
   topP: 'decoding (strategy "sample")',
   beamWidth: 'decoding (strategy "beam")',
   lengthPenalty: 'decoding (strategy "beam")',
+  nBest: 'decoding (strategy "beam")',
   tokenizer: 'input.tokenizer',
   vocabulary: 'input.vocabulary',
   maxLength: 'input.maxLength or decoding.maxLength',

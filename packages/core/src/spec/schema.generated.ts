@@ -1523,7 +1523,20 @@ export const modelSchema: Record<string, unknown> = {
     "maxLength": {
       "type": "integer",
       "minimum": 1,
-      "description": "Most tokens generated (eos included)."
+      "description": "Most new tokens generated; an end token or a stop sequence counts among them."
+    },
+    "repetitionPenalty": {
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "description": "Hugging Face's repetition penalty (1 or absent: none): the logit of every token already in the prompt or output is divided by it when positive, multiplied by it otherwise."
+    },
+    "stopStrings": {
+      "type": "array",
+      "items": {
+        "type": "string",
+        "minLength": 1
+      },
+      "description": "The output ends when it ends with one of these texts (left out of the output)."
     },
     "greedyDecoding": {
       "title": "GreedyDecodingSpec",
@@ -1535,6 +1548,12 @@ export const modelSchema: Record<string, unknown> = {
         "maxLength": {
           "$ref": "#/$defs/maxLength",
           "default": 100
+        },
+        "repetitionPenalty": {
+          "$ref": "#/$defs/repetitionPenalty"
+        },
+        "stop": {
+          "$ref": "#/$defs/stopStrings"
         }
       },
       "required": [
@@ -1556,7 +1575,8 @@ export const modelSchema: Record<string, unknown> = {
         "temperature": {
           "type": "number",
           "exclusiveMinimum": 0,
-          "default": 1
+          "default": 1,
+          "description": "Divides the logits before the softmax: below 1 sharper, above 1 flatter."
         },
         "topK": {
           "type": "integer",
@@ -1572,7 +1592,14 @@ export const modelSchema: Record<string, unknown> = {
         "seed": {
           "type": "integer",
           "minimum": 0,
-          "maximum": 4294967295
+          "maximum": 4294967295,
+          "description": "Makes sampling reproducible: the same seed gives the same tokens on every backend (absent: a fresh seed each time)."
+        },
+        "repetitionPenalty": {
+          "$ref": "#/$defs/repetitionPenalty"
+        },
+        "stop": {
+          "$ref": "#/$defs/stopStrings"
         }
       },
       "required": [
@@ -1594,13 +1621,25 @@ export const modelSchema: Record<string, unknown> = {
         "beamWidth": {
           "type": "integer",
           "minimum": 1,
-          "default": 4
+          "default": 4,
+          "description": "Hypotheses kept at each step; finished ones keep their place, so width 1 is greedy."
         },
         "lengthPenalty": {
           "type": "number",
           "minimum": 0,
           "default": 1,
           "description": "Scores are divided by length^lengthPenalty: 0 favours short outputs, larger values longer ones."
+        },
+        "nBest": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Hypotheses returned, best first (absent: 1); at most beamWidth."
+        },
+        "repetitionPenalty": {
+          "$ref": "#/$defs/repetitionPenalty"
+        },
+        "stop": {
+          "$ref": "#/$defs/stopStrings"
         }
       },
       "required": [

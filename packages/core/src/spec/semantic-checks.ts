@@ -492,6 +492,17 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
       message: `decoding applies to generation and translation, not task "${spec.task}"`,
     });
   }
+  const decoding = spec.decoding;
+  if (
+    decoding?.strategy === 'beam' &&
+    decoding.nBest !== undefined &&
+    decoding.nBest > decoding.beamWidth
+  ) {
+    problems.push({
+      pointer: '/decoding/nBest',
+      message: `nBest ${decoding.nBest} is more than beamWidth ${decoding.beamWidth}: beam search keeps at most beamWidth hypotheses`,
+    });
+  }
   const forecasting = spec.forecasting;
   forecasting?.targets?.forEach((target, i) => {
     if (!forecasting.features.includes(target)) {

@@ -244,15 +244,23 @@ export type LrScheduleSpec =
  */
 export type DecodingSpec = GreedyDecodingSpec | SampleDecodingSpec | BeamDecodingSpec;
 /**
- * Most tokens generated (eos included).
+ * Most new tokens generated; an end token or a stop sequence counts among them.
  */
 export type MaxLength = number;
 /**
- * Most tokens generated (eos included).
+ * Hugging Face's repetition penalty (1 or absent: none): the logit of every token already in the prompt or output is divided by it when positive, multiplied by it otherwise.
+ */
+export type RepetitionPenalty = number;
+/**
+ * The output ends when it ends with one of these texts (left out of the output).
+ */
+export type StopStrings = string[];
+/**
+ * Most new tokens generated; an end token or a stop sequence counts among them.
  */
 export type MaxLength1 = number;
 /**
- * Most tokens generated (eos included).
+ * Most new tokens generated; an end token or a stop sequence counts among them.
  */
 export type MaxLength2 = number;
 
@@ -732,10 +740,15 @@ export interface TeacherForcingScheduleSpec {
 export interface GreedyDecodingSpec {
   strategy: 'greedy';
   maxLength: MaxLength;
+  repetitionPenalty?: RepetitionPenalty;
+  stop?: StopStrings;
 }
 export interface SampleDecodingSpec {
   strategy: 'sample';
   maxLength: MaxLength1;
+  /**
+   * Divides the logits before the softmax: below 1 sharper, above 1 flatter.
+   */
   temperature: number;
   /**
    * Sample among the k most probable tokens.
@@ -745,16 +758,30 @@ export interface SampleDecodingSpec {
    * Nucleus sampling: among the smallest set of tokens whose probability reaches p, in (0, 1].
    */
   topP?: number;
+  /**
+   * Makes sampling reproducible: the same seed gives the same tokens on every backend (absent: a fresh seed each time).
+   */
   seed?: number;
+  repetitionPenalty?: RepetitionPenalty;
+  stop?: StopStrings;
 }
 export interface BeamDecodingSpec {
   strategy: 'beam';
   maxLength: MaxLength2;
+  /**
+   * Hypotheses kept at each step; finished ones keep their place, so width 1 is greedy.
+   */
   beamWidth: number;
   /**
    * Scores are divided by length^lengthPenalty: 0 favours short outputs, larger values longer ones.
    */
   lengthPenalty: number;
+  /**
+   * Hypotheses returned, best first (absent: 1); at most beamWidth.
+   */
+  nBest?: number;
+  repetitionPenalty?: RepetitionPenalty;
+  stop?: StopStrings;
 }
 
 // ModelSpecInput: a spec as users write it (defaults optional).
@@ -1005,15 +1032,23 @@ export type LrScheduleSpecInput =
 export type DecodingSpecInput =
   GreedyDecodingSpecInput | SampleDecodingSpecInput | BeamDecodingSpecInput;
 /**
- * Most tokens generated (eos included).
+ * Most new tokens generated; an end token or a stop sequence counts among them.
  */
 export type MaxLengthInput = number;
 /**
- * Most tokens generated (eos included).
+ * Hugging Face's repetition penalty (1 or absent: none): the logit of every token already in the prompt or output is divided by it when positive, multiplied by it otherwise.
+ */
+export type RepetitionPenaltyInput = number;
+/**
+ * The output ends when it ends with one of these texts (left out of the output).
+ */
+export type StopStringsInput = string[];
+/**
+ * Most new tokens generated; an end token or a stop sequence counts among them.
  */
 export type MaxLengthInput1 = number;
 /**
- * Most tokens generated (eos included).
+ * Most new tokens generated; an end token or a stop sequence counts among them.
  */
 export type MaxLengthInput2 = number;
 
@@ -1493,10 +1528,15 @@ export interface TeacherForcingScheduleSpecInput {
 export interface GreedyDecodingSpecInput {
   strategy: 'greedy';
   maxLength?: MaxLengthInput;
+  repetitionPenalty?: RepetitionPenaltyInput;
+  stop?: StopStringsInput;
 }
 export interface SampleDecodingSpecInput {
   strategy: 'sample';
   maxLength?: MaxLengthInput1;
+  /**
+   * Divides the logits before the softmax: below 1 sharper, above 1 flatter.
+   */
   temperature?: number;
   /**
    * Sample among the k most probable tokens.
@@ -1506,14 +1546,28 @@ export interface SampleDecodingSpecInput {
    * Nucleus sampling: among the smallest set of tokens whose probability reaches p, in (0, 1].
    */
   topP?: number;
+  /**
+   * Makes sampling reproducible: the same seed gives the same tokens on every backend (absent: a fresh seed each time).
+   */
   seed?: number;
+  repetitionPenalty?: RepetitionPenaltyInput;
+  stop?: StopStringsInput;
 }
 export interface BeamDecodingSpecInput {
   strategy: 'beam';
   maxLength?: MaxLengthInput2;
+  /**
+   * Hypotheses kept at each step; finished ones keep their place, so width 1 is greedy.
+   */
   beamWidth?: number;
   /**
    * Scores are divided by length^lengthPenalty: 0 favours short outputs, larger values longer ones.
    */
   lengthPenalty?: number;
+  /**
+   * Hypotheses returned, best first (absent: 1); at most beamWidth.
+   */
+  nBest?: number;
+  repetitionPenalty?: RepetitionPenaltyInput;
+  stop?: StopStringsInput;
 }
