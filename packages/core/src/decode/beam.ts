@@ -13,11 +13,38 @@ import { logSoftmax, penalizeRepetitions, rowLogits, topTokens } from './logits.
 import { SeenTokens } from './single.js';
 import { StopSequences } from './stop-sequences.js';
 
+/** A hypothesis as a linked list of its chosen tokens, so extending it copies nothing. */
 interface Beam {
-  /** Every chosen token, a final end token or stop sequence included. */
-  tokens: number[];
-  logProbabilities: number[];
+  /** The last chosen token (-1 for the empty hypothesis). */
+  token: number;
+  logProbability: number;
+  /** Summed log-probability of every chosen token, an end token or stop sequence included. */
   sum: number;
+  length: number;
+  previous: Beam | undefined;
+}
+
+const emptyBeam: Beam = { token: -1, logProbability: 0, sum: 0, length: 0, previous: undefined };
+
+/** The last `count` chosen tokens of a beam (all when it has fewer), in order. */
+function lastTokens(beam: Beam, count: number): number[] {
+  const out: number[] = [];
+  for (
+    let at: Beam | undefined = beam;
+    at !== undefined && at.length > 0 && out.length < count;
+    at = at.previous
+  ) {
+    out.push(at.token);
+  }
+  return out.reverse();
+}
+
+function chosen(beam: Beam): DecodedToken[] {
+  const out: DecodedToken[] = [];
+  for (let at: Beam | undefined = beam; at !== undefined && at.length > 0; at = at.previous) {
+    out.push({ token: at.token, logProbability: at.logProbability });
+  }
+  return out.reverse();
 }
 
 interface Finished {
@@ -62,16 +89,15 @@ export async function beamSearch<S>(
   const stops = new StopSequences(options.stopSequences);
   const finished: Finished[] = [];
   const finish = (beam: Beam, reason: StopReason, outputLength: number) => {
+    const decoded = chosen(beam).slice(0, outputLength);
     finished.push({
       hypothesis: {
-        tokens: beam.tokens.slice(0, outputLength),
+        tokens: decoded.map((d) => d.token),
         logProbability: beam.sum,
-        score: beamScore(beam.sum, beam.tokens.length, lengthPenalty),
+        score: beamScore(beam.sum, beam.length, lengthPenalty),
         stoppedBy: reason,
       },
-      decoded: beam.tokens
-        .slice(0, outputLength)
-        .map((token, i) => ({ token, logProbability: beam.logProbabilities[i] as number })),
+      decoded,
     });
   };
   const result = (): BeamSearchResult => {
@@ -79,24 +105,26 @@ export async function beamSearch<S>(
     const kept = finished.slice(0, options.nBest);
     return { hypotheses: kept.map((f) => f.hypothesis), best: kept[0]?.decoded ?? [] };
   };
-  const empty: Beam = { tokens: [], logProbabilities: [], sum: 0 };
   if (maxNewTokens === 0) {
-    finish(empty, 'maxTokens', 0);
+    finish(emptyBeam, 'maxTokens', 0);
     return result();
   }
   if (signal?.aborted) {
-    finish(empty, 'aborted', 0);
+    finish(emptyBeam, 'aborted', 0);
     return result();
   }
 
   const promptSeen = new SeenTokens(size, prompt);
   const seenBy = (beam: Beam): number[] => {
     const seen = new SeenTokens(size, promptSeen.ids);
-    for (const token of beam.tokens) seen.add(token);
+    for (let at: Beam | undefined = beam; at !== undefined && at.length > 0; at = at.previous) {
+      seen.add(at.token);
+    }
     return seen.ids;
   };
 
-  let live: Beam[] = [empty];
+  let live: Beam[] = [emptyBeam];
+  const stopWindow = stops.longest;
   let scores = await stepper.prefill(prompt);
   let state = scores.state;
   try {
@@ -121,11 +149,13 @@ export async function beamSearch<S>(
       for (const candidate of candidates.slice(0, slots)) {
         const parent = live[candidate.parent] as Beam;
         const beam: Beam = {
-          tokens: [...parent.tokens, candidate.token],
-          logProbabilities: [...parent.logProbabilities, candidate.logProbability],
+          token: candidate.token,
+          logProbability: candidate.logProbability,
           sum: candidate.sum,
+          length,
+          previous: parent,
         };
-        const stopLength = stops.completed(beam.tokens);
+        const stopLength = stopWindow > 0 ? stops.completed(lastTokens(beam, stopWindow)) : 0;
         if (candidate.token === endToken) finish(beam, 'end', length - 1);
         else if (stopLength > 0) finish(beam, 'stop', length - stopLength);
         else if (length === maxNewTokens) finish(beam, 'maxTokens', length);
@@ -149,7 +179,7 @@ export async function beamSearch<S>(
       }
       live = next;
       const stepped = await stepper.step(
-        Int32Array.from(next, (beam) => beam.tokens.at(-1) as number),
+        Int32Array.from(next, (beam) => beam.token),
         state,
       );
       const previous = state;

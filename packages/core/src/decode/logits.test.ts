@@ -65,7 +65,7 @@ describe('argmax and log-softmax', () => {
 });
 
 describe('topTokens', () => {
-  it('agrees with a full sort (value down, then id up) in both of its ways', () => {
+  it('agrees with a full sort (value down, then id up)', () => {
     const random = new Random(3);
     const values = Float64Array.from({ length: 200 }, () => Math.floor(random.next() * 20));
     values[7] = Number.NEGATIVE_INFINITY;
@@ -109,6 +109,10 @@ describe('sampling distribution (temperature -> top-k -> top-p -> softmax)', () 
     expect(support(distribution(undefined, 0.98))).toEqual([0, 1, 2, 3, 4]);
     const p = distribution(undefined, 0.72);
     expectClose(p, softmaxOf(logits, [0, 1, 4]));
+    // Tokens the model rules out (-Infinity) never come back, however much mass is asked for.
+    const masked = f64([1, Number.NEGATIVE_INFINITY, 0, Number.NEGATIVE_INFINITY]);
+    const settings = { temperature: 1, topK: undefined, topP: 0.999999 };
+    expect(support(samplingDistribution(masked, settings))).toEqual([0, 2]);
   });
 
   it('applies top-p to what top-k kept, renormalized', () => {
@@ -116,6 +120,24 @@ describe('sampling distribution (temperature -> top-k -> top-p -> softmax)', () 
     // whole distribution (0.5206 + 0.1915 = 0.7121 < 0.75) it would keep three.
     expect(support(distribution(3, 0.75))).toEqual([0, 1]);
     expect(support(distribution(undefined, 0.75))).toEqual([0, 1, 4]);
+  });
+
+  it('top-p on a large, flat vocabulary ranks as far as it needs (past 64 and 256 tokens)', () => {
+    const random = new Random(8);
+    const wide = Float64Array.from({ length: 1000 }, () => 0.3 * random.normal());
+    wide[10] = wide[11] as number; // a tie
+    const total = wide.reduce((sum, x) => sum + Math.exp(x), 0);
+    const order = Array.from(wide.keys()).sort(
+      (a, b) => (wide[b] as number) - (wide[a] as number) || a - b,
+    );
+    for (const topP of [0.05, 0.3, 0.6, 0.95]) {
+      // By hand: walk the full ranking until the mass reaches p.
+      let mass = 0;
+      let n = 0;
+      while (mass < topP) mass += Math.exp(wide[order[n++] as number] as number) / total;
+      const kept = support(samplingDistribution(wide, { temperature: 1, topK: undefined, topP }));
+      expect(kept).toEqual(order.slice(0, n).sort((a, b) => a - b));
+    }
   });
 
   it('divides by the temperature before filtering', () => {

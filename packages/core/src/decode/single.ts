@@ -7,7 +7,7 @@ import type { DecodedToken, DecodeStepper, Hypothesis, StopReason } from './cont
 import {
   argmax,
   drawToken,
-  logSoftmax,
+  logSumExp,
   penalizeRepetitions,
   rowLogits,
   samplingDistribution,
@@ -40,7 +40,7 @@ function chooser(options: CheckedDecodeOptions): (logits: Float64Array) => Choic
   if (options.strategy === 'greedy') {
     return (logits) => {
       const token = argmax(logits);
-      return { token, logProbability: logSoftmax(logits)[token] as number };
+      return { token, logProbability: (logits[token] as number) - logSumExp(logits) };
     };
   }
   const random = new Random(options.seed);

@@ -18,8 +18,9 @@ export class StopSequences {
     this.#sequences = sequences;
   }
 
-  get empty(): boolean {
-    return this.#sequences.length === 0;
+  /** The length of the longest stop sequence (0 without any): how far back a check looks. */
+  get longest(): number {
+    return this.#sequences.reduce((most, sequence) => Math.max(most, sequence.length), 0);
   }
 
   /**
