@@ -12,6 +12,12 @@ export {
   registerBackend,
   useBackend,
 } from './backends/registry.js';
+export {
+  type ModelStepper,
+  type ModelStepperOptions,
+  type ModelStepState,
+  modelStepper,
+} from './decode/model-stepper.js';
 export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';
@@ -45,6 +51,25 @@ export {
   WeightsMismatchError,
 } from './io/torch-import.js';
 export type { FlowKind, Layer, Parameter, RecurrentState } from './layers/layer.js';
+export {
+  type DecodeStepArguments,
+  type DecodeStepBlock,
+  type DecodeStepLayer,
+  type DecodeStepLayerWeights,
+  type DecodeStepResult,
+  type DecodeStepStateInfo,
+  type DecodeStepWeights,
+  decodeStepArguments,
+  decodeStepAvailable,
+  decodeStepKernel,
+  runDecodeStep,
+} from './layers/recurrent/decode-step.js';
+export {
+  type DecodeLayerBuffers,
+  type DecodeStepBuffers,
+  type DecodeStepProducts,
+  decodeStepLoop,
+} from './layers/recurrent/decode-step-loop.js';
 export {
   type FusedCellName,
   fusedKernelsAvailable,
