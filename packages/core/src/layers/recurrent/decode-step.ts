@@ -161,7 +161,8 @@ function shapeOf(info: tf.TensorInfo): string {
 function expectShape(inputs: tf.NamedTensorInfoMap, name: string, shape: number[]): tf.TensorInfo {
   const info = inputs[name];
   if (!info) fail(`missing input "${name}" [${shape.join(', ')}]`);
-  if (info.dtype !== 'float32' || info.shape.join() !== shape.join()) {
+  const same = info.shape.length === shape.length && info.shape.every((n, i) => n === shape[i]);
+  if (info.dtype !== 'float32' || !same) {
     fail(
       `input "${name}" must be float32 [${shape.join(', ')}], got ${info.dtype} ${shapeOf(info)}`,
     );
