@@ -1,5 +1,5 @@
-// The wasm DecodeStep kernel keeps things between calls: weights transposed and packed (by their
-// data), scratch memory (by model shape and batch). These tests change what those caches are keyed
+// The wasm DecodeStep kernel keeps things between calls: weights transposed and packed and the
+// first layer's input table (by their data), scratch memory (by model shape and batch). These tests change what those caches are keyed
 // on and check the results against model.forward on one token (the stepper with fused: false).
 // The kernel's results in general are checked by the conformance suite (conformance.test.ts).
 import '@recurrent/backend-cpu';
@@ -8,8 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import '../index.js';
 import { expectClose } from '../../test/helpers.js';
+import { hasInputTable } from './input-table.js';
 
-function languageModel(hiddenSize: number): Promise<Model> {
+function languageModel(hiddenSize: number, embeddingDim = 5): Promise<Model> {
   return compile(
     {
       version: 1,
@@ -17,7 +18,7 @@ function languageModel(hiddenSize: number): Promise<Model> {
       task: 'generation',
       input: { tokenizer: { type: 'char' } },
       layers: [
-        { type: 'embedding', embeddingDim: 5 },
+        { type: 'embedding', embeddingDim },
         { type: 'lstm', name: 'lstm', hiddenSize, numLayers: 2 },
         { type: 'dense', units: 'auto' },
       ],
@@ -26,6 +27,9 @@ function languageModel(hiddenSize: number): Promise<Model> {
     { backend: 'wasm', vocabularySize: 10, outputSize: 10 },
   );
 }
+
+const embeddingData = (model: Model) =>
+  (model.parameters().find((p) => p.name === 'embedding.weight')?.variable as tf.Variable).dataId;
 
 /** One step of each path from the same state (rows 0, 1, … of a one-row prompt's state). */
 async function bothPaths(model: Model, tokens: Int32Array) {
@@ -52,6 +56,24 @@ describe('the wasm DecodeStep kernel across calls', () => {
     expect(Math.abs((after.fused[0] as number) - (before.fused[0] as number))).toBeGreaterThan(
       1e-3,
     );
+    model.dispose();
+  });
+
+  it('sees a new bias of the first layer (folded into its input table)', async () => {
+    const model = await languageModel(6);
+    const bias = model.parameters().find((p) => p.name === 'lstm.bias_hh_l0')?.variable;
+    tf.tidy(() => bias?.assign(tf.add(bias, 0.75)));
+    const after = await bothPaths(model, Int32Array.of(2, 7));
+    expect(hasInputTable(embeddingData(model))).toBe(true);
+    expectClose(after.fused, after.ops, 5);
+    model.dispose();
+  });
+
+  it('runs a vocabulary too large for the input table (10 ids, embedding 2) through W_ih', async () => {
+    const model = await languageModel(6, 2);
+    const { fused, ops } = await bothPaths(model, Int32Array.of(9, 0, 4));
+    expect(hasInputTable(embeddingData(model))).toBe(false);
+    expectClose(fused, ops, 5);
     model.dispose();
   });
 
