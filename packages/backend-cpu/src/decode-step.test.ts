@@ -96,7 +96,7 @@ describe('the model stepper on cpu', () => {
 });
 
 describe('the DecodeStep kernel refuses inputs it would read outside of', () => {
-  it('token ids outside the embedding, states of the wrong shape', async () => {
+  it('token ids outside the embedding, states of the wrong shape, an unknown cell', async () => {
     const model = await languageModel([
       { type: 'lstm', hiddenSize: 3, name: 'lstm' },
       { type: 'dense', units: 'auto' },
@@ -130,6 +130,13 @@ describe('the DecodeStep kernel refuses inputs it would read outside of', () => 
     );
     expect(() => runDecodeStep(Int32Array.of(1), weights, [{ h, c: h }])).toThrow(
       'DecodeStep kernel: input "h_0" must be float32 [1, 1, 3], got float32 [1, 2, 3]',
+    );
+    const unknownCell = {
+      ...weights,
+      blocks: [{ ...weights.blocks[0], cell: 'peephole' as unknown as 'lstm' }],
+    } as typeof weights;
+    expect(() => runDecodeStep(Int32Array.of(1, 2), unknownCell, [{ h, c: h }])).toThrow(
+      'DecodeStep kernel: block 0 has cell "peephole"; cells are lstm, gru, rnn-tanh, rnn-relu',
     );
     expect(tf.memory().numTensors).toBe(before);
     h.dispose();

@@ -150,6 +150,8 @@ export interface DecodeStepArguments {
   outputSize: number;
 }
 
+const cells: readonly FusedCellName[] = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'];
+
 function fail(message: string): never {
   throw new Error(`${decodeStepKernel} kernel: ${message}`);
 }
@@ -205,6 +207,12 @@ export function decodeStepArguments(
   const states: DecodeStepStateInfo[] = [];
   let inputSize = embeddingDim;
   blocks.forEach((block, r) => {
+    if (!cells.includes(block.cell)) {
+      fail(`block ${r} has cell ${JSON.stringify(block.cell)}; cells are ${cells.join(', ')}`);
+    }
+    if (!(Number.isInteger(block.numLayers) && block.numLayers >= 1)) {
+      fail(`block ${r} has numLayers ${block.numLayers}; it must be a whole number from 1`);
+    }
     const h = inputs[`h_${r}`];
     if (h?.shape.length !== 3) fail(`input "h_${r}" must be [numLayers, batch, hidden]`);
     const hiddenSize = h.shape[2] as number;
