@@ -28,8 +28,11 @@ function languageModel(hiddenSize: number, embeddingDim = 5): Promise<Model> {
   );
 }
 
-const embeddingData = (model: Model) =>
-  (model.parameters().find((p) => p.name === 'embedding.weight')?.variable as tf.Variable).dataId;
+function embeddingData(model: Model): tf.DataId {
+  const embedding = model.parameters().find((p) => p.name === 'embedding.weight');
+  if (!embedding) throw new Error('the model has no embedding.weight');
+  return embedding.variable.dataId;
+}
 
 /** One step of each path from the same state (rows 0, 1, … of a one-row prompt's state). */
 async function bothPaths(model: Model, tokens: Int32Array) {
