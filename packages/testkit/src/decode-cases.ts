@@ -8,6 +8,8 @@ export interface DecodeCase {
   layers: Record<string, unknown>[];
   /** The output layer has a bias (default true). */
   outputBias?: boolean;
+  /** Default 4. */
+  embeddingDim?: number;
 }
 
 export const decodeVocabulary = 11;
@@ -25,6 +27,13 @@ export const decodeCases: DecodeCase[] = [
   },
   { name: 'gru', layers: [{ type: 'gru', name: 'gru', hiddenSize: 6 }] },
   { name: 'gru 2 layers', layers: [{ type: 'gru', name: 'gru', hiddenSize: 5, numLayers: 2 }] },
+  {
+    // A backend may look the first layer's input projection up per token for small vocabularies
+    // (wasm does up to 4 × the embedding size): here the vocabulary is larger than that.
+    name: 'gru, embedding 2 (vocabulary over 4 × embedding)',
+    layers: [{ type: 'gru', name: 'gru', hiddenSize: 5 }],
+    embeddingDim: 2,
+  },
   { name: 'rnn tanh', layers: [{ type: 'rnn', name: 'rnn', hiddenSize: 6 }] },
   {
     name: 'rnn relu 2 layers',
@@ -49,7 +58,7 @@ export function decodeSpec(c: DecodeCase): Record<string, unknown> {
     task: 'generation',
     input: { tokenizer: { type: 'char' } },
     layers: [
-      { type: 'embedding', embeddingDim: 4 },
+      { type: 'embedding', embeddingDim: c.embeddingDim ?? 4 },
       ...c.layers,
       { type: 'dense', units: 'auto', bias: c.outputBias ?? true },
     ],
