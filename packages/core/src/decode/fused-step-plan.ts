@@ -45,6 +45,7 @@ export function fusedStepPlan(model: Model): FusedStepPlan {
   if (!(first instanceof EmbeddingLayer)) return refuse('its first layer is not an embedding');
   const last = rest.at(-1);
   if (!(last instanceof DenseLayer)) return refuse('its last layer is not a dense layer');
+  // Specs require a linear head for every task; a model assembled by hand may not have one.
   if (last.spec.activation !== 'linear') {
     return refuse(
       `its output layer "${last.name}" has activation "${last.spec.activation}" (the fused step ends with a linear layer)`,
