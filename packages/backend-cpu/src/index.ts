@@ -2,6 +2,7 @@
 import { type BackendPlugin, registerBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerDecodeStep } from './decode-step.js';
 import { registerFusedKernels } from './fused-kernels.js';
 
 export const cpuBackend: BackendPlugin = {
@@ -22,10 +23,11 @@ export const cpuBackend: BackendPlugin = {
       implementation: '@tensorflow/tfjs-backend-cpu',
       tfjs: tf.version_core,
       threads: 1,
-      fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward'],
+      fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward', 'DecodeStep'],
     };
   },
 };
 
 registerBackend(cpuBackend);
 registerFusedKernels();
+registerDecodeStep();

@@ -21,7 +21,7 @@ describe('@recurrent/backend-wasm', () => {
       implementation: '@tensorflow/tfjs-backend-wasm',
       simd: true, // Node 20 has WebAssembly SIMD
       threads: 1, // tfjs-backend-wasm runs one thread in Node
-      fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward'],
+      fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward', 'DecodeStep'],
     });
   });
 

@@ -58,7 +58,7 @@ export const wasmBackend: BackendPlugin = {
       simd: Boolean(simd),
       threads: threads && initialized ? getThreadsCount() : 1,
       multithreadingSupported: Boolean(threads),
-      fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward'],
+      fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward', 'DecodeStep'],
     };
   },
 };

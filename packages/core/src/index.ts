@@ -25,6 +25,12 @@ export type {
 } from './decode/contract.js';
 export { decode, decodeStream } from './decode/decode.js';
 export { type DecodingOverrides, decodeOptionsFromSpec } from './decode/from-spec.js';
+export {
+  type ModelStepper,
+  type ModelStepperOptions,
+  type ModelStepState,
+  modelStepper,
+} from './decode/model-stepper.js';
 export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';
@@ -58,6 +64,25 @@ export {
   WeightsMismatchError,
 } from './io/torch-import.js';
 export type { FlowKind, Layer, Parameter, RecurrentState } from './layers/layer.js';
+export {
+  type DecodeStepArguments,
+  type DecodeStepBlock,
+  type DecodeStepLayer,
+  type DecodeStepLayerWeights,
+  type DecodeStepResult,
+  type DecodeStepStateInfo,
+  type DecodeStepWeights,
+  decodeStepArguments,
+  decodeStepAvailable,
+  decodeStepKernel,
+  runDecodeStep,
+} from './layers/recurrent/decode-step.js';
+export {
+  type DecodeLayerBuffers,
+  type DecodeStepBuffers,
+  type DecodeStepProducts,
+  decodeStepLoop,
+} from './layers/recurrent/decode-step-loop.js';
 export {
   type FusedCellName,
   fusedKernelsAvailable,

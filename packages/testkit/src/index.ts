@@ -1,7 +1,14 @@
 // @recurrent/testkit (private): shared test helpers, chiefly the backend conformance suite.
 export { type ConformanceCase, layerCases, recurrentCases } from './cases.js';
 export { compareResults, type Mismatch, type Tolerance } from './compare.js';
+export { type DecodeCase, decodeCases, decodeSpec, decodeVocabulary } from './decode-cases.js';
 export { type CaseResult, runCase } from './run-case.js';
+export {
+  type DecodeCaseResult,
+  type PromptRunResult,
+  runDecodeStepCase,
+  runPromptCase,
+} from './run-decode-case.js';
 export {
   type ConformanceOptions,
   conformanceSuite,

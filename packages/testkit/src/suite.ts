@@ -1,13 +1,15 @@
 // The backend conformance suite. A backend package's test file imports its plug-in and
 // @recurrent/backend-cpu (the reference) and calls conformanceSuite({ backend: 'name' }).
 import { join } from 'node:path';
-import { listBackends, useBackend } from '@recurrent/core';
+import { decodeStepAvailable, listBackends, useBackend } from '@recurrent/core';
 import { findParityCases, runParityCase } from '@recurrent/core/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ConformanceCase, layerCases, recurrentCases } from './cases.js';
 import { compareResults, type Tolerance } from './compare.js';
+import { type DecodeCase, decodeCases } from './decode-cases.js';
 import { runCase, runInference } from './run-case.js';
+import { runDecodeStepCase, runPromptCase } from './run-decode-case.js';
 import { trainCharModel, trainingRun } from './training-run.js';
 
 export interface ConformanceOptions {
@@ -78,6 +80,45 @@ export function conformanceSuite(options: ConformanceOptions): void {
           const subset = new Map([...recorded.values].filter(([k]) => inference.values.has(k)));
           expect(subset.size).toBe(inference.values.size);
           expect(compareResults(subset, inference.values, () => forward)).toEqual([]);
+        });
+      }
+    });
+
+    describe('fused decoding step (DecodeStep) against model.forward on one token', () => {
+      for (const c of decodeCases) {
+        for (const batch of [1, 3]) {
+          it(`${c.name}, batch ${batch}`, async (context) => {
+            await useBackend(backend);
+            if (!decodeStepAvailable()) {
+              context.skip(
+                `backend "${backend}" registers no DecodeStep kernel: its model stepper runs model.forward`,
+              );
+            }
+            // The reference: cpu's model.forward on one token through core's tfjs-ops loop.
+            const expected = await runDecodeStepCase(c, batch, 'cpu', {
+              fused: false,
+              fusedKernels: 'off',
+            });
+            const actual = await runDecodeStepCase(c, batch, backend, { fused: true });
+            expect(actual.leaked, 'tensors leaked by the fused step').toBe(0);
+            expect(compareResults(expected.values, actual.values, () => forward)).toEqual([]);
+          });
+        }
+      }
+    });
+
+    describe('the model stepper: a prompt, then one token per step, gives the scores of one pass', () => {
+      const sequence = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8];
+      const stacked = (c: DecodeCase) => c.layers.length > 1 || c.layers[0]?.numLayers === 2;
+      for (const c of decodeCases.filter((c) => stacked(c) && c.layers[0]?.type === 'lstm')) {
+        it(c.name, async () => {
+          const run = await runPromptCase(c, backend, sequence, 5);
+          expect(run.leaked, 'tensors leaked by prefill, steps and release').toBe(0);
+          await useBackend(backend);
+          expect(run.fusedStep).toBe(decodeStepAvailable());
+          const named = (scores: Float32Array[]) =>
+            new Map(scores.map((s, i) => [`position ${i + 4}`, s]));
+          expect(compareResults(named(run.whole), named(run.stepped), () => forward)).toEqual([]);
         });
       }
     });

@@ -14,7 +14,7 @@ import {
 } from '@recurrent/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { rememberTransposed, transposed2d } from './transposed-weights.js';
-import { type WasmScope, withScope } from './wasm-heap.js';
+import { packOnce, type WasmScope, withScope } from './wasm-heap.js';
 
 interface KernelArgs {
   inputs: tf.NamedTensorInfoMap;
@@ -41,18 +41,6 @@ function stepViews(scope: WasmScope, info: tf.TensorInfo, T: number, rowSize: nu
 
 /** Elements from which one XNNPACK sigmoid call beats a JavaScript loop (measured crossover). */
 const vectorSigmoidFrom = 4096;
-
-/**
- * Weights XNNPACK has packed: its first product with new weights allocates (which can grow the heap
- * and detach views), so that product runs before views are taken; later ones allocate nothing.
- */
-const packed = new WeakSet<tf.DataId>();
-
-function packOnce(weights: tf.TensorInfo, warmUp: () => void): void {
-  if (packed.has(weights.dataId)) return;
-  warmUp();
-  packed.add(weights.dataId);
-}
 
 /** Throws if the heap grew (which detaches every view) while views were in use. */
 function checkHeap(scope: WasmScope, buffer: ArrayBufferLike): void {

@@ -1,10 +1,11 @@
-// Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels, the
-// missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast path, and Slice,
-// GatherV2 and Identity as plain memory copies (or none).
-import { recurrentBackwardKernel, recurrentForwardKernel } from '@recurrent/core';
+// Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels and the fused
+// decoding step, the missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast
+// path, and Slice, GatherV2 and Identity as plain memory copies (or none).
+import { decodeStepKernel, recurrentBackwardKernel, recurrentForwardKernel } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMul } from './batch-mat-mul.js';
 import { identity, makeGather, makeSlice } from './copy-kernels.js';
+import { decodeStep } from './decode-step.js';
 import { recurrentBackward, recurrentForward } from './recurrent.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
@@ -44,4 +45,5 @@ export function registerWasmKernels(): void {
     backendName,
     kernelFunc: recurrentBackward,
   });
+  tf.registerKernel({ kernelName: decodeStepKernel, backendName, kernelFunc: decodeStep });
 }

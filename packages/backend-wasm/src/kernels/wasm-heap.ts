@@ -160,6 +160,19 @@ export class WasmScope {
   }
 }
 
+/**
+ * Weights XNNPACK has packed: its first product with new weights allocates (which can grow the heap
+ * and detach views), so that product runs before views are taken; later ones allocate nothing.
+ */
+const packed = new WeakSet<tf.DataId>();
+
+/** Runs `warmUp` (a product with `weights` as the right operand) unless it ran for them before. */
+export function packOnce(weights: tf.TensorInfo, warmUp: () => void): void {
+  if (packed.has(weights.dataId)) return;
+  warmUp();
+  packed.add(weights.dataId);
+}
+
 /** Runs `body` with a scope that is always released. */
 export function withScope<T>(backend: unknown, body: (scope: WasmScope) => T): T {
   const scope = new WasmScope(backend as BackendWasm);

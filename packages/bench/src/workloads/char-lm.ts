@@ -1,6 +1,7 @@
 // W1 (LSTM) and W4 (GRU) char-LM training steps and W3 greedy generation with the W1 model: vocab
 // 65, embedding 64, 2 recurrent layers of 256, linear -> 65, batch 32, 64 steps, cross-entropy.
-import { compile, crossEntropyWithLogits, type Model } from '@recurrent/core';
+// W3 decodes with core's model stepper, as the generation task does.
+import { compile, crossEntropyWithLogits, modelStepper } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Competitor } from '../measure.js';
@@ -56,38 +57,30 @@ async function recurrentTrainer(s: CharLmSizes, context: WorkloadContext): Promi
   }, [x, y]);
 }
 
-type States = ReturnType<Model['forward']>['states'];
-
-function disposeStates(states: States | undefined): void {
-  if (states) tf.dispose(Object.values(states).flatMap((v) => [v.h, ...(v.c ? [v.c] : [])]));
+/** The most probable token: greedy decoding's choice, made in JavaScript on the read-back scores. */
+function argmax(scores: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < scores.length; i++)
+    if ((scores[i] as number) > (scores[best] as number)) best = i;
+  return best;
 }
 
-/** W3: batch 1, state carried, each next token read back before the next step. */
+/**
+ * W3: batch 1, greedy, 200 tokens through core's model stepper (the backend's fused DecodeStep
+ * kernel where it has one), each token's scores read back before the next step.
+ */
 async function recurrentGenerator(context: WorkloadContext): Promise<Competitor> {
   const model = await compile(charLmSpec(w1), { backend: context.backend });
+  const stepper = modelStepper(model);
   const run = async () => {
-    let states: States | undefined;
-    let token = 1;
-    for (let i = 0; i < generatedTokens; i++) {
-      const next = tf.tidy(() => {
-        const { output, states: nextStates } = model.forward(
-          { tokens: tf.tensor2d([[token]], [1, 1], 'int32') },
-          states ? { initialState: states } : {},
-        );
-        const kept = Object.fromEntries(
-          Object.entries(nextStates).map(([k, v]) => [
-            k,
-            { h: tf.keep(v.h), ...(v.c ? { c: tf.keep(v.c) } : {}) },
-          ]),
-        );
-        return { id: tf.argMax(tf.reshape(output, [w1.vocab])), kept };
-      });
-      disposeStates(states);
-      states = next.kept;
-      token = (await next.id.data())[0] as number;
-      next.id.dispose();
+    let { logits, state } = await stepper.prefill(Int32Array.of(1));
+    for (let i = 1; i < generatedTokens; i++) {
+      const next = await stepper.step(Int32Array.of(argmax(logits)), state);
+      stepper.release(state);
+      ({ logits, state } = next);
     }
-    disposeStates(states);
+    argmax(logits); // the 200th token
+    stepper.release(state);
   };
   return { run, dispose: () => model.dispose() };
 }
