@@ -197,6 +197,7 @@ export type {
   Batch,
   BatchEvent,
   BatchGradients,
+  CarriedLoss,
   ChunkLossFunction,
   DataParallel,
   EpochRecord,
