@@ -315,6 +315,10 @@ describe('fit with carryState', () => {
         'fit: the resumed state stopped at batch 3 of epoch 1 without the states that batch starts from (written by a run that did not carry state)',
       ],
       [
+        { resume: { ...state, position: 0, states: {} } },
+        'fit: the resumed state carries recurrent states at the start of epoch 1, where every epoch starts from zeros',
+      ],
+      [
         { resume: { ...state, states: {} } },
         'fit: the resumed state carries recurrent states (a carryState run), but this run does not carry state',
         false,

@@ -156,6 +156,11 @@ function checkOptions(options: FitOptions): void {
       'fit: the resumed state carries recurrent states (a carryState run), but this run does not carry state',
     );
   }
+  if (carryState && resume?.states && resume.position === 0) {
+    throw new Error(
+      `fit: the resumed state carries recurrent states at the start of epoch ${resume.epoch + 1}, where every epoch starts from zeros`,
+    );
+  }
   if (carryState && resume && resume.position > 0 && !resume.states) {
     throw new Error(
       `fit: the resumed state stopped at batch ${resume.position} of epoch ${resume.epoch + 1} without the states that batch starts from (written by a run that did not carry state)`,

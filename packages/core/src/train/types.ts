@@ -100,7 +100,8 @@ export interface TrainingState {
   /**
    * With FitOptions.carryState, mid-epoch: the recurrent states the next batch starts from (the
    * states the last trained batch ended with). Absent at an epoch boundary (epochs start from
-   * zero states) and in runs that do not carry state.
+   * zero states) and in runs that do not carry state. In a run's snapshot these are the run's
+   * own tensors, as `weights` are the live variables: save them before training goes on.
    */
   states?: States;
 }
