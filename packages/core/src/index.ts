@@ -235,6 +235,7 @@ export type {
   Batch,
   BatchEvent,
   BatchGradients,
+  CarriedLoss,
   ChunkLossFunction,
   DataParallel,
   EpochRecord,

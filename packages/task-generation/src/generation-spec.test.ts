@@ -52,20 +52,20 @@ const cases: { name: string; change: (s: Spec) => unknown; message: string }[] =
       'invalid generation spec:\n  /layers/1/bidirectional: a language model predicts each token from the ones before it; a bidirectional layer reads the tokens after it, so it would learn to copy the answer',
   },
   {
-    name: 'truncatedBptt that does not split the windows',
+    name: 'truncatedBptt (input.maxLength is the chunk length)',
     change: (s) => ({ ...s, training: { ...s.training, truncatedBptt: 64 } }),
     message:
-      'invalid generation spec:\n  /training/truncatedBptt: chunks of 64 steps do not split windows of 64 tokens (input.maxLength): set truncatedBptt below 64 or raise input.maxLength',
+      'invalid generation spec:\n  /training/truncatedBptt: a language model trains on its text in chunks of input.maxLength tokens (64), the state carried from chunk to chunk: input.maxLength is the truncated-BPTT length. Remove truncatedBptt',
   },
   {
-    name: 'truncatedBptt against the default maxLength',
+    name: 'truncatedBptt other than the default maxLength, saying what to set',
     change: (s) => ({
       ...s,
       input: { tokenizer: { type: 'char' } },
       training: { ...s.training, truncatedBptt: 100 },
     }),
     message:
-      '/training/truncatedBptt: chunks of 100 steps do not split windows of 64 tokens (input.maxLength, default)',
+      '/training/truncatedBptt: a language model trains on its text in chunks of input.maxLength tokens (64, the default), the state carried from chunk to chunk: input.maxLength is the truncated-BPTT length. Remove truncatedBptt (for chunks of 100, set input.maxLength to 100)',
   },
   {
     name: 'labels',
@@ -108,12 +108,12 @@ describe('generation specs', () => {
     const spec = {
       ...charSpec(),
       input: { tokenizer: { type: 'word', lowercase: true }, vocabulary: { maxSize: 100 } },
-      training: { ...charSpec().training, loss: 'cross-entropy', truncatedBptt: 16 },
+      training: { ...charSpec().training, loss: 'cross-entropy' },
     };
     const settings = generationSettings(JSON.stringify(spec));
     expect(settings.maxLength).toBe(64);
     expect(settings.tokenizer).toMatchObject({ type: 'word', lowercase: true });
     expect(settings.vocabulary).toMatchObject({ maxSize: 100 });
-    expect(settings.spec.training.truncatedBptt).toBe(16);
+    expect(settings.spec.training.loss).toBe('cross-entropy');
   });
 });

@@ -9,7 +9,10 @@ import {
 } from '@recurrent/core';
 import type { TokenizerOptions, VocabularyOptions } from '@recurrent/data';
 
-/** Windows of this many tokens when the spec gives no input.maxLength (as the CLI always did). */
+/**
+ * Tokens per training chunk when the spec gives no input.maxLength (char-rnn's seq_length: the
+ * truncated-BPTT length, the state carried from chunk to chunk).
+ */
 export const defaultMaxLength = 64;
 
 /**
@@ -32,7 +35,10 @@ export interface GenerationSettings {
   spec: ModelSpec;
   tokenizer: TokenizerOptions;
   vocabulary: VocabularyOptions;
-  /** Tokens per training window (input.maxLength). */
+  /**
+   * Tokens per training chunk of every stream (input.maxLength): how far back gradients flow
+   * (truncated BPTT); the state itself is carried from chunk to chunk.
+   */
   maxLength: number;
 }
 
@@ -75,10 +81,12 @@ export function generationSettings(spec: unknown): GenerationSettings {
   });
   const maxLength = valid.input?.maxLength ?? defaultMaxLength;
   const chunk = valid.training.truncatedBptt;
-  if (chunk !== undefined && chunk >= maxLength) {
+  if (chunk !== undefined) {
+    // One name for one setting: a second chunk length inside the first would only count the
+    // same optimizer steps in other units.
     problems.push({
       pointer: '/training/truncatedBptt',
-      message: `chunks of ${chunk} steps do not split windows of ${maxLength} tokens (input.maxLength${valid.input?.maxLength === undefined ? ', default' : ''}): set truncatedBptt below ${maxLength} or raise input.maxLength`,
+      message: `a language model trains on its text in chunks of input.maxLength tokens (${maxLength}${valid.input?.maxLength === undefined ? ', the default' : ''}), the state carried from chunk to chunk: input.maxLength is the truncated-BPTT length. Remove truncatedBptt${chunk !== maxLength ? ` (for chunks of ${chunk}, set input.maxLength to ${chunk})` : ''}`,
     });
   }
   if (problems.length > 0) throw new GenerationSpecError(problems);

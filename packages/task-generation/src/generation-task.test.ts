@@ -1,8 +1,9 @@
 // The generation task end to end on real text (the first 16 KB of Tiny Shakespeare): the loss
 // falls well below the unigram entropy, the held-out end of the text is what validates, save/load
-// keeps evaluate() identical, bad inputs get clear errors, truncated BPTT takes its steps, a run
-// stopped by the time budget or an AbortSignal resumes to the uninterrupted run's weights, and no
-// tensor leaks.
+// keeps evaluate() identical, bad inputs get clear errors, the streams take their steps, several
+// texts train as one stream, the state carried from batch to batch lets the model learn what no
+// chunk alone shows, a run stopped by the time budget or an AbortSignal mid-epoch resumes (carried
+// states included) to the uninterrupted run's weights, and no tensor leaks.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import '@recurrent/backend-wasm';
 import {
   disposeTrainingState,
   type EpochRecord,
+  Random,
   type TrainEvent,
+  type TrainingState,
   useBackend,
 } from '@recurrent/core';
 import { loadCheckpoint, saveCheckpoint } from '@recurrent/core/node';
@@ -19,16 +22,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { charSpec, shakespeare, unigramEntropy } from '../test/shakespeare.js';
 import { GenerationTask } from './generation-task.js';
+import { splitStreams } from './streams.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
 });
 
 /** The held-out end of a char text, as the task splits it (ASCII: one token per character). */
-function heldOutOf(text: string, maxLength: number, batchSize: number): string {
-  const windows = Math.floor((text.length - 1) / maxLength);
-  const train = windows - Math.max(batchSize, Math.floor(windows / 10));
-  return text.slice(train * maxLength);
+function heldOutOf(text: string): string {
+  return text.slice(text.length - Math.max(2, Math.floor(text.length / 10)));
 }
 
 describe('GenerationTask on Tiny Shakespeare', () => {
@@ -43,7 +45,7 @@ describe('GenerationTask on Tiny Shakespeare', () => {
     // model that learned anything about spelling does much better on text it has not seen.
     const unigram = unigramEntropy(shakespeare);
     expect(unigram).toBeCloseTo(3.249, 3);
-    const heldOut = heldOutOf(shakespeare, 64, 16);
+    const heldOut = heldOutOf(shakespeare);
     expect(heldOut.length).toBeGreaterThan(1600);
     const evaluation = await task.evaluate(heldOut);
     expect(evaluation.loss).toBeLessThan(unigram - 0.8);
@@ -102,14 +104,14 @@ describe('GenerationTask on Tiny Shakespeare', () => {
       validation,
       onProgress: (e) => batches.push(e),
     });
-    // All floor(7999 / 64) = 124 windows train, in ceil(124 / 16) = 8 batches.
+    // All 7999 inputs train: 16 streams of 499 in ceil(499 / 64) = 8 batches.
     expect(batches.filter((e) => e.type === 'batch')).toHaveLength(8);
     expect(batches.filter((e) => e.type === 'epoch')).toHaveLength(1);
     expect(result.history[0]?.validationLoss).toBe((await task.evaluate(validation)).loss);
     task.dispose();
   });
 
-  it('takes one optimizer step per chunk of training.truncatedBptt, per gradientAccumulation batches', async () => {
+  it('takes one optimizer step per chunk of every stream, per gradientAccumulation batches', async () => {
     const text = shakespeare.slice(0, 4000);
     const steps = async (spec: ReturnType<typeof charSpec>) => {
       const task = GenerationTask.create(spec);
@@ -117,15 +119,90 @@ describe('GenerationTask on Tiny Shakespeare', () => {
       task.dispose();
       return result.step;
     };
-    // floor(3999 / 64) = 62 windows, 16 held out: 46 windows in ceil(46 / 16) = 3 batches.
-    expect(await steps(charSpec())).toBe(3);
-    // 64-token windows in chunks of 16: 4 steps per batch.
-    expect(await steps(charSpec({ training: { truncatedBptt: 16 } }))).toBe(12);
-    // Chunks of 24 cut 64 into 24 + 24 + 16.
-    expect(await steps(charSpec({ training: { truncatedBptt: 24 } }))).toBe(9);
-    // Two batches per step; the epoch's odd batch steps alone.
+    // 400 tokens held out, 3600 inputs: 16 streams of 225, chunks of 64 + 64 + 64 + 33.
+    expect(await steps(charSpec())).toBe(4);
+    // Chunks of 16: ceil(225 / 16) = 15.
+    expect(await steps(charSpec({ input: { maxLength: 16 } }))).toBe(15);
+    // Two batches per step.
     expect(await steps(charSpec({ training: { gradientAccumulation: 2 } }))).toBe(2);
   });
+
+  it('trains on several texts as one stream, joined with nothing between them', async () => {
+    const text = shakespeare.slice(0, 4000);
+    const parts = [text.slice(0, 1234), text.slice(1234, 2900), text.slice(2900)];
+    const train = async (data: string | string[], validation?: string | string[]) => {
+      const task = GenerationTask.create(charSpec({ training: { epochs: 2 } }));
+      const result = await task.train(data, validation === undefined ? {} : { validation });
+      const weights = (await task.save())['weights.safetensors'];
+      task.dispose();
+      return { result, weights };
+    };
+    const whole = await train(text);
+    const joined = await train(parts);
+    expect(joined.weights).toEqual(whole.weights);
+    expect(joined.result.history).toEqual(
+      whole.result.history.map((r) => ({ ...r, seconds: expect.any(Number) })),
+    );
+    // Validation texts join the same way.
+    const validation = shakespeare.slice(4000, 5000);
+    const a = await train(text, validation);
+    const b = await train(text, [validation.slice(0, 300), validation.slice(300)]);
+    expect(b.result.history.map((r) => r.validationLoss)).toEqual(
+      a.result.history.map((r) => r.validationLoss),
+    );
+  });
+
+  it('carries the state from batch to batch: learns a cycle longer than a chunk below the floor of chunks read alone', async () => {
+    // A seeded random cycle of 24 letters of 6, repeated: the next letter follows from the 3 or so
+    // before it. In chunks of 4, a model started from zeros at every chunk sees 0 to 3 of them, so
+    // on the training tokens it cannot score below the conditional entropy of each target given
+    // the chunk's tokens before it (computed below from the task's own layout). Carried, the state
+    // holds everything before the chunk.
+    const random = new Random(12);
+    const cycle = Array.from({ length: 24 }, () => 'abcdef'[Math.floor(random.next() * 6)]).join(
+      '',
+    );
+    const text = cycle.repeat(Math.ceil(4000 / 24)).slice(0, 4000);
+    const T = 4;
+    const streams = 8;
+    const layout = splitStreams(text.length, T, streams, true, 'text');
+    // Group each training target by (the chunk's tokens before it): the entropy of the groups.
+    const groups = new Map<string, Map<string, number>>();
+    for (let s = 0; s < streams; s++) {
+      for (let t = 0; t < layout.streamLength; t++) {
+        const at = s * layout.streamLength + t;
+        const context = text.slice(at - (t % T), at + 1);
+        const next = text[at + 1] as string;
+        const counts = groups.get(context) ?? new Map<string, number>();
+        counts.set(next, (counts.get(next) ?? 0) + 1);
+        groups.set(context, counts);
+      }
+    }
+    let floor = 0;
+    for (const counts of groups.values()) {
+      const n = [...counts.values()].reduce((a, b) => a + b, 0);
+      for (const c of counts.values()) floor -= c * Math.log(c / n);
+    }
+    floor /= streams * layout.streamLength;
+    expect(floor).toBeGreaterThan(0.2);
+
+    const task = GenerationTask.create(
+      charSpec({
+        input: { maxLength: T },
+        layers: [
+          { type: 'embedding', embeddingDim: 8 },
+          { type: 'lstm', hiddenSize: 32 },
+          { type: 'dense', units: 'auto' },
+        ],
+        training: { epochs: 4, batchSize: streams, optimizer: { type: 'adam', lr: 0.01 } },
+      }),
+    );
+    const result = await task.train(text);
+    task.dispose();
+    const last = result.history.at(-1) as EpochRecord;
+    expect(result.step).toBe(4 * layout.batches);
+    expect(last.trainLoss).toBeLessThan(floor / 4);
+  }, 60_000);
 
   it('trains with training.labelSmoothing: the first loss moves linearly with it', async () => {
     // The smoothed loss is (1 - e) CE + e U (U: the mean of -log p over the vocabulary), linear in
@@ -168,24 +245,28 @@ describe('GenerationTask on Tiny Shakespeare', () => {
       'the training text is empty: there is nothing to train on',
     );
     await expect(task.train('To be, or not to be, that is the question.')).rejects.toThrow(
-      'the training text has 42 tokens, 0 windows of 64 (input.maxLength); training needs at least 32 windows, 2049 tokens: one batch of 16 (training.batchSize) to train on and one held out for validation',
+      'the training text has 42 tokens; training needs at least 1137: 16 streams (training.batchSize) of 64 tokens (input.maxLength) or more, each token followed by the one it predicts, and the last tenth of the text held out for validation',
     );
-    // 31 windows: one short of a batch to train on beside the held-out batch.
-    await expect(task.train(shakespeare.slice(0, 31 * 64 + 1))).rejects.toThrow(
-      'training needs at least 32 windows, 2049 tokens',
+    // 1136 tokens hold out 113 and leave 1023 inputs: one short of 16 streams of 64.
+    await expect(task.train(shakespeare.slice(0, 1136))).rejects.toThrow(
+      'the training text has 1136 tokens; training needs at least 1137',
+    );
+    await expect(task.train([])).rejects.toThrow(
+      'the training text is an empty array: no text to read',
+    );
+    await expect(task.train(['To be', 7 as unknown as string])).rejects.toThrow(
+      'the training text [1] must be a string, got number',
     );
     await expect(task.train(shakespeare.slice(0, 2000), { validation: 'x' })).rejects.toThrow(
       'the validation text has 1 token: at least 2 are needed (the first is context for the second)',
     );
     await expect(task.train(42 as unknown as string)).rejects.toThrow(
-      'the training text must be a string, got number',
+      'the training text must be a string or an array of strings, got number',
     );
     // Sizes the spec fixes must fit the vocabulary: the special tokens and the characters of the
     // training part (all but the held-out end).
-    const trainPart = shakespeare.slice(
-      0,
-      shakespeare.length - heldOutOf(shakespeare, 64, 16).length + 1,
-    );
+    // 16384 characters: 1638 held out, 14746 inputs in 16 streams of 921 (10 dropped).
+    const trainPart = shakespeare.slice(0, 16 * 921 + 1);
     const V = 4 + new Set(trainPart).size;
     const fixed = GenerationTask.create(
       charSpec({
@@ -201,7 +282,9 @@ describe('GenerationTask on Tiny Shakespeare', () => {
     );
     // A checkpoint of another model (here: another vocabulary size) is refused before training.
     const other = tf.zeros([70, 16]);
-    const state = {
+    // (and carried states of 8 streams where the spec has 16, of a layer the model lacks).
+    const h = tf.zeros([1, 8, 64]);
+    const state: TrainingState = {
       epoch: 0,
       position: 1,
       step: 1,
@@ -209,21 +292,19 @@ describe('GenerationTask on Tiny Shakespeare', () => {
       optimizer: { step: 1, slots: new Map() },
       badEpochs: 0,
       history: [],
+      states: { lstm: { h, c: h }, gru: { h } },
     };
     const fresh = GenerationTask.create(charSpec());
-    await expect(fresh.train(shakespeare, { resume: state })).rejects.toThrow(
+    const error = await fresh.train(shakespeare, { resume: state }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
       `resume: the checkpoint does not fit this model ("embedding.weight" is [70, 16], the model's is [${V}, 16]; no weights for "lstm.weight_ih_l0";`,
     );
-    other.dispose();
-    fresh.dispose();
-    const chunked = GenerationTask.create(charSpec({ training: { truncatedBptt: 16 } }));
-    await expect(
-      chunked.train(shakespeare, { parallel: () => Promise.reject(new Error('not reached')) }),
-    ).rejects.toThrow(
-      'cannot train on several threads:\n  /training/truncatedBptt: truncated BPTT carries the recurrent state from chunk to chunk of each batch, which data-parallel threads cannot split by rows: train on one thread or remove truncatedBptt',
+    expect((error as Error).message).toContain(
+      'carried state "lstm" has 8 streams, training.batchSize is 16; carried state "gru" is not a layer of the model)',
     );
+    tf.dispose([other, h]);
+    fresh.dispose();
     task.dispose();
-    chunked.dispose();
     await expect(task.train(shakespeare)).rejects.toThrow(
       'the generation task was disposed: create or load another',
     );
@@ -231,9 +312,10 @@ describe('GenerationTask on Tiny Shakespeare', () => {
 });
 
 describe('exact resume', () => {
-  // Dropout, truncated BPTT, a cosine schedule with warm-up and checkpoints every 4 steps: every
-  // piece of state a resumed run must restore.
+  // Dropout, states carried from batch to batch, a cosine schedule with warm-up and checkpoints
+  // every 4 steps: every piece of state a resumed run must restore.
   const spec = charSpec({
+    input: { maxLength: 32 },
     layers: [
       { type: 'embedding', embeddingDim: 16 },
       { type: 'dropout', rate: 0.1 },
@@ -242,7 +324,6 @@ describe('exact resume', () => {
     ],
     training: {
       epochs: 2,
-      truncatedBptt: 32,
       lrSchedule: { type: 'cosine', warmupSteps: 5 },
       checkpoint: { everySteps: 4 },
     },
@@ -262,12 +343,18 @@ describe('exact resume', () => {
     const stopped = await first.train(text, stopOptions(path));
     first.dispose();
     const { state } = await loadCheckpoint(path);
+    const states = Object.fromEntries(
+      Object.entries(state.states ?? {}).map(([name, s]) => [
+        name,
+        { h: s.h.shape, ...(s.c ? { c: s.c.shape } : {}) },
+      ]),
+    );
     const second = GenerationTask.create(spec);
     const resumed = await second.train(text, { resume: state });
     disposeTrainingState(state);
     const result = await weights(second);
     second.dispose();
-    return { stopped, resumed, weights: result };
+    return { stopped, resumed, weights: result, states };
   }
 
   let uninterrupted: { weights: Uint8Array; step: number; history: EpochRecord[] };
@@ -278,24 +365,28 @@ describe('exact resume', () => {
     task.dispose();
   }, 60_000);
 
-  it('an AbortSignal stops at a batch boundary; resuming ends on the same weights', async () => {
+  it('an AbortSignal stops at a batch boundary mid-epoch; resuming from the carried states ends on the same weights', async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
     const {
       stopped,
       resumed,
       weights: w,
+      states,
     } = await stopAndResume((path) => ({
       signal: controller.signal,
       checkpoint: { save: (state) => saveCheckpoint(path, state) },
       onProgress: (e) => {
-        // 77 training windows make 5 batches of 2 chunks: 10 steps an epoch. Step 11 is the
-        // first chunk of the second epoch's first batch; the run stops after its second.
-        if (e.type === 'batch' && e.step === 11) controller.abort();
+        // 5400 inputs make 16 streams of 337 in chunks of 32: 11 steps an epoch. Step 14 is the
+        // third batch of the second epoch.
+        if (e.type === 'batch' && e.step === 14) controller.abort();
       },
     }));
     expect(stopped.stoppedBy).toBe('aborted');
-    expect(stopped.step).toBe(12);
+    expect(stopped.step).toBe(14);
+    expect(uninterrupted.step).toBe(22);
+    // The checkpoint held the states the fourth batch starts from: both layers, 16 streams.
+    expect(states).toEqual({ lstm: { h: [2, 16, 32], c: [2, 16, 32] } });
     expect(resumed.step).toBe(uninterrupted.step);
     // The same validation after each epoch. (Not the same trainLoss for the resumed epoch: fit's
     // checkpoint does not carry the epoch's running loss, so it averages the batches after the

@@ -1,6 +1,7 @@
 // The generation task: a language model from a generation spec, with its tokenizer and vocabulary.
-// It trains on one text (core's fit over windows of the token stream, truncated BPTT if the spec
-// asks), evaluates a text as one stream, and saves to and loads from in-memory model files.
+// It trains on a text (or several, joined) as char-rnn does: core's fit over parallel streams of
+// the token stream, chunk by chunk, the state carried from batch to batch (streams.ts); evaluates a
+// text as one stream; and saves to and loads from in-memory model files.
 // Decoding (generate / stream) comes later and will read the same tokenizer, vocabulary and spec.
 import {
   compile,
@@ -19,16 +20,21 @@ import {
   type TrainResult,
   trainWithSpec,
 } from '@recurrent/core';
-import { createTokenizer, type TokenizerOptions, Vocabulary } from '@recurrent/data';
+import {
+  createTokenizer,
+  type Tokenizer,
+  type TokenizerOptions,
+  Vocabulary,
+} from '@recurrent/data';
 import {
   type GenerationSettings,
   GenerationSpecError,
   generationSettings,
 } from './generation-spec.js';
 import { streamCrossEntropy } from './stream-evaluation.js';
+import { splitStreams, streamBatches, TrainingTextError } from './streams.js';
 import { streamTokens, TokenStream } from './token-stream.js';
-import { chunkLoss, type GenerationTargetConfig, windowLoss } from './training-target.js';
-import { splitStream, TrainingTextError, windowBatches } from './windows.js';
+import { chunkLoss, type GenerationTargetConfig, zeroStateLoss } from './training-target.js';
 
 export interface GenerationEvaluation {
   /** Mean cross-entropy of each token given every token before it, in nats per token. */
@@ -43,16 +49,45 @@ export interface GenerationEvaluation {
   unknown: number;
 }
 
+/** A text, or several read as one stream (their token streams joined in order, nothing between). */
+export type GenerationTexts = string | readonly string[];
+
 /**
- * The contract's train options. `validation` is a separate text to validate on after each epoch;
- * without it the last tenth of the training text (at least one batch of windows) is held out.
+ * The contract's train options. `validation` is a separate text (or texts) to validate on after
+ * each epoch; without it the last tenth of the training tokens is held out from the end.
  */
-export type GenerationTrainOptions = TaskTrainOptions<string>;
+export type GenerationTrainOptions = TaskTrainOptions<GenerationTexts>;
 
 function checkText(text: unknown, what: string): asserts text is string {
   if (typeof text !== 'string') {
     throw new TypeError(`${what} must be a string, got ${text === null ? 'null' : typeof text}`);
   }
+}
+
+/** `texts` as a list of strings, or a TypeError naming the one that is not a string. */
+function checkTexts(texts: unknown, what: string): readonly string[] {
+  if (typeof texts === 'string') return [texts];
+  if (!Array.isArray(texts)) {
+    throw new TypeError(
+      `${what} must be a string or an array of strings, got ${texts === null ? 'null' : typeof texts}`,
+    );
+  }
+  if (texts.length === 0) throw new TrainingTextError(`${what} is an empty array: no text to read`);
+  texts.forEach((text, i) => {
+    checkText(text, `${what} [${i}]`);
+  });
+  return texts as readonly string[];
+}
+
+/**
+ * The tokens of several texts as one stream: each text's tokens in order. Nothing is put between
+ * texts: a word stream ends each line (so each text) with <eos> already, and a character text
+ * ends with its own newline if it has one.
+ */
+function joinedTokens(tokenizer: Tokenizer, texts: readonly string[]): string[] {
+  return texts.length === 1
+    ? streamTokens(tokenizer, texts[0] as string)
+    : texts.flatMap((text) => streamTokens(tokenizer, text));
 }
 
 /** The vocabulary must fit the layers whose sizes the spec fixes (the rest follow it). */
@@ -81,8 +116,11 @@ function checkSizes(spec: ModelSpec, vocabularySize: number): void {
   }
 }
 
-/** A checkpoint's weights must be this model's: the same names and shapes. */
-function checkResume(model: Model, state: TrainingState): void {
+/**
+ * A checkpoint's weights must be this model's (the same names and shapes), and its carried states
+ * those of this model's recurrent layers for `streams` streams.
+ */
+function checkResume(model: Model, state: TrainingState, streams: number): void {
   const problems: string[] = [];
   const names = new Set<string>();
   for (const p of model.parameters()) {
@@ -97,6 +135,15 @@ function checkResume(model: Model, state: TrainingState): void {
   }
   for (const name of state.weights.keys()) {
     if (!names.has(name)) problems.push(`"${name}" is not a parameter of the model`);
+  }
+  const layers = new Set(model.layers.map((layer) => layer.name));
+  for (const [name, carried] of Object.entries(state.states ?? {})) {
+    if (!layers.has(name)) problems.push(`carried state "${name}" is not a layer of the model`);
+    else if (carried.h.shape[1] !== streams) {
+      problems.push(
+        `carried state "${name}" has ${carried.h.shape[1]} streams, training.batchSize is ${streams}`,
+      );
+    }
   }
   if (problems.length > 0) {
     throw new TaskError(
@@ -209,48 +256,42 @@ export class GenerationTask implements Task<string, GenerationEvaluation> {
   }
 
   /**
-   * Trains on `text` with the spec's settings. The first call builds the vocabulary from the
-   * training part of the text; later calls (and a loaded task) keep it.
+   * Trains on `text` (or several texts, joined as one stream) with the spec's settings, as
+   * char-rnn does: the training part of the token stream is cut into training.batchSize streams of
+   * equal length, each batch is the next input.maxLength tokens of every stream, and the
+   * recurrent state is carried (detached) from batch to batch, from zeros at each epoch's start.
+   * The first call builds the vocabulary from the training part; later calls (and a loaded task)
+   * keep it.
    */
-  async train(text: string, options: GenerationTrainOptions = {}): Promise<TrainResult> {
-    checkText(text, 'the training text');
+  async train(text: GenerationTexts, options: GenerationTrainOptions = {}): Promise<TrainResult> {
+    const texts = checkTexts(text, 'the training text');
     this.#checkNotDisposed();
     const { spec, maxLength } = this.settings;
     const training = spec.training;
-    if (options.parallel && training.truncatedBptt !== undefined) {
-      throw new GenerationSpecError(
-        [
-          {
-            pointer: '/training/truncatedBptt',
-            message:
-              'truncated BPTT carries the recurrent state from chunk to chunk of each batch, which data-parallel threads cannot split by rows: train on one thread or remove truncatedBptt',
-          },
-        ],
-        'cannot train on several threads',
-      );
-    }
-    const validationText = options.validation;
+    const validationTexts =
+      options.validation === undefined
+        ? undefined
+        : checkTexts(options.validation, 'the validation text');
     const tokenizer = this.#stream?.tokenizer ?? createTokenizer(this.settings.tokenizer);
-    const tokens = streamTokens(tokenizer, text);
-    const split = splitStream(
+    const tokens = joinedTokens(tokenizer, texts);
+    const layout = splitStreams(
       tokens.length,
       maxLength,
       training.batchSize,
-      validationText === undefined,
+      validationTexts === undefined,
       'the training text',
     );
     const stream =
       this.#stream ??
       TokenStream.build(
         this.settings.tokenizer,
-        tokens.slice(0, split.trainTokens),
+        tokens.slice(0, layout.trainTokens),
         this.settings.vocabulary,
       );
     const { ids } = stream.encodeTokens(tokens);
-    let heldOut = ids.subarray(split.heldOutStart);
-    if (validationText !== undefined) {
-      checkText(validationText, 'the validation text');
-      heldOut = stream.encode(validationText).ids;
+    let heldOut = ids.subarray(layout.heldOutStart);
+    if (validationTexts !== undefined) {
+      heldOut = stream.encodeTokens(joinedTokens(stream.tokenizer, validationTexts)).ids;
       if (heldOut.length < 2) {
         throw new TrainingTextError(
           `the validation text has ${heldOut.length} token${heldOut.length === 1 ? '' : 's'}: at least 2 are needed (the first is context for the second)`,
@@ -268,17 +309,17 @@ export class GenerationTask implements Task<string, GenerationEvaluation> {
     }
     this.#stream = stream;
     const model = this.#model;
-    if (options.resume) checkResume(model, options.resume);
+    if (options.resume) checkResume(model, options.resume, training.batchSize);
     const labelSmoothing = training.labelSmoothing;
     const config: GenerationTargetConfig = { spec, vocabularySize: V };
     const { validation: _, ...runOptions } = options;
     return trainWithSpec(
       model,
-      windowBatches(ids, split.windows, maxLength, training.batchSize),
+      streamBatches(ids, layout),
       {
         spec,
-        loss: windowLoss(labelSmoothing),
-        chunkLoss: chunkLoss(labelSmoothing),
+        loss: zeroStateLoss(labelSmoothing),
+        carryState: { loss: chunkLoss(labelSmoothing) },
         // The held-out text scored as evaluate() scores a text: one stream, plain cross-entropy
         // (label smoothing regularizes training; perplexity is of the model's own distribution).
         validationMetrics: async (m) => {

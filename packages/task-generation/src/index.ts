@@ -54,6 +54,7 @@ export {
 export {
   type GenerationEvaluation,
   GenerationTask,
+  type GenerationTexts,
   type GenerationTrainOptions,
 } from './generation-task.js';
 export {
@@ -61,11 +62,17 @@ export {
   type StreamCrossEntropy,
   streamCrossEntropy,
 } from './stream-evaluation.js';
+export {
+  heldOutTokens,
+  type StreamLayout,
+  splitStreams,
+  streamBatches,
+  TrainingTextError,
+} from './streams.js';
 export { type EncodedStream, streamTokens, TokenStream } from './token-stream.js';
 export {
   chunkLoss,
   type GenerationTargetConfig,
   generationTrainingTarget,
-  windowLoss,
+  zeroStateLoss,
 } from './training-target.js';
-export { type StreamSplit, splitStream, TrainingTextError, windowBatches } from './windows.js';

@@ -78,7 +78,7 @@ describe('GenerationTask.load', () => {
       name: 'a spec this task refuses',
       files: () => edited((j) => (j.spec.training.truncatedBptt = 8)),
       message:
-        'model.json: invalid generation spec:\n  /training/truncatedBptt: chunks of 8 steps do not split windows of 8 tokens',
+        'model.json: invalid generation spec:\n  /training/truncatedBptt: a language model trains on its text in chunks of input.maxLength tokens (8)',
     },
     {
       name: 'changed weights',

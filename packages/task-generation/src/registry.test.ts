@@ -94,9 +94,9 @@ describe('the /node entry', () => {
     const data = await generationNodeSupport.readTrainingData(path, {}, spec);
     expect(data.train).toBe(text);
     expect(data.validation).toBeUndefined();
-    // 2500 characters: 39 windows of 64, 16 held out (a batch), 23 train from 0 to 1472.
+    // 2500 characters: the last 250 held out, 2250 inputs in 16 streams of 140 (10 dropped).
     expect(data.notes).toEqual([
-      `${path}: 2500 tokens (char tokenizer); 23 windows of 64 train, the last 1028 tokens validate`,
+      `${path}: 2500 tokens (char tokenizer); 16 streams of 140 train in 3 chunks of up to 64 an epoch, the last 250 tokens validate`,
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('the /node entry', () => {
     const short = join(dir, 'short.txt');
     writeFileSync(short, 'Too short.\n');
     await expect(generationNodeSupport.readTrainingData(short, {}, spec)).rejects.toThrow(
-      `${short}: the text has 11 tokens, 0 windows of 64 (input.maxLength); training needs at least 32 windows, 2049 tokens`,
+      `${short}: the text has 11 tokens; training needs at least 1137: 16 streams (training.batchSize) of 64 tokens (input.maxLength) or more`,
     );
   });
 

@@ -10,7 +10,7 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-/** A task trained one epoch on `text` with these input settings (windows of 4, batches of 1). */
+/** A task trained one epoch on `text` with these input settings (one stream, chunks of 4). */
 async function trained(input: Record<string, unknown>, text: string): Promise<GenerationTask> {
   const task = GenerationTask.create({
     version: 1,
@@ -99,9 +99,10 @@ describe('tokenizer settings', () => {
 });
 
 describe('vocabulary limits', () => {
-  // 45 characters, 11 windows of 4; the last is held out, so the vocabulary comes from the first
-  // 41 characters: a 20, b 8, c 8, d 4, e 1 (f, g and the line break only in the held-out end).
-  const text = `${'aaab'.repeat(4)}${'aabc'.repeat(4)}${'cdcd'.repeat(2)}eefg\n`;
+  // 44 characters; the last tenth (4) is held out, so the vocabulary comes from the first 41 (the
+  // last of them is the held-out part's context): a 20, b 8, c 8, d 4, e 1 (f and g only in the
+  // held-out end).
+  const text = `${'aaab'.repeat(4)}${'aabc'.repeat(4)}${'cdcd'.repeat(2)}eefg`;
 
   it('maxSize: the most frequent tokens, special tokens included in the count', async () => {
     const task = await trained({ tokenizer: { type: 'char' }, vocabulary: { maxSize: 7 } }, text);

@@ -45,7 +45,9 @@ describe('recurrent inspect', () => {
     expect(result.stdout).toMatch(/^ {2}epoch 1: loss \d\.\d{4} {2}validation loss \d\.\d{4}/m);
     expect(result.stdout).toMatch(/^Metrics: validationLoss \d\.\d{4}, perplexity \d+\.\d{4}$/m);
     const metrics = result.stdout.match(/^Metrics: validationLoss (\S+), perplexity (\S+)$/m);
-    expect(Number(metrics?.[2])).toBeCloseTo(Math.exp(Number(metrics?.[1])), 3);
+    // The loss is printed to 4 decimals: exp of it is off by up to perplexity · 5e-5 (1.3e-3 at a
+    // perplexity of 25), so 2 decimals is what the printed figures can agree to.
+    expect(Number(metrics?.[2])).toBeCloseTo(Math.exp(Number(metrics?.[1])), 2);
     const json = JSON.parse(run('inspect', out, '--backend', 'cpu', '--json').stdout);
     expect(json.metadata.training.history).toHaveLength(1);
     expect(json.summary).toContain('lstm (lstm)');

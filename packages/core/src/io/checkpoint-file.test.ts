@@ -59,6 +59,101 @@ describe('checkpoint files', () => {
     disposeTrainingState(state);
   });
 
+  it('round-trips carried recurrent states as version 2; a state without them stays version 1', async () => {
+    const dir = folder();
+    const version = (path: string) => {
+      const bytes = readFileSync(path);
+      const headerLength = Number(
+        new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true),
+      );
+      const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+      return header.__metadata__.formatVersion;
+    };
+    const plain = sampleState();
+    await saveCheckpoint(join(dir, 'plain.safetensors'), plain);
+    expect(version(join(dir, 'plain.safetensors'))).toBe('1');
+    const { state: plainRead } = await loadCheckpoint(join(dir, 'plain.safetensors'));
+    expect(plainRead.states).toBeUndefined();
+    disposeTrainingState(plainRead);
+
+    // An LSTM's h and c and a GRU's h, [layers, B, H]: values that say where they came from.
+    const carried = {
+      ...sampleState(),
+      states: {
+        lstm: {
+          h: tf.tensor3d([1, 2, 3, 4, 5, 6], [1, 2, 3]),
+          c: tf.tensor3d([-1, -2, -3, -4, -5, -6], [1, 2, 3]),
+        },
+        gru: { h: tf.tensor3d([7, 8, 9, 10], [2, 2, 1]) },
+      },
+    };
+    const path = join(dir, 'carried.safetensors');
+    await saveCheckpoint(path, carried);
+    expect(version(path)).toBe('2');
+    const { state: read } = await loadCheckpoint(path);
+    expect(Object.keys(read.states ?? {})).toEqual(['lstm', 'gru']);
+    expect(read.states?.lstm?.h.shape).toEqual([1, 2, 3]);
+    expect(Array.from(read.states?.lstm?.h.dataSync() ?? [])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(read.states?.lstm?.c?.dataSync() ?? [])).toEqual([-1, -2, -3, -4, -5, -6]);
+    expect(read.states?.gru?.c).toBeUndefined();
+    expect(read.states?.gru?.h.shape).toEqual([2, 2, 1]);
+    expect(Array.from(read.states?.gru?.h.dataSync() ?? [])).toEqual([7, 8, 9, 10]);
+    const before = tf.memory().numTensors;
+    disposeTrainingState(read); // states included
+    expect(tf.memory().numTensors).toBe(before - 3 - 3); // weights, slot, best; h, c, h
+    disposeTrainingState(carried);
+    disposeTrainingState(plain);
+  });
+
+  it('refuses carried states that do not match their list', async () => {
+    const dir = folder();
+    const json = (states: unknown) =>
+      JSON.stringify({
+        epoch: 0,
+        position: 1,
+        step: 1,
+        optimizerStep: 1,
+        badEpochs: 0,
+        history: [],
+        states,
+      });
+    const h = { dtype: 'F32' as const, shape: [1, 1, 1], data: new Float32Array([1]) };
+    const cases: Array<[string, Uint8Array, string]> = [
+      [
+        'missing.safetensors',
+        writeSafetensors(
+          { 'states/lstm/h': h },
+          {
+            format: 'recurrent-checkpoint',
+            formatVersion: '2',
+            state: json([{ layer: 'lstm', c: true }]),
+          },
+        ),
+        'the carried states do not match their list ("states/lstm/c" missing)',
+      ],
+      [
+        'unlisted.safetensors',
+        writeSafetensors(
+          { 'states/lstm/h': h, 'states/gru/h': h },
+          {
+            format: 'recurrent-checkpoint',
+            formatVersion: '2',
+            state: json([{ layer: 'lstm', c: false }]),
+          },
+        ),
+        'the carried states do not match their list ("states/gru/h" not listed)',
+      ],
+    ];
+    const before = tf.memory().numTensors;
+    for (const [name, bytes, message] of cases) {
+      writeFileSync(join(dir, name), bytes);
+      const error = await loadCheckpoint(join(dir, name)).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(CheckpointError);
+      expect((error as Error).message, name).toContain(message);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses what is not a readable checkpoint, saying why', async () => {
     const dir = folder();
     const cases: Array<[string, Uint8Array | string, RegExp]> = [
@@ -71,7 +166,7 @@ describe('checkpoint files', () => {
       [
         'newer.safetensors',
         writeSafetensors({}, { format: 'recurrent-checkpoint', formatVersion: '9', state: '{}' }),
-        /format version 9 is newer than this Recurrent reads \(1\)/,
+        /format version 9 is newer than this Recurrent reads \(2\)/,
       ],
     ];
     for (const [name, bytes, message] of cases) {

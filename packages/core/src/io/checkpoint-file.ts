@@ -1,10 +1,11 @@
-// A training checkpoint is one safetensors file: the weights, the optimizer's state tensors and the
-// best weights so far as tensors, and everything else (position, step, schedule, history) as JSON
+// A training checkpoint is one safetensors file: the weights, the optimizer's state tensors, the
+// best weights so far and (runs that carry the state, mid-epoch) the recurrent states the next
+// batch starts from as tensors, and everything else (position, step, schedule, history) as JSON
 // in the header's metadata. One file written atomically (temporary file, fsync, rename) means a
 // crash at any moment leaves either the previous checkpoint or the new one, never a mix.
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainingState } from '../train/types.js';
+import type { States, TrainingState } from '../train/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import {
   readSafetensors,
@@ -14,7 +15,11 @@ import {
 } from './safetensors.js';
 
 export const checkpointFormat = 'recurrent-checkpoint';
-export const checkpointFormatVersion = 1;
+/**
+ * The newest version this reads. Version 2 adds the carried recurrent states; a checkpoint without
+ * them is still written as version 1, so that older readers keep reading it.
+ */
+export const checkpointFormatVersion = 2;
 
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
@@ -29,6 +34,11 @@ interface CheckpointJson {
   best?: { loss: number; epoch: number };
   badEpochs: number;
   history: TrainingState['history'];
+  /**
+   * Version 2: the carried states' layers, each with or without a cell state (tensors
+   * `states/<layer>/h` and `states/<layer>/c`).
+   */
+  states?: Array<{ layer: string; c: boolean }>;
   /** The caller's own data (e.g. the spec's hash, to refuse a checkpoint of another model). */
   extra?: Record<string, unknown>;
 }
@@ -72,16 +82,27 @@ export async function saveCheckpoint(
     ...(state.best ? { best: { loss: state.best.loss, epoch: state.best.epoch } } : {}),
     badEpochs: state.badEpochs,
     history: state.history,
+    ...(state.states
+      ? {
+          states: Object.entries(state.states).map(([layer, s]) => ({ layer, c: Boolean(s.c) })),
+        }
+      : {}),
     ...(extra ? { extra } : {}),
   };
+  const carried = new Map<string, tf.Tensor>();
+  for (const [layer, s] of Object.entries(state.states ?? {})) {
+    carried.set(`${layer}/h`, s.h);
+    if (s.c) carried.set(`${layer}/c`, s.c);
+  }
   const tensors = {
     ...(await tensorEntries('weights', state.weights)),
     ...(await tensorEntries('optimizer', state.optimizer.slots)),
     ...(state.best ? await tensorEntries('best', state.best.weights) : {}),
+    ...(await tensorEntries('states', carried)),
   };
   const bytes = writeSafetensors(tensors, {
     format: checkpointFormat,
-    formatVersion: String(checkpointFormatVersion),
+    formatVersion: state.states ? '2' : '1',
     state: encode(json),
   });
   await writeFileAtomic(path, bytes);
@@ -126,6 +147,7 @@ export async function loadCheckpoint(
     }
     return tensors;
   };
+  const states = json.states ? carriedStates(json.states, group('states'), path) : undefined;
   const state: TrainingState = {
     epoch: json.epoch,
     position: json.position,
@@ -136,6 +158,34 @@ export async function loadCheckpoint(
     ...(json.best ? { best: { ...json.best, weights: group('best') } } : {}),
     badEpochs: json.badEpochs,
     history: json.history,
+    ...(states ? { states } : {}),
   };
   return { state, ...(json.extra ? { extra: json.extra } : {}) };
+}
+
+/** The carried states the JSON lists, from the `states/` tensors (each one must be there). */
+function carriedStates(
+  listed: NonNullable<CheckpointJson['states']>,
+  tensors: Map<string, tf.Tensor>,
+  path: string,
+): States {
+  const names = listed.flatMap(({ layer, c }) => [`${layer}/h`, ...(c ? [`${layer}/c`] : [])]);
+  const missing = names.filter((name) => !tensors.has(name));
+  const unlisted = [...tensors.keys()].filter((name) => !names.includes(name));
+  if (missing.length > 0 || unlisted.length > 0) {
+    tf.dispose([...tensors.values()]);
+    throw new CheckpointError(
+      `${path}: the carried states do not match their list (${[
+        ...missing.map((n) => `"states/${n}" missing`),
+        ...unlisted.map((n) => `"states/${n}" not listed`),
+      ].join(', ')})`,
+    );
+  }
+  const at = (name: string) => tensors.get(name) as tf.Tensor;
+  return Object.fromEntries(
+    listed.map(({ layer, c }) => [
+      layer,
+      c ? { h: at(`${layer}/h`), c: at(`${layer}/c`) } : { h: at(`${layer}/h`) },
+    ]),
+  );
 }

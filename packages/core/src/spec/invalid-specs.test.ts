@@ -658,6 +658,15 @@ const cases: Case[] = [
     message: 'decoding applies to generation and translation, not task "classification"',
   },
   {
+    name: 'truncatedBptt on classification',
+    spec: edit(base, (s) => {
+      s.training.truncatedBptt = 16;
+    }),
+    pointer: '/training/truncatedBptt',
+    message:
+      'task "classification" does not train in truncated-BPTT chunks (a generation spec\'s input.maxLength is its chunk length)',
+  },
+  {
     name: 'nesterov without momentum',
     spec: edit(base, (s) => {
       s.training.optimizer = { type: 'sgd', lr: 0.1, nesterov: true };

@@ -924,7 +924,7 @@ export const modelSchema: Record<string, unknown> = {
         "truncatedBptt": {
           "type": "integer",
           "minimum": 1,
-          "description": "Generation: split long sequences into chunks of this many steps, carrying state between them."
+          "description": "Truncated BPTT inside each batch: chunks of this many steps, the state carried between them. No task trains this way today: generation trains on streams in chunks of input.maxLength tokens (its truncated-BPTT length), the state carried from batch to batch, and refuses this setting saying so."
         },
         "earlyStopping": {
           "$ref": "#/$defs/earlyStopping"

@@ -403,7 +403,7 @@ function checkTraining(spec: ModelSpec, problems: Problem[]): void {
   if (training.truncatedBptt !== undefined && task !== 'generation') {
     problems.push({
       pointer: '/training/truncatedBptt',
-      message: `truncated BPTT applies to generation (language models), not task "${task}"`,
+      message: `task "${task}" does not train in truncated-BPTT chunks (a generation spec's input.maxLength is its chunk length)`,
     });
   }
 }

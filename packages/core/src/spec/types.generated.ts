@@ -588,7 +588,7 @@ export interface TrainingSpec {
    */
   gradientAccumulation: number;
   /**
-   * Generation: split long sequences into chunks of this many steps, carrying state between them.
+   * Truncated BPTT inside each batch: chunks of this many steps, the state carried between them. No task trains this way today: generation trains on streams in chunks of input.maxLength tokens (its truncated-BPTT length), the state carried from batch to batch, and refuses this setting saying so.
    */
   truncatedBptt?: number;
   earlyStopping?: EarlyStoppingSpec;
@@ -1376,7 +1376,7 @@ export interface TrainingSpecInput {
    */
   gradientAccumulation?: number;
   /**
-   * Generation: split long sequences into chunks of this many steps, carrying state between them.
+   * Truncated BPTT inside each batch: chunks of this many steps, the state carried between them. No task trains this way today: generation trains on streams in chunks of input.maxLength tokens (its truncated-BPTT length), the state carried from batch to batch, and refuses this setting saying so.
    */
   truncatedBptt?: number;
   earlyStopping?: EarlyStoppingSpecInput;

@@ -12,6 +12,7 @@ import type { Model } from '../model/model.js';
 import type { ModelSpec } from '../spec/types.generated.js';
 import type {
   BatchEvent,
+  ChunkLossFunction,
   DataParallel,
   EpochRecord,
   FitResult,
@@ -43,6 +44,11 @@ export interface TaskOptions {
 export interface TrainingTarget {
   model: Model;
   loss: LossFunction;
+  /**
+   * For runs that carry the recurrent state from batch to batch (FitOptions.carryState): the loss
+   * of the worker's rows from their initial states, returning the states they end with.
+   */
+  chunkLoss?: ChunkLossFunction;
 }
 
 /** A pool of data-parallel workers for one run; disposed by the task when the run ends. */

@@ -28,6 +28,11 @@ export interface TaskRun {
   validationMetrics?: FitOptions['validationMetrics'];
   /** The chunk loss for training.truncatedBptt (tasks that train in chunks). */
   chunkLoss?: ChunkLossFunction;
+  /**
+   * The data's batches continue each other's rows (parallel streams): fit carries the recurrent
+   * state from batch to batch with this loss (FitOptions.carryState).
+   */
+  carryState?: { loss: ChunkLossFunction };
   /** For data-parallel workers: the registered task name and its trainingTarget config. */
   parallel?: { task: string; config: unknown };
 }
@@ -72,6 +77,7 @@ export function fitOptionsFromSpec(
     ...(t.truncatedBptt !== undefined && run.chunkLoss
       ? { truncatedBptt: { steps: t.truncatedBptt, loss: run.chunkLoss } }
       : {}),
+    ...(run.carryState ? { carryState: run.carryState } : {}),
     ...(run.validation ? { validation: run.validation } : {}),
     ...(run.validationMetrics ? { validationMetrics: run.validationMetrics } : {}),
     ...(t.earlyStopping

@@ -9,10 +9,11 @@ import { describe, expect, it } from 'vitest';
 import type { Random } from '../init/random.js';
 import { compile } from '../model/compile.js';
 import { batchTensors } from './batch.js';
-import { GradientWorkers, splitBatch, splitRows } from './data-parallel.js';
+import { GradientWorkers, splitBatch, splitRows, splitStates } from './data-parallel.js';
 import { crossEntropy } from './losses.js';
 import { parameterGradients } from './optimizer.js';
-import type { Batch } from './types.js';
+import { keepStates, stateTensors } from './states.js';
+import type { Batch, States } from './types.js';
 
 const script = new URL('../../test/fixtures/gradient-worker.mjs', import.meta.url);
 const text = readFileSync(
@@ -138,6 +139,46 @@ describe('splitBatch', () => {
   });
 });
 
+describe('splitStates', () => {
+  it('splits each [layers, B, H] state along its rows (axis 1), h and c alike', () => {
+    // Values 100·layer + 10·row + unit: each says where it came from.
+    const value = (l: number, r: number, u: number) => 100 * l + 10 * r + u;
+    const make = (sign: number) =>
+      tf.tensor3d(
+        Array.from({ length: 2 * 5 * 3 }, (_, i) => {
+          const [l, r, u] = [Math.floor(i / 15), Math.floor(i / 3) % 5, i % 3];
+          return sign * value(l, r, u);
+        }),
+        [2, 5, 3],
+      );
+    const states: States = { lstm: { h: make(1), c: make(-1) }, gru: { h: make(2) } };
+    const parts = splitStates(states, 5, [
+      [0, 2],
+      [2, 5],
+    ]);
+    const rows = (data: { data: Float32Array | Int32Array; shape: number[] }) => ({
+      shape: data.shape,
+      values: Array.from(data.data),
+    });
+    const expected = (sign: number, start: number, end: number) => ({
+      shape: [2, end - start, 3],
+      values: [0, 1].flatMap((l) =>
+        Array.from({ length: end - start }, (_, r) =>
+          [0, 1, 2].map((u) => sign * value(l, start + r, u)),
+        ).flat(),
+      ),
+    });
+    expect(rows(parts[0]?.lstm?.h as never)).toEqual(expected(1, 0, 2));
+    expect(rows(parts[1]?.lstm?.c as never)).toEqual(expected(-1, 2, 5));
+    expect(rows(parts[1]?.gru?.h as never)).toEqual(expected(2, 2, 5));
+    expect(parts[0]?.gru?.c).toBeUndefined();
+    expect(() => splitStates(states, 4, [[0, 4]])).toThrow(
+      'data-parallel training: state "lstm".h of shape [2,5,3] is not [layers, 4, hidden] for a batch of 4 rows',
+    );
+    tf.dispose(stateTensors(states));
+  });
+});
+
 describe('GradientWorkers', () => {
   it.each([
     ['a trainable embedding', true],
@@ -194,6 +235,98 @@ describe('GradientWorkers', () => {
     },
     60_000,
   );
+
+  it('carries each part’s rows of the states: the whole batch’s gradients, loss and final states', async () => {
+    // A 2-layer LSTM language model on 7 streams of 10 characters over 3 threads (rows 3, 2, 2),
+    // from zeros and from the states a previous chunk ended with.
+    const before = tf.memory().numTensors;
+    const streamSpec = {
+      version: 1,
+      name: 'carry-parallel-check',
+      task: 'generation',
+      input: { tokenizer: { type: 'char' } },
+      layers: [
+        { type: 'embedding', embeddingDim: 6 },
+        { type: 'lstm', hiddenSize: 8, numLayers: 2 },
+        { type: 'dense', units: 'auto' },
+      ],
+      training: { optimizer: { type: 'adam' }, seed: 3 },
+    };
+    const V = alphabet.length;
+    const lmSizes = { vocabularySize: V, outputSize: V };
+    const model = await compile(streamSpec, lmSizes);
+    const parameters = model.parameters();
+    const workers = await GradientWorkers.start(model, {
+      workers: 2,
+      script,
+      config: { spec: streamSpec, ...lmSizes },
+    });
+    const rows = 7;
+    const steps = 10;
+    const chunk = (index: number): Batch => {
+      const x = new Int32Array(rows * steps);
+      const y = new Int32Array(rows * steps);
+      for (let r = 0; r < rows; r++) {
+        const start = r * 200 + index * steps;
+        for (let t = 0; t < steps; t++) {
+          x[r * steps + t] = alphabet.indexOf(text[start + t] as string);
+          y[r * steps + t] = alphabet.indexOf(text[start + t + 1] as string);
+        }
+      }
+      return {
+        inputs: { tokens: tf.tensor2d(x, [rows, steps], 'int32') },
+        targets: tf.tensor1d(y, 'int32'),
+      };
+    };
+    const chunkLoss = (batch: Batch, _random: Random, initialState: States | undefined) => {
+      const out = model.forward(batch.inputs, { ...(initialState ? { initialState } : {}) });
+      return {
+        loss: crossEntropy(tf.reshape(out.output, [-1, V]), batch.targets) as tf.Scalar,
+        states: out.states,
+      };
+    };
+    const maxDiff = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
+    let carried: States | undefined;
+    try {
+      for (const index of [0, 1]) {
+        const batch = chunk(index);
+        const parallel = await workers.carriedGradients(batch, 11, index, carried, chunkLoss);
+        let wholeStates: States = {};
+        const whole = parameterGradients(parameters, () =>
+          tf.tidy(() => {
+            const result = chunkLoss(batch, undefined as unknown as Random, carried);
+            wholeStates = keepStates(result.states);
+            return result.loss;
+          }),
+        );
+        expect(parallel.loss).toBeCloseTo(whole.value.dataSync()[0] as number, 5);
+        for (const [p, g] of whole.grads) {
+          expect(maxDiff(parallel.grads.get(p) as tf.Tensor, g), p.name).toBeLessThan(1e-5);
+        }
+        expect(Object.keys(parallel.states)).toEqual(['lstm']);
+        const [ph, pc] = stateTensors(parallel.states);
+        const [wh, wc] = stateTensors(wholeStates);
+        expect(ph?.shape).toEqual([2, rows, 8]);
+        expect(maxDiff(ph as tf.Tensor, wh as tf.Tensor)).toBeLessThan(1e-6);
+        expect(maxDiff(pc as tf.Tensor, wc as tf.Tensor)).toBeLessThan(1e-6);
+        tf.dispose([
+          whole.value,
+          ...whole.grads.values(),
+          ...parallel.grads.values(),
+          ...stateTensors(carried),
+          ...stateTensors(wholeStates),
+          ...batchTensors(batch),
+        ]);
+        carried = parallel.states;
+      }
+    } finally {
+      tf.dispose(stateTensors(carried));
+      await workers.dispose();
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
 
   it('fails to start with the worker’s reason when it cannot build the model', async () => {
     const model = await compile(spec, sizes);

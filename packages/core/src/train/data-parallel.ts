@@ -7,6 +7,11 @@
 //
 // The worker side is a module of the task that calls serveGradients() with a factory building
 // the model and the loss from a JSON config (see @recurrent/task-classification).
+//
+// Runs that carry the recurrent state from batch to batch (FitOptions.carryState: rows are
+// parallel streams) split the states with the rows: each part starts from its rows of the states
+// (axis 1 of each [layers · directions, B, H]) and sends back the states its rows end with, which
+// are joined in row order to start the next batch.
 import { parentPort, Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../init/random.js';
@@ -15,7 +20,16 @@ import type { ModelInputs } from '../model/inputs.js';
 import type { Model } from '../model/model.js';
 import { batchTensors } from './batch.js';
 import { parameterGradients } from './optimizer.js';
-import type { Batch, BatchGradients, DataParallel, LossFunction } from './types.js';
+import { keepStates, stateTensors as stateTensorsOf } from './states.js';
+import type {
+  Batch,
+  BatchGradients,
+  CarriedLoss,
+  ChunkLossFunction,
+  DataParallel,
+  LossFunction,
+  States,
+} from './types.js';
 
 interface TensorData {
   data: Float32Array | Int32Array;
@@ -29,6 +43,9 @@ interface BatchPart {
   targets: TensorData;
 }
 
+/** Recurrent states as plain data, by layer name (a part's rows of them). */
+type StateData = Record<string, { h: TensorData; c?: TensorData }>;
+
 type ToWorker =
   | { type: 'init'; config: unknown }
   | {
@@ -40,11 +57,16 @@ type ToWorker =
       weights?: Array<Float32Array | null>;
       part: BatchPart;
       seed: number;
+      /**
+       * Present when the run carries the state: the part starts from these states (null: zeros)
+       * with the target's chunk loss, and the reply carries the states it ends with.
+       */
+      carry?: { initialState: StateData | null };
     };
 
 type FromWorker =
   | { type: 'ready'; parameters: Array<{ name: string; shape: number[] }> }
-  | { type: 'gradients'; loss: number; grads: Array<Float32Array | null> }
+  | { type: 'gradients'; loss: number; grads: Array<Float32Array | null>; states?: StateData }
   | { type: 'error'; message: string };
 
 export interface GradientWorkersOptions {
@@ -190,24 +212,119 @@ function partBatch(part: BatchPart): Batch {
   return { inputs: inputs as ModelInputs, targets: tensor(part.targets) };
 }
 
+/** The loss of a part's rows, and with a carried state the states they end with. */
+type PartLoss = (batch: Batch, random: Random) => { loss: tf.Scalar; states?: States };
+
 /** The loss and gradients of one part of a batch (its tensors made here and freed after). */
 async function partGradients(
   parameters: readonly Parameter[],
   part: BatchPart,
   seed: number,
-  loss: (batch: Batch, random: Random) => tf.Scalar,
-): Promise<BatchGradients> {
+  loss: PartLoss,
+): Promise<BatchGradients & { states?: States }> {
   const batch = partBatch(part);
   try {
+    let states: States | undefined;
     const { value, grads } = parameterGradients(parameters, () =>
-      tf.tidy(() => loss(batch, new Random(seed))),
+      tf.tidy(() => {
+        const result = loss(batch, new Random(seed));
+        if (result.states) states = keepStates(result.states);
+        return result.loss;
+      }),
     );
     const lossValue = (await value.data())[0] as number;
     value.dispose();
-    return { loss: lossValue, grads };
+    return { loss: lossValue, grads, ...(states ? { states } : {}) };
   } finally {
     tf.dispose(batchTensors(batch));
   }
+}
+
+/**
+ * Each range's rows of the states: axis 1 of every [layers · directions, B, H] tensor. `rows` is
+ * the batch's; a state of another batch size is refused by name.
+ */
+export function splitStates(
+  states: States,
+  rows: number,
+  ranges: ReadonlyArray<[number, number]>,
+): StateData[] {
+  const parts: StateData[] = ranges.map(() => ({}));
+  const split = (name: string, t: tf.Tensor): TensorData[] => {
+    if (t.rank !== 3 || t.shape[1] !== rows) {
+      throw new Error(
+        `data-parallel training: state ${name} of shape [${t.shape}] is not [layers, ${rows}, hidden] for a batch of ${rows} rows`,
+      );
+    }
+    const [layers, , hidden] = t.shape as [number, number, number];
+    const values = t.dataSync() as Float32Array;
+    return ranges.map(([start, end]) => {
+      const data = new Float32Array(layers * (end - start) * hidden);
+      for (let l = 0; l < layers; l++) {
+        const from = (l * rows + start) * hidden;
+        data.set(values.subarray(from, from + (end - start) * hidden), l * (end - start) * hidden);
+      }
+      return { data, shape: [layers, end - start, hidden], dtype: 'float32' };
+    });
+  };
+  for (const [name, state] of Object.entries(states)) {
+    const h = split(`"${name}".h`, state.h);
+    const c = state.c ? split(`"${name}".c`, state.c) : undefined;
+    h.forEach((hk, k) => {
+      (parts[k] as StateData)[name] = c ? { h: hk, c: c[k] as TensorData } : { h: hk };
+    });
+  }
+  return parts;
+}
+
+const stateFromData = (data: StateData): States => {
+  const tensor = (t: TensorData) => tf.tensor(t.data, t.shape, 'float32');
+  return Object.fromEntries(
+    Object.entries(data).map(([name, s]) => [
+      name,
+      s.c ? { h: tensor(s.h), c: tensor(s.c) } : { h: tensor(s.h) },
+    ]),
+  );
+};
+
+function stateToData(states: States): StateData {
+  const data = (t: tf.Tensor): TensorData => ({
+    // A copy: a backend's dataSync may return its own storage.
+    data: (t.dataSync() as Float32Array).slice(),
+    shape: t.shape,
+    dtype: 'float32',
+  });
+  return Object.fromEntries(
+    Object.entries(states).map(([name, s]) => [
+      name,
+      s.c ? { h: data(s.h), c: data(s.c) } : { h: data(s.h) },
+    ]),
+  );
+}
+
+/** The parts' final states joined along the rows (axis 1), in the order of the parts. */
+function joinStates(parts: readonly States[]): States {
+  const [first] = parts;
+  if (!first) return {};
+  return tf.tidy(() => {
+    const joined: States = {};
+    for (const [name, state] of Object.entries(first)) {
+      const of = (pick: (s: States[string]) => tf.Tensor | undefined) =>
+        tf.keep(
+          tf.concat(
+            parts.map((p) => {
+              const s = p[name];
+              const t = s && pick(s);
+              if (!t) throw new Error(`data-parallel training: a part returned no state "${name}"`);
+              return t;
+            }),
+            1,
+          ),
+        );
+      joined[name] = state.c ? { h: of((s) => s.h), c: of((s) => s.c) } : { h: of((s) => s.h) };
+    }
+    return joined as unknown as tf.TensorContainer;
+  }) as unknown as States;
 }
 
 export class GradientWorkers implements DataParallel {
@@ -256,9 +373,50 @@ export class GradientWorkers implements DataParallel {
     step: number,
     local: (part: Batch, random: Random) => tf.Scalar,
   ): Promise<BatchGradients> {
+    const { loss, grads } = await this.#parts(batch, seed, step, undefined, (part, random) => ({
+      loss: local(part, random),
+    }));
+    return { loss, grads };
+  }
+
+  async carriedGradients(
+    batch: Batch,
+    seed: number,
+    step: number,
+    initialState: States | undefined,
+    local: CarriedLoss,
+  ): Promise<BatchGradients & { states: States }> {
+    const { loss, grads, states } = await this.#parts(
+      batch,
+      seed,
+      step,
+      { initialState },
+      (part, random, initial) => local(part, random, initial),
+    );
+    return { loss, grads, states: states ?? {} };
+  }
+
+  /**
+   * Splits the batch (and with `carry` the states) by rows, computes this thread's part while the
+   * workers compute theirs, and combines the gradients and losses weighted by rows.
+   */
+  async #parts(
+    batch: Batch,
+    seed: number,
+    step: number,
+    carry: { initialState: States | undefined } | undefined,
+    local: (
+      part: Batch,
+      random: Random,
+      initial: States | undefined,
+    ) => { loss: tf.Scalar; states?: States },
+  ): Promise<BatchGradients & { states?: States }> {
     const rows = batchRows(batch);
     const ranges = splitRows(rows, this.threads);
     const parts = splitBatch(batch, ranges);
+    const stateParts = carry?.initialState
+      ? splitStates(carry.initialState, rows, ranges)
+      : undefined;
     // Frozen parameters never change: they go once, with the first step.
     const weights =
       step === this.#syncedStep
@@ -273,19 +431,30 @@ export class GradientWorkers implements DataParallel {
         ...(weights ? { weights } : {}),
         part,
         seed: partSeed(seed, i + 1),
+        ...(carry ? { carry: { initialState: stateParts?.[i + 1] ?? null } } : {}),
       }),
     );
     // This thread's part runs while the workers compute theirs.
-    const computed = await partGradients(this.parameters, parts[0] as BatchPart, seed, local);
+    const ownInitial = stateParts ? stateFromData(stateParts[0] as StateData) : undefined;
+    let computed: BatchGradients & { states?: States };
+    try {
+      computed = await partGradients(this.parameters, parts[0] as BatchPart, seed, (b, random) =>
+        local(b, random, ownInitial),
+      );
+    } finally {
+      tf.dispose(stateTensorsOf(ownInitial));
+    }
     let answers: Array<Extract<FromWorker, { type: 'gradients' }>>;
     try {
       answers = (await Promise.all(replies)).map((answer) => {
         if (answer.type !== 'gradients')
           throw new Error(`gradient worker: unexpected ${answer.type} reply`);
+        if (carry && !answer.states)
+          throw new Error('gradient worker: no final states in the reply of a carried step');
         return answer;
       });
     } catch (error) {
-      tf.dispose([...computed.grads.values()]);
+      tf.dispose([...computed.grads.values(), ...stateTensorsOf(computed.states)]);
       throw error;
     }
     const shares = ranges.map(([start, end]) => (end - start) / rows);
@@ -293,7 +462,14 @@ export class GradientWorkers implements DataParallel {
     let loss = (shares[0] as number) * computed.loss;
     for (const [i, answer] of answers.entries()) loss += (shares[i + 1] as number) * answer.loss;
     tf.dispose([...computed.grads.values()]);
-    return { loss, grads };
+    if (!carry) return { loss, grads };
+    const workerStates = answers.map((a) => stateFromData(a.states as StateData));
+    const all = [computed.states ?? {}, ...workerStates];
+    try {
+      return { loss, grads, states: joinStates(all) };
+    } finally {
+      tf.dispose(all.flatMap(stateTensorsOf));
+    }
   }
 
   /** Each trainable parameter's gradient: the parts' gradients weighted by their share of rows. */
@@ -335,11 +511,20 @@ export class GradientWorkers implements DataParallel {
  * answers each step with the loss and gradients of its rows. Call it from the worker module.
  */
 export function serveGradients(
-  setup: (config: unknown) => Promise<{ model: Model; loss: LossFunction }>,
+  setup: (
+    config: unknown,
+  ) => Promise<{ model: Model; loss: LossFunction; chunkLoss?: ChunkLossFunction | undefined }>,
 ): void {
   const port = parentPort;
   if (!port) throw new Error('serveGradients runs in a worker thread (node:worker_threads)');
-  let target: { model: Model; loss: LossFunction; parameters: Parameter[] } | undefined;
+  let target:
+    | {
+        model: Model;
+        loss: LossFunction;
+        chunkLoss?: ChunkLossFunction | undefined;
+        parameters: Parameter[];
+      }
+    | undefined;
   port.on('message', async (message: ToWorker) => {
     try {
       if (message.type === 'init') {
@@ -352,7 +537,7 @@ export function serveGradients(
         return;
       }
       if (!target) throw new Error('a step before init');
-      const { model, loss, parameters } = target;
+      const { model, loss, chunkLoss, parameters } = target;
       if (message.weights) {
         for (const [i, p] of parameters.entries()) {
           const values = message.weights[i];
@@ -360,21 +545,43 @@ export function serveGradients(
             tf.tidy(() => p.variable.assign(tf.tensor(values, p.variable.shape, 'float32')));
         }
       }
-      const { loss: lossValue, grads } = await partGradients(
-        parameters,
-        message.part,
-        message.seed,
-        (batch, random) => loss(model, batch, random),
-      );
+      const carry = message.carry;
+      if (carry && !chunkLoss) {
+        throw new Error(
+          'the training target has no chunkLoss: it cannot train a run that carries the state',
+        );
+      }
+      const initial = carry?.initialState ? stateFromData(carry.initialState) : undefined;
+      let computed: BatchGradients & { states?: States };
+      try {
+        computed = await partGradients(parameters, message.part, message.seed, (batch, random) =>
+          carry && chunkLoss
+            ? chunkLoss(model, batch, random, initial)
+            : { loss: loss(model, batch, random) },
+        );
+      } finally {
+        tf.dispose(stateTensorsOf(initial));
+      }
+      const { loss: lossValue, grads } = computed;
+      const states = computed.states ? stateToData(computed.states) : undefined;
+      tf.dispose(stateTensorsOf(computed.states));
       const arrays = parameters.map((p) => {
         const g = grads.get(p);
         // A copy: a backend's dataSync may return its own storage, which must not be transferred.
         return g ? (g.dataSync() as Float32Array).slice() : null;
       });
       tf.dispose([...grads.values()]);
+      const stateBuffers = Object.values(states ?? {}).flatMap((s) =>
+        (s.c ? [s.h, s.c] : [s.h]).map((t) => t.data.buffer as ArrayBuffer),
+      );
       port.postMessage(
-        { type: 'gradients', loss: lossValue, grads: arrays } satisfies FromWorker,
-        arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])),
+        {
+          type: 'gradients',
+          loss: lossValue,
+          grads: arrays,
+          ...(states ? { states } : {}),
+        } satisfies FromWorker,
+        [...arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])), ...stateBuffers],
       );
     } catch (error) {
       port.postMessage({

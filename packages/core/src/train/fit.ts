@@ -1,5 +1,7 @@
-// The training loop: epochs of seeded-shuffled batches, each trained by the step (step.ts:
-// gradients, accumulation, clipping, the optimizer), with callbacks at every boundary (callback.ts).
+// The training loop: epochs of seeded-shuffled batches (or, with carryState, of batches in order
+// that continue each other's rows, the recurrent state carried from one to the next), each
+// trained by the step (step.ts: gradients, accumulation, clipping, the optimizer), with callbacks
+// at every boundary (callback.ts).
 // Validation, early stopping that restores the best weights, checkpoints from which a run
 // continues exactly, the time budget, an AbortSignal, the divergence guard and progress are
 // callbacks built from FitOptions (callbacks/), next to the caller's own. Data and losses come
@@ -17,7 +19,8 @@ import { TimeBudget } from './callbacks/time-budget.js';
 import type { LrScheduler } from './lr-schedule.js';
 import type { Optimizer } from './optimizer-types.js';
 import { Run } from './run.js';
-import { stateTensors, TrainStep } from './step.js';
+import { stateTensors } from './states.js';
+import { TrainStep } from './step.js';
 import type {
   Batch,
   BatchEvent,
@@ -52,6 +55,18 @@ export interface FitOptions {
    */
   truncatedBptt?: { steps: number; loss: ChunkLossFunction };
   /**
+   * Batches that continue each other: row r of batch i + 1 is what follows row r of batch i (a
+   * corpus cut into B parallel streams, each batch the next chunk of every stream, as char-rnn
+   * trains). Batches then run in order (`shuffle: true` is refused), each starts from the states
+   * the previous one ended with, detached (no gradient flows back into the previous batch), and
+   * every epoch starts from zero states. `loss` is the loss of such a batch; `FitOptions.loss`
+   * then serves only the `validation` batches (each from zero states). The carried states are
+   * part of the run's checkpoints, so a resumed run continues exactly. Not with truncatedBptt
+   * (cut the batches shorter instead); with `parallel`, each thread gets its rows' states and
+   * gives back the states they end with.
+   */
+  carryState?: { loss: ChunkLossFunction };
+  /**
    * Metrics of the model on the validation data after each epoch, recorded in the history. A
    * `loss` among them is the epoch's validation loss, in place of a pass over `validation` (a task
    * that computes its metrics in one pass need not pass `validation` at all).
@@ -81,7 +96,7 @@ export interface FitOptions {
   /**
    * Splits each batch by rows over threads (not with truncatedBptt). The loss must be a mean over
    * rows. Dropout masks then differ from a one-thread run, but a run is still reproducible with
-   * the same number of threads.
+   * the same number of threads. With carryState it must have carriedGradients.
    */
   parallel?: DataParallel;
 }
@@ -106,14 +121,50 @@ export async function fit(
   data: TrainingData,
   options: FitOptions,
 ): Promise<FitResult> {
-  if (options.parallel && options.truncatedBptt) {
-    throw new Error('fit: parallel (data-parallel threads) does not combine with truncatedBptt');
-  }
+  checkOptions(options);
   const loop = new FitLoop(model, data, options);
   try {
     return await loop.run();
   } finally {
     loop.dispose();
+  }
+}
+
+/** Refuses combinations fit cannot honour, each by name. */
+function checkOptions(options: FitOptions): void {
+  const { parallel, truncatedBptt, carryState, resume } = options;
+  if (parallel && truncatedBptt) {
+    throw new Error('fit: parallel (data-parallel threads) does not combine with truncatedBptt');
+  }
+  if (carryState && truncatedBptt) {
+    throw new Error(
+      'fit: carryState already starts each batch from the state the previous one ended with; cut the batches shorter instead of truncatedBptt',
+    );
+  }
+  if (carryState && options.shuffle === true) {
+    throw new Error(
+      'fit: carryState trains batches in order (each continues the rows of the one before); shuffle: true would break the streams',
+    );
+  }
+  if (carryState && parallel && !parallel.carriedGradients) {
+    throw new Error(
+      "fit: carryState with parallel needs a DataParallel with carriedGradients (each thread carries its rows' states)",
+    );
+  }
+  if (resume?.states && !carryState) {
+    throw new Error(
+      'fit: the resumed state carries recurrent states (a carryState run), but this run does not carry state',
+    );
+  }
+  if (carryState && resume?.states && resume.position === 0) {
+    throw new Error(
+      `fit: the resumed state carries recurrent states at the start of epoch ${resume.epoch + 1}, where every epoch starts from zeros`,
+    );
+  }
+  if (carryState && resume && resume.position > 0 && !resume.states) {
+    throw new Error(
+      `fit: the resumed state stopped at batch ${resume.position} of epoch ${resume.epoch + 1} without the states that batch starts from (written by a run that did not carry state)`,
+    );
   }
 }
 
@@ -145,11 +196,11 @@ class FitLoop {
       now: options.clock ?? (() => performance.now()),
     };
     this.#run = new Run(model, settings, options.resume);
-    const { loss, optimizer, clipNorm, clipValue, parallel, truncatedBptt } = options;
+    const { loss, optimizer, clipNorm, clipValue, parallel, truncatedBptt, carryState } = options;
     const settingsOfStep = { loss, optimizer, clipNorm, clipValue, parallel };
     this.#step = new TrainStep(
       model,
-      { ...settingsOfStep, chunkLoss: truncatedBptt?.loss },
+      { ...settingsOfStep, chunkLoss: truncatedBptt?.loss ?? carryState?.loss },
       {
         loss: (value) => this.#hook('onLoss', value),
         gradientNorm: (value) => this.#hook('onGradientNorm', value),
@@ -178,7 +229,7 @@ class FitLoop {
   /** Trains the remaining epochs; true when a stop interrupted an epoch. */
   async #epochs(): Promise<boolean> {
     const run = this.#run;
-    const shuffle = this.options.shuffle ?? true;
+    const shuffle = this.options.shuffle ?? !this.options.carryState;
     for (; run.epoch < run.epochs; run.nextEpoch()) {
       run.beginEpoch();
       await this.#hook('onEpochBegin', run.epoch);
@@ -198,6 +249,7 @@ class FitLoop {
 
   /** One batch: its units (the batch, or its chunks) through the step, applied when due. */
   async #batch(batch: Batch): Promise<void> {
+    if (this.options.carryState) return this.#carriedBatch(batch);
     const run = this.#run;
     const chunked = this.options.truncatedBptt;
     let units: Batch[] = [];
@@ -219,6 +271,24 @@ class FitLoop {
     } finally {
       tf.dispose([...stateTensors(carried), ...batchTensors(batch)]);
       if (chunked) tf.dispose(units.flatMap(batchTensors));
+    }
+  }
+
+  /** A batch of a carryState run: from the run's carried states, which it then replaces. */
+  async #carriedBatch(batch: Batch): Promise<void> {
+    const run = this.#run;
+    try {
+      const seed = dropoutSeed(this.options.seed, run.step, run.position, 0);
+      const added = await this.#step.add(batch, seed, run.step, run.carried);
+      run.carry(added.states ?? {});
+      run.addLoss(added.loss);
+      run.gradientsPending = true;
+      const endOfEpoch = run.position === run.batchCount - 1;
+      if (this.#step.pendingUnits >= this.#accumulate || endOfEpoch) {
+        await this.#apply(added.loss, batch);
+      }
+    } finally {
+      tf.dispose(batchTensors(batch));
     }
   }
 

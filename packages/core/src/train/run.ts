@@ -1,13 +1,15 @@
 // The state of one training run: where it is (epoch, batch, step), its history and the current
-// epoch's running loss, the best weights kept by early stopping, and why it stops. It restores a
-// resumed state, snapshots itself for checkpoints, and is what callbacks see (TrainingRun).
+// epoch's running loss, the best weights kept by early stopping, the recurrent states carried from
+// batch to batch (FitOptions.carryState), and why it stops. It restores a resumed state, snapshots
+// itself for checkpoints, and is what callbacks see (TrainingRun).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../layers/layer.js';
 import type { Model } from '../model/model.js';
 import type { TrainingRun } from './callback.js';
 import type { LrScheduler } from './lr-schedule.js';
 import type { Optimizer } from './optimizer-types.js';
-import type { EpochRecord, FitResult, StopReason, TrainingState } from './types.js';
+import { cloneStates, stateTensors } from './states.js';
+import type { EpochRecord, FitResult, States, StopReason, TrainingState } from './types.js';
 
 export interface RunSettings {
   epochs: number;
@@ -42,6 +44,8 @@ export class Run implements TrainingRun {
   #epochStart = 0;
   #lossSum = 0;
   #lossCount = 0;
+  /** The states the next batch starts from (carryState); undefined: zeros (an epoch's start). */
+  #carried: States | undefined;
 
   constructor(
     readonly model: Model,
@@ -77,6 +81,23 @@ export class Run implements TrainingRun {
       const weights = new Map([...resume.best.weights].map(([k, v]) => [k, tf.clone(v)]));
       this.#best = { ...resume.best, weights };
     }
+    if (resume.states) this.#carried = cloneStates(resume.states);
+  }
+
+  /** The states the next batch starts from (carryState runs): undefined at an epoch's start. */
+  get carried(): States | undefined {
+    return this.#carried;
+  }
+
+  /** The states a batch ended with become the next batch's (the run owns them from here). */
+  carry(states: States): void {
+    tf.dispose(stateTensors(this.#carried));
+    this.#carried = states;
+  }
+
+  #dropCarried(): void {
+    tf.dispose(stateTensors(this.#carried));
+    this.#carried = undefined;
   }
 
   /** The learning rate of the next optimizer step. */
@@ -98,8 +119,10 @@ export class Run implements TrainingRun {
     this.#lossCount++;
   }
 
+  /** The epoch's batches are done: the next epoch starts from zero states. */
   endEpoch(): void {
     this.#epochDone = true;
+    this.#dropCarried();
   }
 
   nextEpoch(): void {
@@ -147,6 +170,7 @@ export class Run implements TrainingRun {
       ...(this.#best ? { best: this.#best } : {}),
       badEpochs: this.badEpochs,
       history: this.history,
+      ...(this.#carried && !this.#epochDone ? { states: this.#carried } : {}),
     };
   }
 
@@ -155,6 +179,7 @@ export class Run implements TrainingRun {
     const bestEpoch = this.#best?.epoch;
     if (this.#best) assign(this.parameters, this.#best.weights);
     this.dropBest();
+    this.#dropCarried();
     return {
       history: this.history,
       stoppedBy: this.stopReason ?? 'epochs',
@@ -163,9 +188,10 @@ export class Run implements TrainingRun {
     };
   }
 
-  /** Frees what the run holds (the best weights of a run that failed). */
+  /** Frees what the run holds (the best weights and carried states of a run that failed). */
   dispose(): void {
     this.dropBest();
+    this.#dropCarried();
   }
 }
 
@@ -183,5 +209,6 @@ export function disposeTrainingState(state: TrainingState): void {
     ...state.weights.values(),
     ...state.optimizer.slots.values(),
     ...(state.best ? [...state.best.weights.values()] : []),
+    ...stateTensors(state.states),
   ]);
 }

@@ -1,12 +1,14 @@
 // One optimizer step of training: each unit's (batch's or truncated-BPTT chunk's) loss and
 // gradients, on this thread or over data-parallel threads, summed over `gradientAccumulation`
-// units, then clipped, checked and applied by the optimizer. The loop in fit.ts decides when.
+// units, then clipped, checked and applied by the optimizer. The loop in fit.ts decides when, and
+// which states a unit starts from (the previous chunk's, or with carryState the previous batch's).
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../init/random.js';
 import type { Parameter } from '../layers/layer.js';
 import type { Model } from '../model/model.js';
 import { clipGradNorm, clipGradValue, parameterGradients } from './optimizer.js';
 import type { Optimizer } from './optimizer-types.js';
+import { keepStates, stateTensors } from './states.js';
 import type {
   Batch,
   BatchGradients,
@@ -22,7 +24,10 @@ export interface StepSettings {
   clipNorm?: number | undefined;
   clipValue?: number | undefined;
   parallel?: DataParallel | undefined;
-  /** Truncated BPTT: units are chunks, each started from the states the previous one ended with. */
+  /**
+   * Units start from states and return theirs: truncated-BPTT chunks, or batches of a run that
+   * carries the state (then split over `parallel` threads by rows, states included).
+   */
   chunkLoss?: ChunkLossFunction | undefined;
 }
 
@@ -31,9 +36,6 @@ export interface StepChecks {
   loss(value: number): Promise<void>;
   gradientNorm(value: number): Promise<void>;
 }
-
-export const stateTensors = (states: States | undefined): tf.Tensor[] =>
-  Object.values(states ?? {}).flatMap((s) => (s.c ? [s.h, s.c] : [s.h]));
 
 export class TrainStep {
   readonly #parameters: Parameter[];
@@ -55,7 +57,8 @@ export class TrainStep {
 
   /**
    * Computes a unit's loss and gradients with dropout seeded by `seed`, checks the loss, and adds
-   * the gradients to the pending sum. Returns the loss and, with chunks, the states it ended with.
+   * the gradients to the pending sum. Returns the loss and, with a chunk loss, the states it ended
+   * with (the caller's: `carried` stays the caller's too).
    */
   async add(
     unit: Batch,
@@ -107,6 +110,14 @@ export class TrainStep {
   ): Promise<BatchGradients & { states: States | undefined }> {
     const { loss, parallel, chunkLoss } = this.settings;
     const model = this.model;
+    if (parallel && chunkLoss) {
+      if (!parallel.carriedGradients) {
+        throw new Error('fit: this DataParallel cannot carry state (it has no carriedGradients)');
+      }
+      return parallel.carriedGradients(unit, seed, step, carried, (part, random, initial) =>
+        chunkLoss(model, part, random, initial),
+      );
+    }
     if (parallel) {
       const computed = await parallel.gradients(unit, seed, step, (part, random) =>
         loss(model, part, random),
@@ -141,14 +152,4 @@ export class TrainStep {
       pending.set(p, sum);
     }
   }
-}
-
-/** States kept out of the tidy that made them (they start the next chunk). */
-function keepStates(states: States): States {
-  return Object.fromEntries(
-    Object.entries(states).map(([k, v]) => [
-      k,
-      v.c ? { h: tf.keep(v.h), c: tf.keep(v.c) } : { h: tf.keep(v.h) },
-    ]),
-  );
 }

@@ -48,7 +48,10 @@ const workerScript = new URL(
  * "auto": one thread per core, at most 4, on backends where a step runs on one core (cpu, wasm);
  * one elsewhere (a GPU backend runs each step on the device already), and one for a spec that
  * trains in truncated-BPTT chunks (each chunk starts from the state the previous one ended with,
- * so a batch cannot be split by rows; fit refuses that combination).
+ * so a batch cannot be split by rows; fit refuses that combination). Runs that carry the state
+ * from batch to batch (generation's streams) split by rows, each thread carrying its rows' states:
+ * measured on 2 cores, the char-rnn reference model (2×LSTM 256, 64 streams of 100) trains 14%
+ * faster on 2 threads than on 1, and a small one (LSTM 64, 16 streams) as fast.
  */
 export function defaultThreadCount(
   backend: string,

@@ -48,6 +48,16 @@ export interface BatchGradients {
 }
 
 /**
+ * The loss of some rows of a batch from their initial states (none: zeros), and the states those
+ * rows end with: a ChunkLossFunction with the model bound, as a data-parallel part computes it.
+ */
+export type CarriedLoss = (
+  part: Batch,
+  random: Random,
+  initialState: States | undefined,
+) => { loss: tf.Scalar; states: States };
+
+/**
  * Computes each batch's loss and gradients over several threads (GradientWorkers in
  * `@recurrent/core/node`). `local` is this thread's share: the loss of some rows of the batch.
  */
@@ -59,6 +69,19 @@ export interface DataParallel {
     step: number,
     local: (part: Batch, random: Random) => tf.Scalar,
   ): Promise<BatchGradients>;
+  /**
+   * For runs that carry the state (FitOptions.carryState): as `gradients`, each part starting
+   * from its rows of `initialState` (rows on axis 1 of each state), and the final states of the
+   * whole batch gathered back from the parts, rows in order. Absent: this DataParallel cannot
+   * carry state, and fit refuses the combination.
+   */
+  carriedGradients?(
+    batch: Batch,
+    seed: number,
+    step: number,
+    initialState: States | undefined,
+    local: CarriedLoss,
+  ): Promise<BatchGradients & { states: States }>;
 }
 
 /** Everything a run needs to continue exactly where it was saved. */
@@ -74,6 +97,13 @@ export interface TrainingState {
   best?: { loss: number; epoch: number; weights: Map<string, tf.Tensor> };
   badEpochs: number;
   history: EpochRecord[];
+  /**
+   * With FitOptions.carryState, mid-epoch: the recurrent states the next batch starts from (the
+   * states the last trained batch ended with). Absent at an epoch boundary (epochs start from
+   * zero states) and in runs that do not carry state. In a run's snapshot these are the run's
+   * own tensors, as `weights` are the live variables: save them before training goes on.
+   */
+  states?: States;
 }
 
 export interface EpochRecord {
