@@ -1,9 +1,11 @@
 // The generation task: a language model from a generation spec, with its tokenizer and vocabulary.
 // It trains on one text (core's fit over windows of the token stream, truncated BPTT if the spec
 // asks), evaluates a text as one stream, and saves to and loads from in-memory model files.
-// Decoding (generate / stream) comes later and will read the same tokenizer, vocabulary and spec.
+// It continues a prompt (generate / stream) with core's decoding, on the same tokenizer and vocabulary.
 import {
   compile,
+  type GeneratedPiece,
+  type GeneratedText,
   type Model,
   ModelFileError,
   type ModelFileSource,
@@ -15,11 +17,14 @@ import {
   TaskError,
   type TaskOptions,
   type TaskTrainOptions,
+  type TextGenerationOptions,
+  type TextGenerator,
   type TrainingState,
   type TrainResult,
   trainWithSpec,
 } from '@recurrent/core';
 import { createTokenizer, type TokenizerOptions, Vocabulary } from '@recurrent/data';
+import { generateText, streamText } from './generate.js';
 import {
   type GenerationSettings,
   GenerationSpecError,
@@ -129,7 +134,7 @@ function savedTokenizer(saved: unknown, spec: TokenizerOptions, where: string): 
   return options;
 }
 
-export class GenerationTask implements Task<string, GenerationEvaluation> {
+export class GenerationTask implements Task<string, GenerationEvaluation>, TextGenerator {
   readonly task = 'generation';
   readonly spec: ModelSpec;
   #model: Model | undefined;
@@ -308,6 +313,24 @@ export class GenerationTask implements Task<string, GenerationEvaluation> {
     const { nats, tokens } = await streamCrossEntropy(model, ids);
     const loss = nats / tokens;
     return { loss, bitsPerToken: loss / Math.LN2, perplexity: Math.exp(loss), tokens, unknown };
+  }
+
+  /**
+   * Continues `prompt` (see generate.ts and the README for the prompt, the settings and how ids
+   * become text); `options` override the spec's decoding block.
+   */
+  async generate(prompt: string, options: TextGenerationOptions = {}): Promise<GeneratedText> {
+    const { model, stream } = this.#trained();
+    return generateText({ model, stream, spec: this.spec }, prompt, options);
+  }
+
+  /** generate's text piece by piece as tokens are decided; returns what generate returns. */
+  stream(
+    prompt: string,
+    options: TextGenerationOptions = {},
+  ): AsyncGenerator<GeneratedPiece, GeneratedText, undefined> {
+    const { model, stream } = this.#trained();
+    return streamText({ model, stream, spec: this.spec }, prompt, options);
   }
 
   /**
