@@ -350,6 +350,37 @@ describe('recurrent generate', () => {
     );
   });
 
+  it('refuses a model whose task generates no text', async () => {
+    const yelp = join(
+      import.meta.dirname,
+      '../../../../fixtures/datasets/sentiment-labelled-sentences/yelp_labelled.txt',
+    );
+    const data = join(root, 'yelp-80.txt');
+    writeFileSync(data, `${readFileSync(yelp, 'utf8').split('\n').slice(0, 80).join('\n')}\n`);
+    const classifier = join(root, 'classifier');
+    const spec = join(import.meta.dirname, '../../test/fixtures/sentiment-small.json');
+    const trained = await runCli(
+      'train',
+      spec,
+      '--data',
+      data,
+      '--out',
+      classifier,
+      '--epochs',
+      '1',
+      '--threads',
+      '1',
+      '-b',
+      'cpu',
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const result = await runCli('generate', classifier, '--prompt', 'good', '-b', 'cpu');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `recurrent: ${classifier} is a classification model: its task generates no text from a prompt\n`,
+    );
+  }, 60_000);
+
   it('documents the prompt and output rules in its help', async () => {
     const result = await runCli('generate', '--help');
     expect(result.code).toBe(0);
