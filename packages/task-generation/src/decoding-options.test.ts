@@ -1,12 +1,13 @@
-// The settings of one generation: options over the spec's decoding block over the defaults, and a
-// table of settings that are refused by name (wrong value, or not of the strategy that runs).
+// The settings of one generation: options over the spec's decoding block over the schema's defaults
+// (core's rules), and a table of settings refused by name (a wrong value, another strategy's).
 import {
   type DecodingSpec,
   GenerationOptionError,
+  modelSchema,
   type TextGenerationOptions,
 } from '@recurrent/core';
 import { describe, expect, it } from 'vitest';
-import { resolveDecoding } from './decoding-options.js';
+import { decodingStrategy, resolveDecoding, stopTexts } from './decoding-options.js';
 
 const sample: DecodingSpec = {
   strategy: 'sample',
@@ -18,7 +19,7 @@ const sample: DecodingSpec = {
 const beam: DecodingSpec = { strategy: 'beam', maxLength: 50, beamWidth: 3, lengthPenalty: 0.6 };
 
 describe('resolveDecoding', () => {
-  it('without a spec block: greedy, 100 new tokens', () => {
+  it("without a spec block: greedy, the schema's 100 new tokens", () => {
     expect(resolveDecoding(undefined, {})).toEqual({ strategy: 'greedy', maxNewTokens: 100 });
   });
 
@@ -44,24 +45,63 @@ describe('resolveDecoding', () => {
       strategy: 'beam',
       maxNewTokens: 50,
       repetitionPenalty: 1.3,
-      beam: { width: 5, lengthPenalty: 0.6, nBest: 1 },
+      beam: { width: 5, lengthPenalty: 0.6 },
+    });
+    // The spec's repetitionPenalty and nBest carry over.
+    expect(resolveDecoding({ ...beam, nBest: 2, repetitionPenalty: 1.1 }, {})).toEqual({
+      strategy: 'beam',
+      maxNewTokens: 50,
+      repetitionPenalty: 1.1,
+      beam: { width: 3, lengthPenalty: 0.6, nBest: 2 },
     });
   });
 
-  it("another strategy replaces the spec's block but keeps its maxLength", () => {
-    expect(resolveDecoding(sample, { strategy: 'greedy' })).toEqual({
+  it('a setting of a strategy chooses it, as core decodeOptionsFromSpec does', () => {
+    const greedy: DecodingSpec = { strategy: 'greedy', maxLength: 30 };
+    expect(resolveDecoding(greedy, { temperature: 0.5, seed: 1 })).toEqual({
+      strategy: 'sample',
+      maxNewTokens: 30,
+      sampling: { temperature: 0.5, seed: 1 },
+      seed: 1,
+    });
+    expect(resolveDecoding(sample, { nBest: 2 })).toEqual({
+      strategy: 'beam',
+      maxNewTokens: 400,
+      beam: { width: 4, lengthPenalty: 1, nBest: 2 },
+    });
+    expect(resolveDecoding(undefined, { beamWidth: 2 })).toMatchObject({
+      strategy: 'beam',
+      beam: { width: 2, lengthPenalty: 1 },
+    });
+  });
+
+  it("another strategy replaces the spec's block but keeps its maxLength and repetitionPenalty", () => {
+    expect(resolveDecoding({ ...sample, repetitionPenalty: 1.2 }, { strategy: 'greedy' })).toEqual({
       strategy: 'greedy',
       maxNewTokens: 400,
+      repetitionPenalty: 1.2,
     });
     expect(resolveDecoding(sample, { strategy: 'beam' })).toEqual({
       strategy: 'beam',
       maxNewTokens: 400,
-      beam: { width: 4, lengthPenalty: 1, nBest: 1 },
+      beam: { width: 4, lengthPenalty: 1 },
     });
     const drawn = resolveDecoding(beam, { strategy: 'sample', topK: 3 });
     expect(drawn).toMatchObject({ strategy: 'sample', maxNewTokens: 50 });
     expect(drawn.sampling).toMatchObject({ temperature: 1, topK: 3 });
     expect(drawn.sampling?.topP).toBeUndefined();
+  });
+
+  it("beam search without a width uses the schema's default", () => {
+    const defaults = (
+      modelSchema.$defs as unknown as Record<
+        string,
+        { properties: Record<string, { default?: number }> }
+      >
+    ).beamDecoding?.properties;
+    expect(resolveDecoding(undefined, { strategy: 'beam' }).beam?.width).toBe(
+      defaults?.beamWidth?.default,
+    );
   });
 
   it('draws a seed for sampling when none is given, and says which', () => {
@@ -79,24 +119,50 @@ describe('resolveDecoding', () => {
     expect(resolveDecoding(sample, { maxTokens: 0 }).maxNewTokens).toBe(0);
   });
 
+  it("the stop texts are the options', else the spec's", () => {
+    const withStop: DecodingSpec = { ...sample, stop: ['\n\n'] };
+    expect(stopTexts(withStop, {})).toEqual({ texts: ['\n\n'], fromSpec: true });
+    expect(stopTexts(withStop, { stop: ['END'] })).toEqual({ texts: ['END'], fromSpec: false });
+    expect(stopTexts(sample, {})).toEqual({ texts: [], fromSpec: false });
+  });
+
+  it('strategyFor tells the strategy without decoding', () => {
+    expect(decodingStrategy(beam, {})).toBe('beam');
+    expect(decodingStrategy(beam, { topP: 0.9 })).toBe('sample');
+    expect(decodingStrategy(undefined, {})).toBe('greedy');
+    expect(() => decodingStrategy(undefined, { topK: 0 })).toThrow(GenerationOptionError);
+  });
+
   const refused: [string, DecodingSpec | undefined, TextGenerationOptions, string][] = [
     [
-      'topK under greedy',
-      undefined,
-      { topK: 5 },
-      'topK applies to sampling, and the strategy is greedy decoding (the default: the spec has no decoding block)',
-    ],
-    [
-      'temperature under beam search',
-      beam,
-      { temperature: 0.7 },
-      "temperature applies to sampling, and the strategy is beam search (the spec's decoding.strategy)",
-    ],
-    [
-      'nBest under sampling',
+      'topK under greedy asked for',
       sample,
-      { nBest: 2 },
-      "nBest applies to beam search, and the strategy is sampling (the spec's decoding.strategy)",
+      { strategy: 'greedy', topK: 5 },
+      'topK applies to sampling, and the strategy is greedy decoding (asked for)',
+    ],
+    [
+      'temperature under beam search asked for',
+      undefined,
+      { strategy: 'beam', temperature: 0.7 },
+      'temperature applies to sampling, and the strategy is beam search (asked for)',
+    ],
+    [
+      'nBest under sampling asked for',
+      beam,
+      { strategy: 'sample', nBest: 2 },
+      'nBest applies to beam search, and the strategy is sampling (asked for)',
+    ],
+    [
+      'settings of two strategies',
+      undefined,
+      { nBest: 2, temperature: 0.8 },
+      'nBest (beam search) and temperature (sampling) do not go together: choose strategy "sample" or "beam"',
+    ],
+    [
+      "a width below the spec's nBest",
+      { ...beam, nBest: 3 },
+      { beamWidth: 2 },
+      "beamWidth 2 keeps fewer beams than the spec's decoding.nBest (3) asks for",
     ],
     [
       'seed under greedy asked for',

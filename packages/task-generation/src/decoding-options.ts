@@ -1,18 +1,16 @@
-// The decoding settings of one generation: the caller's options over the spec's `decoding` block
-// over the defaults, checked so that a setting is honoured or refused by name, never ignored.
-// A strategy given as an option replaces the spec's block: the spec's temperature applies only when
-// the strategy is the spec's (its maxLength applies to every strategy).
+// The decoding settings of one generation: the caller's options over the spec's `decoding` block,
+// mapped by core's decodeOptionsFromSpec (the rules every task shares: which strategy runs, which
+// of the spec's settings carry over, the schema's defaults). Checked here first, so that a setting
+// that cannot be honoured is refused by this API's option name (GenerationOptionError, which the
+// CLI renders with its flags), never ignored.
 import {
   type DecodeOptions,
+  type DecodingOverrides,
   type DecodingSpec,
+  decodeOptionsFromSpec,
   GenerationOptionError,
   type TextGenerationOptions,
 } from '@recurrent/core';
-
-/** New tokens when neither the options nor the spec say (the schema's decoding.maxLength default). */
-export const defaultMaxTokens = 100;
-/** Beams when beam search is asked for without a width (the schema's default). */
-export const defaultBeamWidth = 4;
 
 type Strategy = DecodeOptions['strategy'];
 
@@ -32,16 +30,9 @@ const optionNames: readonly (keyof TextGenerationOptions)[] = [
   'signal',
 ];
 
-/** The strategies each setting applies to (the rest apply to all). */
-const appliesTo: Partial<Record<keyof TextGenerationOptions, readonly Strategy[]>> = {
-  temperature: ['sample'],
-  topK: ['sample'],
-  topP: ['sample'],
-  seed: ['sample'],
-  beamWidth: ['beam'],
-  nBest: ['beam'],
-  lengthPenalty: ['beam'],
-};
+/** Settings of one strategy: giving one without a strategy chooses it (core's rule). */
+const samplingOptions = ['temperature', 'topK', 'topP', 'seed'] as const;
+const beamOptions = ['beamWidth', 'lengthPenalty', 'nBest'] as const;
 
 const strategyNames: Record<Strategy, string> = {
   greedy: 'greedy decoding',
@@ -76,13 +67,15 @@ function checkValues(options: TextGenerationOptions): void {
     }
   }
   const o = options as Record<keyof TextGenerationOptions, unknown>;
-  if (o.maxTokens !== undefined) {
-    check(
-      isInteger(o.maxTokens) && (o.maxTokens as number) >= 0,
-      'maxTokens',
-      `must be a whole number of tokens, 0 or more (got ${shown(o.maxTokens)})`,
-    );
-  }
+  const integer = (name: keyof TextGenerationOptions, min: number, what: string) => {
+    const v = o[name];
+    if (v !== undefined)
+      check(isInteger(v) && (v as number) >= min, name, `${what} (got ${shown(v)})`);
+  };
+  integer('maxTokens', 0, 'must be a whole number of tokens, 0 or more');
+  integer('topK', 1, 'must be a whole number, 1 or more');
+  integer('beamWidth', 1, 'must be a whole number, 1 or more');
+  integer('nBest', 1, 'must be a whole number, 1 or more');
   if (o.strategy !== undefined) {
     check(
       o.strategy === 'greedy' || o.strategy === 'sample' || o.strategy === 'beam',
@@ -97,13 +90,6 @@ function checkValues(options: TextGenerationOptions): void {
       `must be a number above 0 (got ${shown(o.temperature)}; for the most probable token each step use greedy decoding)`,
     );
   }
-  if (o.topK !== undefined) {
-    check(
-      isInteger(o.topK) && (o.topK as number) >= 1,
-      'topK',
-      `must be a whole number, 1 or more (got ${shown(o.topK)})`,
-    );
-  }
   if (o.topP !== undefined) {
     check(
       isNumber(o.topP) && o.topP > 0 && o.topP <= 1,
@@ -116,20 +102,6 @@ function checkValues(options: TextGenerationOptions): void {
       isNumber(o.repetitionPenalty) && o.repetitionPenalty > 0,
       'repetitionPenalty',
       `must be a number above 0 (1 = no penalty; got ${shown(o.repetitionPenalty)})`,
-    );
-  }
-  if (o.beamWidth !== undefined) {
-    check(
-      isInteger(o.beamWidth) && (o.beamWidth as number) >= 1,
-      'beamWidth',
-      `must be a whole number, 1 or more (got ${shown(o.beamWidth)})`,
-    );
-  }
-  if (o.nBest !== undefined) {
-    check(
-      isInteger(o.nBest) && (o.nBest as number) >= 1,
-      'nBest',
-      `must be a whole number, 1 or more (got ${shown(o.nBest)})`,
     );
   }
   if (o.lengthPenalty !== undefined) {
@@ -165,74 +137,127 @@ function checkValues(options: TextGenerationOptions): void {
   }
 }
 
-/** A seed for sampling when none is given: from the platform's random source. */
+/**
+ * The strategy that runs and why: the option, else the one its settings choose (a sampling
+ * setting: sampling; a beam setting: beam search), else the spec's, else greedy. A setting of
+ * another strategy is refused. (The same rule as core's decodeOptionsFromSpec, checked here to
+ * name the option as this API does.)
+ */
+function chooseStrategy(
+  spec: DecodingSpec | undefined,
+  options: TextGenerationOptions,
+): { strategy: Strategy; why: string } {
+  const given = (names: readonly (keyof TextGenerationOptions)[]) =>
+    names.filter((name) => options[name] !== undefined);
+  const sampling = given(samplingOptions);
+  const beam = given(beamOptions);
+  let chosen: { strategy: Strategy; why: string };
+  if (options.strategy !== undefined) {
+    chosen = { strategy: options.strategy, why: 'asked for' };
+  } else if (sampling.length > 0 && beam.length > 0) {
+    throw new GenerationOptionError(
+      beam[0] as keyof TextGenerationOptions,
+      `(beam search) and {${sampling[0]}} (sampling) do not go together: choose {strategy} "sample" or "beam"`,
+    );
+  } else if (beam.length > 0) {
+    chosen = { strategy: 'beam', why: `chosen by {${beam[0]}}` };
+  } else if (sampling.length > 0) {
+    chosen = { strategy: 'sample', why: `chosen by {${sampling[0]}}` };
+  } else if (spec) {
+    chosen = { strategy: spec.strategy, why: "the spec's decoding.strategy" };
+  } else {
+    chosen = { strategy: 'greedy', why: 'the default: the spec has no decoding block' };
+  }
+  for (const [names, strategy] of [
+    [sampling, 'sample'],
+    [beam, 'beam'],
+  ] as const) {
+    const name = names[0];
+    if (name !== undefined && chosen.strategy !== strategy) {
+      throw new GenerationOptionError(
+        name,
+        `applies to ${strategyNames[strategy]}, and the strategy is ${strategyNames[chosen.strategy]} (${chosen.why})`,
+      );
+    }
+  }
+  return chosen;
+}
+
+/** The strategy `options` run with, checked as `resolveDecoding` checks them. */
+export function decodingStrategy(
+  spec: DecodingSpec | undefined,
+  options: TextGenerationOptions,
+): Strategy {
+  checkValues(options);
+  return chooseStrategy(spec, options).strategy;
+}
+
+/** A seed for sampling when neither the options nor the spec give one. */
 function freshSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] as number;
 }
 
 /**
  * The decoding settings of one generation, or a GenerationOptionError naming the option that
- * cannot be honoured. `seed` is the one sampling uses (drawn when neither the options nor the
- * spec give one), so a caller can report it and the run can be repeated.
+ * cannot be honoured. `seed` is the one sampling uses (drawn here when neither the options nor
+ * the spec give one), so a caller can report it and the text can be repeated.
  */
 export function resolveDecoding(
   spec: DecodingSpec | undefined,
   options: TextGenerationOptions,
 ): ResolvedDecoding & { seed?: number } {
   checkValues(options);
-  const strategy: Strategy = options.strategy ?? spec?.strategy ?? 'greedy';
-  const fromSpec = options.strategy === undefined || options.strategy === spec?.strategy;
-  const where =
-    options.strategy !== undefined
-      ? 'asked for'
-      : spec
-        ? "the spec's decoding.strategy"
-        : 'the default: the spec has no decoding block';
-  for (const [option, strategies] of Object.entries(appliesTo)) {
-    const key = option as keyof TextGenerationOptions;
-    if (options[key] !== undefined && !strategies.includes(strategy)) {
-      throw new GenerationOptionError(
-        key,
-        `applies to ${strategyNames[strategies[0] as Strategy]}, and the strategy is ${strategyNames[strategy]} (${where})`,
-      );
-    }
-  }
-  const maxNewTokens = options.maxTokens ?? spec?.maxLength ?? defaultMaxTokens;
-  const repetitionPenalty = options.repetitionPenalty;
-  const common = {
-    maxNewTokens,
-    ...(repetitionPenalty !== undefined && repetitionPenalty !== 1 ? { repetitionPenalty } : {}),
+  const { strategy } = chooseStrategy(spec, options);
+  const own = spec?.strategy === strategy ? spec : undefined;
+  const overrides: DecodingOverrides = {
+    strategy,
+    ...(options.maxTokens !== undefined ? { maxLength: options.maxTokens } : {}),
+    ...(options.repetitionPenalty !== undefined
+      ? { repetitionPenalty: options.repetitionPenalty }
+      : {}),
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.topK !== undefined ? { topK: options.topK } : {}),
+    ...(options.topP !== undefined ? { topP: options.topP } : {}),
+    ...(options.beamWidth !== undefined ? { beamWidth: options.beamWidth } : {}),
+    ...(options.lengthPenalty !== undefined ? { lengthPenalty: options.lengthPenalty } : {}),
   };
+  let seed: number | undefined;
   if (strategy === 'sample') {
-    const own = fromSpec && spec?.strategy === 'sample' ? spec : undefined;
-    const temperature = options.temperature ?? own?.temperature ?? 1;
-    const topK = options.topK ?? own?.topK;
-    const topP = options.topP ?? own?.topP;
-    const seed = options.seed ?? own?.seed ?? freshSeed();
-    return {
-      strategy,
-      ...common,
-      sampling: {
-        temperature,
-        ...(topK !== undefined ? { topK } : {}),
-        ...(topP !== undefined ? { topP } : {}),
-        seed,
-      },
-      seed,
-    };
+    seed = options.seed ?? (own?.strategy === 'sample' ? own.seed : undefined) ?? freshSeed();
+    overrides.seed = seed;
   }
   if (strategy === 'beam') {
-    const own = fromSpec && spec?.strategy === 'beam' ? spec : undefined;
-    const width = options.beamWidth ?? own?.beamWidth ?? defaultBeamWidth;
-    const lengthPenalty = options.lengthPenalty ?? own?.lengthPenalty ?? 1;
-    const nBest = options.nBest ?? 1;
-    if (nBest > width) {
+    // nBest against the width the search will keep, named, before core's check.
+    const specBeam = own?.strategy === 'beam' ? own : undefined;
+    const width =
+      options.beamWidth ??
+      specBeam?.beamWidth ??
+      (decodeOptionsFromSpec(undefined, { strategy: 'beam' }).beam?.width as number);
+    const nBest = options.nBest ?? specBeam?.nBest;
+    if (nBest !== undefined && nBest > width) {
+      const from =
+        options.beamWidth !== undefined
+          ? ''
+          : specBeam
+            ? ", from the spec's decoding block"
+            : ', the default';
       throw new GenerationOptionError(
-        'nBest',
-        `${nBest} asks for more hypotheses than the ${width} beams the search keeps ({beamWidth}${options.beamWidth === undefined ? (own ? ", from the spec's decoding block" : ', the default') : ''})`,
+        options.nBest !== undefined ? 'nBest' : 'beamWidth',
+        options.nBest !== undefined
+          ? `${nBest} asks for more hypotheses than the ${width} beams the search keeps ({beamWidth}${from})`
+          : `${width} keeps fewer beams than the spec's decoding.nBest (${nBest}) asks for`,
       );
     }
-    return { strategy, ...common, beam: { width, lengthPenalty, nBest } };
+    if (options.nBest !== undefined) overrides.nBest = options.nBest;
   }
-  return { strategy, ...common };
+  return { ...decodeOptionsFromSpec(spec, overrides), ...(seed !== undefined ? { seed } : {}) };
+}
+
+/** The stop texts that apply: the options', else the spec's decoding.stop. */
+export function stopTexts(
+  spec: DecodingSpec | undefined,
+  options: TextGenerationOptions,
+): { texts: readonly string[]; fromSpec: boolean } {
+  if (options.stop !== undefined) return { texts: options.stop, fromSpec: false };
+  return { texts: spec?.stop ?? [], fromSpec: spec?.stop !== undefined };
 }

@@ -135,9 +135,14 @@ describe('generate', () => {
   });
 
   it('refuses settings that do not apply, at the call, by name', async () => {
-    await expect(task.generate('a', { topK: 3 })).rejects.toBeInstanceOf(GenerationOptionError);
-    await expect(task.generate('a', { topK: 3 })).rejects.toThrow(
-      'topK applies to sampling, and the strategy is greedy decoding (the default: the spec has no decoding block)',
+    await expect(task.generate('a', { strategy: 'greedy', topK: 3 })).rejects.toBeInstanceOf(
+      GenerationOptionError,
+    );
+    await expect(task.generate('a', { strategy: 'greedy', topK: 3 })).rejects.toThrow(
+      'topK applies to sampling, and the strategy is greedy decoding (asked for)',
+    );
+    await expect(task.generate('a', { topK: 3, beamWidth: 2 })).rejects.toThrow(
+      'beamWidth (beam search) and topK (sampling) do not go together: choose strategy "sample" or "beam"',
     );
     expect(() => task.stream('a', { strategy: 'sample', nBest: 2 })).toThrow(
       'nBest applies to beam search, and the strategy is sampling (asked for)',
@@ -157,6 +162,45 @@ describe('generate', () => {
     expect(stopped.text).toBe(free.text.slice(0, at));
     expect(stopped.stoppedBy).toBe('stop');
     expect(stopped.tokens).toEqual(free.tokens.slice(0, at));
+  });
+
+  it("a sampling setting chooses sampling; the spec's decoding block is the default", async () => {
+    expect(task.strategyFor({})).toBe('greedy');
+    expect(task.strategyFor({ topK: 5 })).toBe('sample');
+    const sampled = await task.generate('First', { topK: 5, seed: 8, maxTokens: 30 });
+    expect(sampled.strategy).toBe('sample');
+    expect(sampled.text).toBe(
+      (await task.generate('First', { strategy: 'sample', topK: 5, seed: 8, maxTokens: 30 })).text,
+    );
+    // The same settings written in the spec's decoding block, stop text included.
+    const free = await task.generate('First', { strategy: 'sample', seed: 8, maxTokens: 300 });
+    const stop = free.text.slice(30, 32);
+    const json = JSON.parse(files['model.json']);
+    json.spec.decoding = { strategy: 'sample', seed: 8, maxLength: 300, stop: [stop] };
+    const decoding = await GenerationTask.load(
+      { ...files, 'model.json': JSON.stringify(json) },
+      { backend: 'cpu' },
+    );
+    try {
+      const bySpec = await decoding.generate('First');
+      expect(bySpec.text).toBe(free.text.slice(0, free.text.indexOf(stop)));
+      expect(bySpec.stoppedBy).toBe('stop');
+      // An option replaces the spec's stop texts.
+      expect((await decoding.generate('First', { stop: [] })).text).toBe(free.text);
+      json.spec.decoding.stop = ['QQ'];
+      const never = await GenerationTask.load(
+        { ...files, 'model.json': JSON.stringify(json) },
+        { backend: 'cpu' },
+      );
+      await expect(never.generate('First')).rejects.toThrow(
+        new TaskError(
+          'the spec\'s decoding.stop "QQ" can never match: the model\'s vocabulary lacks the characters "Q"',
+        ),
+      );
+      never.dispose();
+    } finally {
+      decoding.dispose();
+    }
   });
 
   it('aborting ends the text with stoppedBy "aborted"', async () => {

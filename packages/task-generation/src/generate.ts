@@ -15,7 +15,7 @@ import {
   modelStepper,
   type TextGenerationOptions,
 } from '@recurrent/core';
-import { resolveDecoding } from './decoding-options.js';
+import { resolveDecoding, stopTexts } from './decoding-options.js';
 import { promptIds, stopSequences } from './prompt.js';
 import { pieceRenderer, renderText } from './render.js';
 import type { TokenStream } from './token-stream.js';
@@ -47,7 +47,12 @@ function prepare(
   }
   const { seed, ...resolved } = resolveDecoding(spec.decoding, options);
   const ids = promptIds(stream, prompt, options.allowUnknown ?? false);
-  const stops = options.stop ? stopSequences(stream, options.stop) : [];
+  const stop = stopTexts(spec.decoding, options);
+  const stops = stopSequences(
+    stream,
+    stop.texts,
+    stop.fromSpec ? "the spec's decoding.stop" : undefined,
+  );
   const decoding: DecodeOptions = {
     ...resolved,
     ...(stops.length > 0 ? { stopSequences: stops } : {}),

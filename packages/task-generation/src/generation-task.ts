@@ -24,6 +24,7 @@ import {
   trainWithSpec,
 } from '@recurrent/core';
 import { createTokenizer, type TokenizerOptions, Vocabulary } from '@recurrent/data';
+import { decodingStrategy } from './decoding-options.js';
 import { generateText, streamText } from './generate.js';
 import {
   type GenerationSettings,
@@ -322,6 +323,11 @@ export class GenerationTask implements Task<string, GenerationEvaluation>, TextG
   async generate(prompt: string, options: TextGenerationOptions = {}): Promise<GeneratedText> {
     const { model, stream } = this.#trained();
     return generateText({ model, stream, spec: this.spec }, prompt, options);
+  }
+
+  /** The strategy `options` run with: theirs, the one their settings choose, the spec's, or greedy. */
+  strategyFor(options: TextGenerationOptions = {}): 'greedy' | 'sample' | 'beam' {
+    return decodingStrategy(this.spec.decoding, options);
   }
 
   /** generate's text piece by piece as tokens are decided; returns what generate returns. */

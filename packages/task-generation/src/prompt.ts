@@ -1,7 +1,7 @@
 // Texts a generation reads, as token ids: the prompt and the stop texts. Both read as the training
 // text was read (the spec's tokenizer; word models end each line with <eos>), except that a word
 // prompt's last line is left open, so the model continues it instead of starting a new line.
-import { GenerationOptionError } from '@recurrent/core';
+import { GenerationOptionError, TaskError } from '@recurrent/core';
 import { eosId, specialTokens, unkId } from '@recurrent/data';
 import type { TokenStream } from './token-stream.js';
 
@@ -70,20 +70,26 @@ export function promptIds(stream: TokenStream, prompt: string, allowUnknown = fa
  * line break as <eos>), not spaces or parts of words. A stop text with tokens the vocabulary lacks
  * could never match, so it is refused by name.
  */
-export function stopSequences(stream: TokenStream, stop: readonly string[]): number[][] {
+export function stopSequences(
+  stream: TokenStream,
+  stop: readonly string[],
+  /** Where the texts come from when not the caller's option (e.g. "the spec's decoding.stop"). */
+  source?: string,
+): number[][] {
+  // The caller's option is named as such (the CLI shows its flag); the spec's texts by spec path.
+  const fail = (problem: string) =>
+    source ? new TaskError(`${source} ${problem}`) : new GenerationOptionError('stop', problem);
   return stop.map((text) => {
     const tokens = openTokens(stream, text);
     if (tokens.length === 0) {
-      throw new GenerationOptionError(
-        'stop',
+      throw fail(
         `${JSON.stringify(text)} has no tokens (${stream.tokenizer.options.type === 'word' ? 'a word model matches words and line breaks, not spaces' : 'an empty text cannot end the output'})`,
       );
     }
     const missing = unknownTokens(stream, tokens);
     if (missing.length > 0) {
       const kind = stream.tokenizer.options.type === 'char' ? 'characters' : 'words';
-      throw new GenerationOptionError(
-        'stop',
+      throw fail(
         `${JSON.stringify(text)} can never match: the model's vocabulary lacks the ${kind} ${listed(missing)}`,
       );
     }

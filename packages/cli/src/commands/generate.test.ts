@@ -213,6 +213,25 @@ describe('recurrent generate', () => {
     expect(printed.stdout).toBe(expected);
   });
 
+  it('--n-best alone chooses beam search (with the default width), as --temperature chooses sampling', async () => {
+    const json = await generateJson(
+      charModel,
+      '--prompt',
+      'All',
+      '--n-best',
+      '2',
+      '-n',
+      '8',
+      '-b',
+      'cpu',
+    );
+    expect(json.strategy).toBe('beam');
+    expect(json.hypotheses).toHaveLength(2);
+    const sampled = await generateJson(charModel, '--temperature', '0.9', '-n', '8', '-b', 'cpu');
+    expect(sampled.strategy).toBe('sample');
+    expect(Number.isInteger(sampled.seed)).toBe(true);
+  });
+
   it('a seed repeats a sampled text, on cpu and on wasm', async () => {
     const args = ['--prompt', 'First', '--temperature', '1', '--seed', '42', '-n', '60'];
     const cpu = await generateJson(charModel, ...args, '-b', 'cpu');
@@ -281,8 +300,12 @@ describe('recurrent generate', () => {
 
   it.each([
     [
-      ['--n-best', '2'],
-      '--n-best applies to beam search, and the strategy is greedy decoding (the default: the spec has no decoding block)',
+      ['--n-best', '2', '--strategy', 'greedy'],
+      '--n-best applies to beam search, and the strategy is greedy decoding (asked for)',
+    ],
+    [
+      ['--n-best', '2', '--temperature', '0.8'],
+      '--n-best (beam search) and --temperature (sampling) do not go together: choose --strategy "sample" or "beam"',
     ],
     [
       ['--beam', '2', '--n-best', '3'],
@@ -294,8 +317,12 @@ describe('recurrent generate', () => {
       '--temperature must be a number above 0 (got 0; for the most probable token each step use greedy decoding)',
     ],
     [
-      ['--seed', '3'],
-      '--seed applies to sampling, and the strategy is greedy decoding (the default: the spec has no decoding block)',
+      ['--seed', '3', '--strategy', 'beam'],
+      '--seed applies to sampling, and the strategy is beam search (asked for)',
+    ],
+    [
+      ['--beam', '3', '--strategy', 'sample'],
+      '--beam applies to beam search, and the strategy is sampling (asked for)',
     ],
     [['--beam', '0'], '--beam must be a whole number, 1 or more (got 0)'],
     [
@@ -304,7 +331,7 @@ describe('recurrent generate', () => {
     ],
     [
       ['--beam', '2', '--top-k', '3'],
-      '--top-k applies to sampling, and the strategy is beam search (asked for)',
+      '--beam (beam search) and --top-k (sampling) do not go together: choose --strategy "sample" or "beam"',
     ],
   ])('refuses %j by flag name', async (flags, message) => {
     const result = await runCli('generate', charModel, ...flags, '-b', 'cpu');
@@ -331,23 +358,6 @@ describe('recurrent generate', () => {
     const result = await runCli('generate', charModel, ...flags);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`error: ${message}`);
-  });
-
-  it('refuses --beam with another --strategy', async () => {
-    const result = await runCli(
-      'generate',
-      charModel,
-      '--beam',
-      '3',
-      '--strategy',
-      'sample',
-      '-b',
-      'cpu',
-    );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      'recurrent: --beam 3 asks for beam search, --strategy sample for another strategy\n',
-    );
   });
 
   it('refuses a model whose task generates no text', async () => {
@@ -388,6 +398,9 @@ describe('recurrent generate', () => {
       'from a line break for a\ncharacter model, from <eos> for a word model',
     );
     expect(result.stdout).toContain('--max-tokens 0 prints nothing');
+    expect(result.stdout).toContain(
+      'a sampling flag\n(--temperature, --top-k, --top-p, --seed) chooses sampling',
+    );
     expect(result.stdout).toContain('--allow-unknown');
   });
 });

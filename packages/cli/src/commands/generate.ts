@@ -81,27 +81,17 @@ tokens, tokens per second, why the text ended and the seed of a sampled text. --
 object instead: { text, tokens, stoppedBy, hypotheses: [{ text, tokens, score, logProbability,
 stoppedBy }], seconds, tokensPerSecond, seed?, backend }.
 
-Settings override the model's decoding block (its spec); --temperature, --top-k or --top-p
-without --strategy sample, and --beam, choose the strategy. A setting that does not apply to the
-strategy is refused. --max-tokens 0 prints nothing (stopped by maxTokens).`;
+Settings override the model's decoding block (its spec). Without --strategy, a sampling flag
+(--temperature, --top-k, --top-p, --seed) chooses sampling and a beam flag (--beam, --n-best,
+--length-penalty) beam search; else the model's strategy runs (greedy without a decoding block).
+A flag that does not apply to the strategy is refused. --max-tokens 0 prints nothing (stopped by
+maxTokens).`;
 
 /** The generation options of the flags (the task checks them against the model's spec). */
 function generationOptions(flags: GenerateFlags): TextGenerationOptions {
-  const sampling = [flags.temperature, flags.topK, flags.topP].some((v) => v !== undefined);
-  let strategy = flags.strategy;
-  if (flags.beam !== undefined) {
-    if (strategy !== undefined && strategy !== 'beam') {
-      throw new CommandError(
-        `--beam ${flags.beam} asks for beam search, --strategy ${strategy} for another strategy`,
-      );
-    }
-    strategy = 'beam';
-  } else if (strategy === undefined && sampling) {
-    strategy = 'sample';
-  }
-  const options: TextGenerationOptions = {
+  return {
     ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
-    ...(strategy !== undefined ? { strategy } : {}),
+    ...(flags.strategy !== undefined ? { strategy: flags.strategy } : {}),
     ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
     ...(flags.topK !== undefined ? { topK: flags.topK } : {}),
     ...(flags.topP !== undefined ? { topP: flags.topP } : {}),
@@ -115,7 +105,6 @@ function generationOptions(flags: GenerateFlags): TextGenerationOptions {
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     ...(flags.allowUnknown ? { allowUnknown: true } : {}),
   };
-  return options;
 }
 
 export function registerGenerate(
@@ -205,8 +194,7 @@ async function generate(dir: string, flags: GenerateFlags, io: CliIO): Promise<v
   try {
     const generator = plugin.generator(task);
     const run = { ...options, signal: interrupt.signal };
-    // TextGenerationOptions.strategy's default: the spec's, else greedy.
-    const strategy = options.strategy ?? task.spec.decoding?.strategy ?? 'greedy';
+    const strategy = generator.strategyFor(run);
     const started = performance.now();
     let result: GeneratedText;
     let streamed = '';

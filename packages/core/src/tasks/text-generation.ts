@@ -11,7 +11,10 @@ import { TaskError } from './registry.js';
 export interface TextGenerationOptions {
   /** New tokens at most (default: the spec's decoding.maxLength, else 100); 0 generates none. */
   maxTokens?: number;
-  /** Default: the spec's decoding.strategy, else greedy. */
+  /**
+   * Default: the strategy the other settings choose (a sampling setting: sample; a beam setting:
+   * beam), else the spec's decoding.strategy, else greedy (core's decodeOptionsFromSpec rule).
+   */
   strategy?: 'greedy' | 'sample' | 'beam';
   /** Sampling: divides the logits before the softmax (> 0, default 1). */
   temperature?: number;
@@ -19,7 +22,7 @@ export interface TextGenerationOptions {
   topK?: number;
   /** Sampling: keep the smallest set of most probable tokens whose probability reaches p, in (0, 1]. */
   topP?: number;
-  /** Any strategy: Hugging Face's repetition penalty (> 0, 1 = none). */
+  /** Any strategy: Hugging Face's repetition penalty (> 0, 1 = none; default: the spec's). */
   repetitionPenalty?: number;
   /** Beam search: beams kept (default 4). */
   beamWidth?: number;
@@ -27,7 +30,10 @@ export interface TextGenerationOptions {
   nBest?: number;
   /** Beam search: score = log-probability / length^lengthPenalty (default 1). */
   lengthPenalty?: number;
-  /** Texts that end the output where it ends with one (the stop text is not included). */
+  /**
+   * Texts that end the output where it ends with one (the stop text is not included); default:
+   * the spec's decoding.stop.
+   */
   stop?: readonly string[];
   /** Sampling: the same seed gives the same text on every backend (default: a random seed). */
   seed?: number;
@@ -57,7 +63,7 @@ export interface GeneratedText {
   stoppedBy: StopReason;
   /** Best first: one for greedy and sampling, nBest for beam search. */
   hypotheses: GeneratedHypothesis[];
-  /** The strategy that ran (the options', else the spec's, else greedy). */
+  /** The strategy that ran (see TextGenerationOptions.strategy). */
   strategy: 'greedy' | 'sample' | 'beam';
   /** Sampling: the seed it drew with (given, the spec's, or a random one), to repeat the text. */
   seed?: number;
@@ -71,6 +77,11 @@ export interface GeneratedPiece {
 
 /** A task that continues a prompt (the generation task). */
 export interface TextGenerator {
+  /**
+   * The strategy `options` run with (the option, else the one their settings choose, else the
+   * spec's, else greedy), checked as `generate` checks them: e.g. to show a stream or a list.
+   */
+  strategyFor(options?: TextGenerationOptions): 'greedy' | 'sample' | 'beam';
   generate(prompt: string, options?: TextGenerationOptions): Promise<GeneratedText>;
   /**
    * The same text as `generate` with the same options and seed, piece by piece as tokens are
