@@ -211,6 +211,20 @@ describe('generate', () => {
     expect(result.tokens.length).toBeLessThan(50);
   });
 
+  it('a timer can abort a long generation (the decoding gives the event loop turns)', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const before = tf.memory().numTensors;
+    const result = await task.generate('First', {
+      maxTokens: 1_000_000,
+      signal: controller.signal,
+    });
+    expect(result.stoppedBy).toBe('aborted');
+    expect(result.tokens.length).toBeGreaterThan(0);
+    expect(result.tokens.length).toBeLessThan(1_000_000);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('an untrained task says so', async () => {
     const untrained = GenerationTask.create(charSpec(), { backend: 'cpu' });
     await expect(untrained.generate('a')).rejects.toThrow(

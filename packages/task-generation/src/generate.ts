@@ -19,6 +19,7 @@ import { resolveDecoding, stopTexts } from './decoding-options.js';
 import { promptIds, stopSequences } from './prompt.js';
 import { pieceRenderer, renderText } from './render.js';
 import type { TokenStream } from './token-stream.js';
+import { yieldingStepper } from './yielding-stepper.js';
 
 /** A trained generation model with what reads and writes its text. */
 export interface GenerationModel {
@@ -86,13 +87,16 @@ function textResult(
   };
 }
 
+/** The model one token at a time, giving the event loop a turn now and then (see yielding-stepper.ts). */
+const stepperOf = (target: GenerationModel) => yieldingStepper(modelStepper(target.model));
+
 export async function generateText(
   target: GenerationModel,
   prompt: string,
   options: TextGenerationOptions = {},
 ): Promise<GeneratedText> {
   const prepared = prepare(target, prompt, options);
-  const result = await decode(modelStepper(target.model), prepared.prompt, prepared.decoding);
+  const result = await decode(stepperOf(target), prepared.prompt, prepared.decoding);
   return textResult(target, prepared, result);
 }
 
@@ -113,7 +117,7 @@ async function* pieces(
   target: GenerationModel,
   prepared: Prepared,
 ): AsyncGenerator<GeneratedPiece, GeneratedText, undefined> {
-  const tokens = decodeStream(modelStepper(target.model), prepared.prompt, prepared.decoding);
+  const tokens = decodeStream(stepperOf(target), prepared.prompt, prepared.decoding);
   const renderer = pieceRenderer(
     target.stream,
     prepared.prompt[prepared.prompt.length - 1] as number,

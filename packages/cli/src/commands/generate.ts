@@ -1,7 +1,8 @@
 // `recurrent generate <model-dir>`: text from a trained model of a task that generates text (its
 // plug-in's `generator`), streamed to stdout as tokens are decided (greedy, sampling), or the
 // n-best hypotheses with their scores (beam search), or one JSON object. The task resolves and
-// checks the settings; this shell parses the flags and prints. Ctrl-C ends the text where it is.
+// checks the settings; this shell parses the flags and prints. Ctrl-C, or a reader that closes
+// the pipe, ends the text where it is.
 import {
   type GeneratedText,
   GenerationOptionError,
@@ -191,6 +192,21 @@ async function generate(dir: string, flags: GenerateFlags, io: CliIO): Promise<v
     interrupt.abort();
   };
   process.on('SIGINT', onSigint);
+  // A reader that goes away (`| head`) ends the text as Ctrl-C does, instead of an EPIPE crash;
+  // nothing more is written to it.
+  let closed = false;
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (!closed && error.code !== 'EPIPE') io.stderr(`recurrent: stdout: ${error.message}\n`);
+    closed = true;
+    interrupt.abort();
+  };
+  process.stdout.on('error', onStdoutError);
+  const out: CliIO = {
+    stdout: (text) => {
+      if (!closed) io.stdout(text);
+    },
+    stderr: io.stderr,
+  };
   try {
     const generator = plugin.generator(task);
     const run = { ...options, signal: interrupt.signal };
@@ -206,14 +222,14 @@ async function generate(dir: string, flags: GenerateFlags, io: CliIO): Promise<v
           result = next.value;
           break;
         }
-        io.stdout(next.value.text);
+        out.stdout(next.value.text);
         streamed += next.value.text;
       }
     } else {
       result = await generator.generate(flags.prompt, run);
     }
     const seconds = (performance.now() - started) / 1000;
-    report(result, { seconds, backend: backend.label, json: Boolean(flags.json), streamed }, io);
+    report(result, { seconds, backend: backend.label, json: Boolean(flags.json), streamed }, out);
   } catch (error) {
     if (error instanceof GenerationOptionError) {
       throw new CommandError(`${dir}: ${error.describe((name) => flagNames[name] ?? name)}`);
@@ -221,6 +237,8 @@ async function generate(dir: string, flags: GenerateFlags, io: CliIO): Promise<v
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
+    // The errors of writes already made come on the next ticks: listen until they have.
+    setImmediate(() => process.stdout.off('error', onStdoutError));
     task.dispose();
   }
 }
