@@ -126,7 +126,7 @@ export function registerGenerate(
     .addOption(
       new Option(
         '--strategy <name>',
-        "decoding strategy (default: the model's decoding block, else greedy)",
+        "decoding strategy (default: the one the other flags choose, else the model's, else greedy)",
       ).choices(['greedy', 'sample', 'beam']),
     )
     .option('-t, --temperature <t>', 'sampling: divide the logits by t (> 0)', number)
