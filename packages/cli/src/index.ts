@@ -16,6 +16,7 @@ import { DataError } from '@recurrent/data';
 import { Command, CommanderError } from 'commander';
 import { registerBackends } from './commands/backends.js';
 import { registerEval } from './commands/eval.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerImportTorch } from './commands/import-torch.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerParity } from './commands/parity.js';
@@ -44,6 +45,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerInspect(program, io, setExit);
   registerEval(program, io, setExit);
   registerPredict(program, io, setExit);
+  registerGenerate(program, io, setExit);
   registerBackends(program, io, setExit);
   return program;
 }

@@ -186,6 +186,14 @@ export {
   taskName,
 } from './tasks/registry.js';
 export {
+  type GeneratedHypothesis,
+  type GeneratedPiece,
+  type GeneratedText,
+  GenerationOptionError,
+  type TextGenerationOptions,
+  type TextGenerator,
+} from './tasks/text-generation.js';
+export {
   fitOptionsFromSpec,
   type RunEngine,
   runEngine,

@@ -2,9 +2,11 @@
 // It trains on a text (or several, joined) as char-rnn does: core's fit over parallel streams of
 // the token stream, chunk by chunk, the state carried from batch to batch (streams.ts); evaluates a
 // text as one stream; and saves to and loads from in-memory model files.
-// Decoding (generate / stream) comes later and will read the same tokenizer, vocabulary and spec.
+// It continues a prompt (generate / stream) with core's decoding, on the same tokenizer and vocabulary.
 import {
   compile,
+  type GeneratedPiece,
+  type GeneratedText,
   type Model,
   ModelFileError,
   type ModelFileSource,
@@ -16,6 +18,8 @@ import {
   TaskError,
   type TaskOptions,
   type TaskTrainOptions,
+  type TextGenerationOptions,
+  type TextGenerator,
   type TrainingState,
   type TrainResult,
   trainWithSpec,
@@ -26,6 +30,8 @@ import {
   type TokenizerOptions,
   Vocabulary,
 } from '@recurrent/data';
+import { decodingStrategy } from './decoding-options.js';
+import { generateText, streamText } from './generate.js';
 import {
   type GenerationSettings,
   GenerationSpecError,
@@ -176,7 +182,7 @@ function savedTokenizer(saved: unknown, spec: TokenizerOptions, where: string): 
   return options;
 }
 
-export class GenerationTask implements Task<string, GenerationEvaluation> {
+export class GenerationTask implements Task<string, GenerationEvaluation>, TextGenerator {
   readonly task = 'generation';
   readonly spec: ModelSpec;
   #model: Model | undefined;
@@ -349,6 +355,29 @@ export class GenerationTask implements Task<string, GenerationEvaluation> {
     const { nats, tokens } = await streamCrossEntropy(model, ids);
     const loss = nats / tokens;
     return { loss, bitsPerToken: loss / Math.LN2, perplexity: Math.exp(loss), tokens, unknown };
+  }
+
+  /**
+   * Continues `prompt` (see generate.ts and the README for the prompt, the settings and how ids
+   * become text); `options` override the spec's decoding block.
+   */
+  async generate(prompt: string, options: TextGenerationOptions = {}): Promise<GeneratedText> {
+    const { model, stream } = this.#trained();
+    return generateText({ model, stream, spec: this.spec }, prompt, options);
+  }
+
+  /** The strategy `options` run with: theirs, the one their settings choose, the spec's, or greedy. */
+  strategyFor(options: TextGenerationOptions = {}): 'greedy' | 'sample' | 'beam' {
+    return decodingStrategy(this.spec.decoding, options);
+  }
+
+  /** generate's text piece by piece as tokens are decided; returns what generate returns. */
+  stream(
+    prompt: string,
+    options: TextGenerationOptions = {},
+  ): AsyncGenerator<GeneratedPiece, GeneratedText, undefined> {
+    const { model, stream } = this.#trained();
+    return streamText({ model, stream, spec: this.spec }, prompt, options);
   }
 
   /**

@@ -41,6 +41,7 @@ export const generationPlugin: TaskPlugin<'generation', GenerationTask> = {
   load: (files, options) => GenerationTask.load(files, options),
   trainingTarget: (config, options) => generationTrainingTarget(config, options),
   commandLine: generationCommandLine,
+  generator: (task) => task,
 };
 
 registerTask(generationPlugin);

@@ -20,6 +20,7 @@ import type {
   StopReason,
   TrainingState,
 } from '../train/types.js';
+import type { TextGenerator } from './text-generation.js';
 
 /** A saved model as in-memory files: what `save()` returns and `load()` takes, in any runtime. */
 export interface ModelFiles {
@@ -221,6 +222,11 @@ export interface TaskPlugin<K extends string = string, T extends Task = Task> {
   trainingTarget?(config: unknown, options: TaskOptions): Promise<TrainingTarget>;
   /** Its data formats and CLI options. */
   readonly commandLine?: TaskCommandLine;
+  /**
+   * The task's text generation from a prompt (`recurrent generate`, the apps); absent: the task
+   * generates no text that way.
+   */
+  generator?(task: T): TextGenerator;
   /** File reading and reports for Node and the CLI (set by the package's `/node` entry). */
   readonly node?: TaskNodeSupport<T>;
 }
