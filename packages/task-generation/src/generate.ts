@@ -19,7 +19,6 @@ import { resolveDecoding, stopTexts } from './decoding-options.js';
 import { promptIds, stopSequences } from './prompt.js';
 import { pieceRenderer, renderText } from './render.js';
 import type { TokenStream } from './token-stream.js';
-import { yieldingStepper } from './yielding-stepper.js';
 
 /** A trained generation model with what reads and writes its text. */
 export interface GenerationModel {
@@ -87,8 +86,8 @@ function textResult(
   };
 }
 
-/** The model one token at a time, giving the event loop a turn now and then (see yielding-stepper.ts). */
-const stepperOf = (target: GenerationModel) => yieldingStepper(modelStepper(target.model));
+/** The model one token at a time (core's decode gives the event loop a turn now and then). */
+const stepperOf = (target: GenerationModel) => modelStepper(target.model);
 
 export async function generateText(
   target: GenerationModel,

@@ -5,6 +5,7 @@ import { beamSearch } from './beam.js';
 import { type CheckedDecodeOptions, checkDecodeCall } from './check-options.js';
 import type { DecodedToken, DecodeOptions, DecodeResult, DecodeStepper } from './contract.js';
 import { decodeSingle } from './single.js';
+import { yieldingStepper } from './yielding-stepper.js';
 
 /** Decodes from `prompt` (at least one token) with greedy search, sampling or beam search. */
 export async function decode<S>(
@@ -13,6 +14,8 @@ export async function decode<S>(
   options: DecodeOptions,
 ): Promise<DecodeResult> {
   const checked = checkDecodeCall(stepper, prompt, options);
+  // Steps on cpu and wasm resolve at once: without a turn now and then, a signal could not abort.
+  stepper = yieldingStepper(stepper);
   if (checked.strategy === 'beam') {
     const { hypotheses } = await beamSearch(stepper, prompt, checked);
     return { hypotheses };
@@ -38,7 +41,7 @@ export function decodeStream<S>(
   options: DecodeOptions,
 ): AsyncGenerator<DecodedToken, DecodeResult> {
   const checked = checkDecodeCall(stepper, prompt, options);
-  return streamChecked(stepper, prompt, checked);
+  return streamChecked(yieldingStepper(stepper), prompt, checked);
 }
 
 async function* streamChecked<S>(

@@ -1,7 +1,9 @@
 // The yielding stepper passes every call through unchanged and gives the event loop a turn between
 // steps, so that a timer can abort a long decoding on backends whose reads resolve at once.
-import { type DecodeStepper, decode } from '@recurrent/core';
+
 import { describe, expect, it } from 'vitest';
+import type { DecodeStepper } from './contract.js';
+import { decode } from './decode.js';
 import { yieldingStepper } from './yielding-stepper.js';
 
 /** A stepper over a fixed next-token table (token t is followed by t + 1 mod 5), no tensors. */
@@ -63,15 +65,18 @@ describe('yieldingStepper', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
-  it('without it, the same timer fires only after the decoding', async () => {
+  it('without it, the same timer fires only after the steps', async () => {
+    // The steps decode would make, awaited one by one with no yielding stepper in between.
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
-    const result = await decode(cycleStepper(1), Int32Array.of(0), {
-      strategy: 'greedy',
-      maxNewTokens: 100,
-      signal: controller.signal,
-    });
-    expect(result.hypotheses[0]?.stoppedBy).toBe('maxTokens');
+    const stepper = cycleStepper(1);
+    let { state } = await stepper.prefill(Int32Array.of(0));
+    let steps = 0;
+    while (steps < 100 && !controller.signal.aborted) {
+      ({ state } = await stepper.step(Int32Array.of(state), state));
+      steps++;
+    }
+    expect(steps).toBe(100);
     expect(controller.signal.aborted).toBe(false);
   });
 });

@@ -2,7 +2,8 @@
 // through promises that resolve at once, so a decoding loop of thousands of steps would never give
 // timers, signals (Ctrl-C), stream errors or a page's input a turn, and an AbortSignal could only be
 // aborted after the text was done. Every `intervalMs` of stepping it waits for one macrotask.
-import type { DecodeStepper } from '@recurrent/core';
+// decode and decodeStream wrap every stepper in it, so no caller has to.
+import type { DecodeStepper } from './contract.js';
 
 /** How long a decoding loop may hold the event loop: about one frame. */
 export const yieldIntervalMs = 16;
