@@ -243,6 +243,7 @@ export type {
   Batch,
   BatchEvent,
   BatchGradients,
+  BatchPosition,
   CarriedLoss,
   ChunkLossFunction,
   DataParallel,

@@ -27,6 +27,8 @@ export interface ForwardOptions {
 
 export interface ForwardResult {
   output: tf.Tensor;
+  /** Encoder-decoder models: the attention weights of each output step over the source [B, T, S]. */
+  attention?: tf.Tensor;
   /** Final states by recurrent layer name, each [numLayers * directions, B, H]. */
   states: Record<string, RecurrentState>;
 }
@@ -44,10 +46,12 @@ export class Model {
     readonly backend: string,
     /** Sizes given at compile time for an embedding without numEmbeddings / a head with units "auto". */
     readonly sizes: Readonly<{ vocabularySize?: number; outputSize?: number }> = {},
+    /** The named inputs, when not those of a layer stack (an encoder-decoder's). */
+    inputs?: readonly InputDescription[],
   ) {
     this.random = new Random(spec.training.seed).fork();
     const features = layers[0]?.inputKind === 'tokens' ? undefined : inputSize;
-    this.inputs = layerStackInputs(features);
+    this.inputs = inputs ?? layerStackInputs(features);
   }
 
   /** Every parameter, named "<layer>.<param>" as in a PyTorch state_dict. */

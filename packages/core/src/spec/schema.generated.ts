@@ -252,10 +252,11 @@ export const modelSchema: Record<string, unknown> = {
           "enum": [
             "none",
             "NFC",
-            "NFKC"
+            "NFKC",
+            "ascii"
           ],
           "default": "NFC",
-          "description": "Unicode normalization applied before tokenizing."
+          "description": "Unicode normalization applied before tokenizing. ascii: NFD with combining marks removed and any other non-ASCII character replaced by a space (é -> e), as the PyTorch translation tutorial's unicodeToAscii does."
         },
         "splitPunctuation": {
           "type": "boolean",
@@ -269,6 +270,11 @@ export const modelSchema: Record<string, unknown> = {
           ],
           "default": "basic",
           "description": "Word tokenizer: basic (whitespace, then punctuation if splitPunctuation) or treebank (Penn Treebank conventions, as SST and the PTB are tokenized: don't -> do n't, it's -> it 's, hyphenated words and numbers whole, double quotes as `` and '')."
+        },
+        "lettersOnly": {
+          "type": "boolean",
+          "default": false,
+          "description": "Replace every character that is not a letter or one of . ! ? with a space, after lowercasing and normalization (with normalize \"ascii\" this is the PyTorch translation tutorial's normalizeString: lower case, ASCII letters and .!? only)."
         }
       },
       "required": [
@@ -783,7 +789,16 @@ export const modelSchema: Record<string, unknown> = {
         "inputFeeding": {
           "type": "boolean",
           "default": false,
-          "description": "Luong input feeding: concatenate the previous attentional vector to the next input."
+          "description": "Luong input feeding: concatenate the previous attentional vector to the next input (needs attention combine \"output\")."
+        },
+        "bridge": {
+          "enum": [
+            "copy",
+            "dense",
+            "zeros"
+          ],
+          "default": "copy",
+          "description": "How the decoder's initial state comes from the encoder's final states. copy: the final state of the encoder's top layers, directions concatenated (a bidirectional encoder's 2 x hidden must equal the decoder's hidden; a GRU or RNN encoder gives an LSTM decoder zero cell states); dense: tanh(Linear(final state)) per decoder layer (any sizes); zeros: start from zeros."
         }
       },
       "required": [
@@ -809,6 +824,13 @@ export const modelSchema: Record<string, unknown> = {
           "type": "integer",
           "minimum": 1,
           "description": "bahdanau and luong-concat: size of the scoring layer (default: the decoder's hidden size)."
+        },
+        "combine": {
+          "enum": [
+            "input",
+            "output"
+          ],
+          "description": "Where the context enters the decoder. input (Bahdanau, the PyTorch tutorial): the previous hidden state queries the source and the context is concatenated to the step's input embedding; output (Luong): the step's new hidden state queries the source and tanh(W_c [context; hidden]) feeds the output projection. Default: input for bahdanau, output for the luong types."
         }
       },
       "required": [

@@ -330,9 +330,9 @@ export interface TokenizerSpec {
    */
   lowercase: boolean;
   /**
-   * Unicode normalization applied before tokenizing.
+   * Unicode normalization applied before tokenizing. ascii: NFD with combining marks removed and any other non-ASCII character replaced by a space (é -> e), as the PyTorch translation tutorial's unicodeToAscii does.
    */
-  normalize: 'none' | 'NFC' | 'NFKC';
+  normalize: 'none' | 'NFC' | 'NFKC' | 'ascii';
   /**
    * Word tokenizer: make punctuation marks separate tokens.
    */
@@ -341,6 +341,10 @@ export interface TokenizerSpec {
    * Word tokenizer: basic (whitespace, then punctuation if splitPunctuation) or treebank (Penn Treebank conventions, as SST and the PTB are tokenized: don't -> do n't, it's -> it 's, hyphenated words and numbers whole, double quotes as `` and '').
    */
   rules: 'basic' | 'treebank';
+  /**
+   * Replace every character that is not a letter or one of . ! ? with a space, after lowercasing and normalization (with normalize "ascii" this is the PyTorch translation tutorial's normalizeString: lower case, ASCII letters and .!? only).
+   */
+  lettersOnly: boolean;
 }
 /**
  * Limits on the vocabulary built from the training corpus. Special tokens have fixed ids: pad 0, unk 1, bos 2, eos 3.
@@ -522,9 +526,13 @@ export interface DecoderSpec {
   layers: [LayerSpec, ...LayerSpec[]];
   attention?: AttentionSpec;
   /**
-   * Luong input feeding: concatenate the previous attentional vector to the next input.
+   * Luong input feeding: concatenate the previous attentional vector to the next input (needs attention combine "output").
    */
   inputFeeding: boolean;
+  /**
+   * How the decoder's initial state comes from the encoder's final states. copy: the final state of the encoder's top layers, directions concatenated (a bidirectional encoder's 2 x hidden must equal the decoder's hidden; a GRU or RNN encoder gives an LSTM decoder zero cell states); dense: tanh(Linear(final state)) per decoder layer (any sizes); zeros: start from zeros.
+   */
+  bridge: 'copy' | 'dense' | 'zeros';
 }
 export interface AttentionSpec {
   /**
@@ -535,6 +543,10 @@ export interface AttentionSpec {
    * bahdanau and luong-concat: size of the scoring layer (default: the decoder's hidden size).
    */
   size?: number;
+  /**
+   * Where the context enters the decoder. input (Bahdanau, the PyTorch tutorial): the previous hidden state queries the source and the context is concatenated to the step's input embedding; output (Luong): the step's new hidden state queries the source and tanh(W_c [context; hidden]) feeds the output projection. Default: input for bahdanau, output for the luong types.
+   */
+  combine?: 'input' | 'output';
 }
 /**
  * Time-series forecasting: sliding windows over numeric columns.
@@ -1118,9 +1130,9 @@ export interface TokenizerSpecInput {
    */
   lowercase?: boolean;
   /**
-   * Unicode normalization applied before tokenizing.
+   * Unicode normalization applied before tokenizing. ascii: NFD with combining marks removed and any other non-ASCII character replaced by a space (é -> e), as the PyTorch translation tutorial's unicodeToAscii does.
    */
-  normalize?: 'none' | 'NFC' | 'NFKC';
+  normalize?: 'none' | 'NFC' | 'NFKC' | 'ascii';
   /**
    * Word tokenizer: make punctuation marks separate tokens.
    */
@@ -1129,6 +1141,10 @@ export interface TokenizerSpecInput {
    * Word tokenizer: basic (whitespace, then punctuation if splitPunctuation) or treebank (Penn Treebank conventions, as SST and the PTB are tokenized: don't -> do n't, it's -> it 's, hyphenated words and numbers whole, double quotes as `` and '').
    */
   rules?: 'basic' | 'treebank';
+  /**
+   * Replace every character that is not a letter or one of . ! ? with a space, after lowercasing and normalization (with normalize "ascii" this is the PyTorch translation tutorial's normalizeString: lower case, ASCII letters and .!? only).
+   */
+  lettersOnly?: boolean;
 }
 /**
  * Limits on the vocabulary built from the training corpus. Special tokens have fixed ids: pad 0, unk 1, bos 2, eos 3.
@@ -1310,9 +1326,13 @@ export interface DecoderSpecInput {
   layers: [LayerSpecInput, ...LayerSpecInput[]];
   attention?: AttentionSpecInput;
   /**
-   * Luong input feeding: concatenate the previous attentional vector to the next input.
+   * Luong input feeding: concatenate the previous attentional vector to the next input (needs attention combine "output").
    */
   inputFeeding?: boolean;
+  /**
+   * How the decoder's initial state comes from the encoder's final states. copy: the final state of the encoder's top layers, directions concatenated (a bidirectional encoder's 2 x hidden must equal the decoder's hidden; a GRU or RNN encoder gives an LSTM decoder zero cell states); dense: tanh(Linear(final state)) per decoder layer (any sizes); zeros: start from zeros.
+   */
+  bridge?: 'copy' | 'dense' | 'zeros';
 }
 export interface AttentionSpecInput {
   /**
@@ -1323,6 +1343,10 @@ export interface AttentionSpecInput {
    * bahdanau and luong-concat: size of the scoring layer (default: the decoder's hidden size).
    */
   size?: number;
+  /**
+   * Where the context enters the decoder. input (Bahdanau, the PyTorch tutorial): the previous hidden state queries the source and the context is concatenated to the step's input embedding; output (Luong): the step's new hidden state queries the source and tanh(W_c [context; hidden]) feeds the output projection. Default: input for bahdanau, output for the luong types.
+   */
+  combine?: 'input' | 'output';
 }
 /**
  * Time-series forecasting: sliding windows over numeric columns.

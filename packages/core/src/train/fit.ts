@@ -239,7 +239,9 @@ class FitLoop {
         // A stop waits for summed gradients to be applied: a checkpoint taken with some pending
         // would resume past batches that never trained.
         if (run.stopReason && !run.gradientsPending) return true;
-        await this.#batch(this.data.batch(order[run.position] as number));
+        await this.#batch(
+          this.data.batch(order[run.position] as number, { epoch: run.epoch, step: run.step }),
+        );
       }
       await this.#endEpoch();
       if (run.stopReason) return false;

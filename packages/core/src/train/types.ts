@@ -16,10 +16,22 @@ export interface Batch {
   tokens?: number;
 }
 
+/** Where a run is when it asks for a batch: data that changes as training goes (scheduled sampling). */
+export interface BatchPosition {
+  /** 0-based epoch. */
+  epoch: number;
+  /** Optimizer steps taken before this batch. */
+  step: number;
+}
+
 export interface TrainingData {
   readonly batchCount: number;
-  /** Batch `index` (0 ≤ index < batchCount). fit disposes its tensors after use. */
-  batch(index: number): Batch;
+  /**
+   * Batch `index` (0 ≤ index < batchCount). fit disposes its tensors after use. While training,
+   * fit says where the run is (`at`), so a batch may depend on it (a teacher-forcing schedule) and
+   * a resumed run gets the same batches; validation passes none.
+   */
+  batch(index: number, at?: BatchPosition): Batch;
 }
 
 /**
