@@ -15,6 +15,7 @@ import {
 import { Random } from '../init/random.js';
 import { modelFromFiles, modelToFiles } from '../io/model-files.js';
 import { writeSafetensors } from '../io/safetensors.js';
+import type { Model } from '../model/model.js';
 import { fit } from '../train/fit.js';
 import { Adam } from '../train/optimizer.js';
 import type { Batch, TrainingData } from '../train/types.js';
@@ -130,10 +131,10 @@ describe('model files of a Seq2seqModel', () => {
       vocabularySize: sourceVocabulary,
       outputSize: targetVocabulary,
     });
-    const shapes = (m: typeof model) => m.parameters().map((p) => [p.name, p.variable.shape]);
+    const shapes = (m: Model) => m.parameters().map((p) => [p.name, p.variable.shape]);
     expect(shapes(loaded)).toEqual(shapes(model));
     const batch = toyData(1, 9).batch(0);
-    const outputs = (m: typeof model) =>
+    const outputs = (m: Model) =>
       tf.tidy(() => Array.from(m.forward(batch.inputs).output.dataSync()));
     expect(maxDifference(outputs(loaded), outputs(model))).toBe(0);
     tf.dispose(Object.values(batch.inputs).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
