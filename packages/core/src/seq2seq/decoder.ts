@@ -22,6 +22,7 @@ import type { Bridge } from './bridge.js';
 import type { DecoderState, EncodedSource } from './contract.js';
 import { DecoderRecurrence, type RecurrenceWeights } from './decoder-recurrence.js';
 import { maskedSoftmax } from './masked-softmax.js';
+import { weightedSum } from './row-products.js';
 
 export type Combine = 'input' | 'output';
 
@@ -197,7 +198,7 @@ export class Decoder {
     if (!this.attention) return undefined;
     const scores = this.attention.scores(query, encoded.keys);
     const weights = maskedSoftmax(scores, encoded.mask);
-    return { weights, context: tf.matMul(weights, encoded.memory) };
+    return { weights, context: weightedSum(weights, encoded.memory) };
   }
 
   /** One step: `input` is the step's embedded tokens (after the dropout before the RNN). */
@@ -222,9 +223,9 @@ export class Decoder {
       const scores = (this.attention as Attention).scores(query, encoded.keys);
       alpha = maskedSoftmax(scores, encoded.mask);
       const term = call.contextTerms
-        ? tf.matMul(alpha, call.contextTerms)
+        ? weightedSum(alpha, call.contextTerms)
         : tf.matMul(
-            tf.reshape(tf.matMul(alpha, encoded.memory), [B, -1]),
+            tf.reshape(weightedSum(alpha, encoded.memory), [B, -1]),
             weights.context as tf.Tensor2D,
             false,
             true,
