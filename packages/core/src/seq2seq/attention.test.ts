@@ -82,7 +82,7 @@ describe('attention scores', () => {
       const memory = seeded(B * S * M, 3);
       const scores = tf.tidy(() => {
         const keys = attention.keys(tf.tensor3d(memory, [B, S, M]));
-        return attention.scores(tf.tensor3d(query, [B, Q, H]), keys);
+        return attention.scores(tf.tensor3d(query, [B, Q, H]), keys, attention.prepare());
       });
       expect(scores.shape).toEqual([B, Q, S]);
       const expected: number[] = [];

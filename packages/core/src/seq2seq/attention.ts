@@ -25,8 +25,18 @@ export interface Attention {
   readonly layers: readonly DenseLayer[];
   /** Memory [B, S, M] -> keys [B, S, K], once per batch. */
   keys(memory: tf.Tensor3D): tf.Tensor3D;
+  /**
+   * The weights `scores` reads, in the form it reads them: made once per call of the decoder (a
+   * forward pass, a decoding step), not per step.
+   */
+  prepare(): AttentionCall;
   /** Queries [B, Q, H] against keys [B, S, K] -> scores [B, Q, S] (before the masked softmax). */
-  scores(query: tf.Tensor3D, keys: tf.Tensor3D): tf.Tensor3D;
+  scores(query: tf.Tensor3D, keys: tf.Tensor3D, call: AttentionCall): tf.Tensor3D;
+}
+
+/** luong-concat: W's query block, transposed [H, A]; nothing for the others. */
+export interface AttentionCall {
+  queryBlock?: tf.Tensor2D;
 }
 
 export interface AttentionSizes {
@@ -103,6 +113,7 @@ function bahdanau(prefix: string, sizes: AttentionSizes, random: Random): Attent
     type: 'bahdanau',
     layers: [Wa, Ua, Va],
     keys: (memory) => applyLinear(Ua, memory) as tf.Tensor3D,
+    prepare: () => ({}),
     scores: (query, keys) => additiveScores(applyLinear(Wa, query) as tf.Tensor3D, keys, Va),
   };
 }
@@ -114,7 +125,13 @@ function luongDot(sizes: AttentionSizes): Attention {
       `luong-dot attention compares decoder states (${sizes.query}) with encoder outputs (${sizes.memory}) by dot product, so their sizes must match; use luong-general`,
     );
   }
-  return { type: 'luong-dot', layers: [], keys: (memory) => memory, scores: dotScores };
+  return {
+    type: 'luong-dot',
+    layers: [],
+    keys: (memory) => memory,
+    prepare: () => ({}),
+    scores: dotScores,
+  };
 }
 
 function luongGeneral(prefix: string, sizes: AttentionSizes, random: Random): Attention {
@@ -123,6 +140,7 @@ function luongGeneral(prefix: string, sizes: AttentionSizes, random: Random): At
     type: 'luong-general',
     layers: [W],
     keys: (memory) => applyLinear(W, memory) as tf.Tensor3D,
+    prepare: () => ({}),
     scores: dotScores,
   };
 }
@@ -133,14 +151,25 @@ function luongConcat(prefix: string, sizes: AttentionSizes, random: Random): Att
   const A = sizes.size ?? H;
   const W = linear(`${prefix}.W`, H + M, A, random);
   const v = linear(`${prefix}.v`, A, 1, random, { bias: false });
-  // W [q; k] + b = W_q q + (W_k k + b): the key half (and the bias) once per batch.
-  const columns = (from: number, count: number) =>
-    tf.slice(W.weight.variable, [0, from], [A, count]) as tf.Tensor2D;
+  // W [q; k] + b = W_q q + (W_k k + b): the key half (and the bias) once per batch. The halves are
+  // row blocks of Wᵀ (column blocks of W are strided copies: slow on tfjs-backend-wasm).
+  const half = (from: number, count: number) =>
+    tf.slice(tf.transpose(W.weight.variable), [from, 0], [count, A]) as tf.Tensor2D;
   return {
     type: 'luong-concat',
     layers: [W, v],
-    keys: (memory) => denseOp(memory, columns(H, M), W.bias?.variable, 'linear') as tf.Tensor3D,
-    scores: (query, keys) =>
-      additiveScores(denseOp(query, columns(0, H), undefined, 'linear') as tf.Tensor3D, keys, v),
+    keys: (memory) => {
+      const [B, S] = memory.shape;
+      const projected = tf.matMul(tf.reshape(memory, [B * S, M]), half(H, M));
+      const withBias = W.bias ? tf.add(projected, W.bias.variable) : projected;
+      return tf.reshape(withBias, [B, S, A]) as tf.Tensor3D;
+    },
+    prepare: () => ({ queryBlock: half(0, H) }),
+    scores: (query, keys, call) => {
+      const [B, Q] = query.shape;
+      const block = call.queryBlock ?? half(0, H);
+      const term = tf.reshape(tf.matMul(tf.reshape(query, [B * Q, H]), block), [B, Q, A]);
+      return additiveScores(term as tf.Tensor3D, keys, v);
+    },
   };
 }

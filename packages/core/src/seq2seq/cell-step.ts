@@ -44,8 +44,8 @@ export function cellStep(
     : tf.tidy(() => step(cell, args, () => {}, false).value);
   if (!cell.hasCellState) return { h: packed as tf.Tensor2D, c: undefined };
   return {
-    h: tf.slice(packed, [0, 0], [B, H]) as tf.Tensor2D,
-    c: tf.slice(packed, [0, H], [B, H]) as tf.Tensor2D,
+    h: tf.reshape(tf.slice(packed, [0, 0, 0], [1, B, H]), [B, H]) as tf.Tensor2D,
+    c: tf.reshape(tf.slice(packed, [1, 0, 0], [1, B, H]), [B, H]) as tf.Tensor2D,
   };
 }
 
@@ -57,15 +57,19 @@ type Step = (
   keepTape: boolean,
 ) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
 
-/** The op's value: h', or [h', c'] side by side for an LSTM (an op has one output). */
+/**
+ * The op's value: h', or [h', c'] stacked [2, B, H] for an LSTM (an op has one output; stacked,
+ * each is a contiguous block: a column block would be a strided copy).
+ */
 function pack(cell: Cell, h: tf.Tensor, c: tf.Tensor | undefined): tf.Tensor {
-  return cell.hasCellState ? tf.concat([h, c as tf.Tensor], 1) : h;
+  return cell.hasCellState ? tf.stack([h, c as tf.Tensor]) : h;
 }
 
 /** dy split as pack joined it. */
 function unpack(cell: Cell, dy: tf.Tensor, B: number, H: number) {
   if (!cell.hasCellState) return { dh: dy, dc: undefined };
-  return { dh: tf.slice(dy, [0, 0], [B, H]), dc: tf.slice(dy, [0, H], [B, H]) };
+  const half = (i: number) => tf.reshape(tf.slice(dy, [i, 0, 0], [1, B, H]), [B, H]);
+  return { dh: half(0), dc: half(1) };
 }
 
 const fusedStep: Step = (cell, inputs, save, keepTape) => {

@@ -11,7 +11,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DecoderState, EncodedSource } from './contract.js';
 import { type Decoder, forwardContext, type RunOptions, type StepResult } from './decoder.js';
-import type { InputBlocks } from './decoder-recurrence.js';
 import { greedyEmbedding } from './greedy-embedding.js';
 
 export interface DecoderRun {
@@ -61,10 +60,15 @@ export function wholeSequence(
   };
 }
 
-/** Step i's rows of a batch-first [B, T, E] tensor, as [B, E]. */
-function stepOf(x: tf.Tensor3D, i: number): tf.Tensor2D {
-  const [B, , E] = x.shape;
-  return tf.reshape(tf.slice(x, [0, i, 0], [B, 1, E]), [B, E]) as tf.Tensor2D;
+/**
+ * Step i's rows [B, E] of a batch-first [B, T, E] tensor, from one time-major copy: each step is
+ * then a contiguous block (a strided slice is an element-by-element copy on tfjs-backend-wasm).
+ */
+function timeSteps(x: tf.Tensor3D): (i: number) => tf.Tensor2D {
+  const [B, T, E] = x.shape;
+  const timeMajor =
+    T === 1 ? tf.reshape(x, [B, E]) : tf.reshape(tf.transpose(x, [1, 0, 2]), [T * B, E]);
+  return (i) => tf.slice(timeMajor, [i * B, 0], [B, E]) as tf.Tensor2D;
 }
 
 export function teacherForcedSteps(
@@ -74,31 +78,25 @@ export function teacherForcedSteps(
   initial: DecoderState,
   options: RunOptions,
 ): DecoderRun {
-  const [B, T] = target.shape;
+  const T = target.shape[1];
   const embedded = decoder.dropBefore(decoder.embed(target, options), options) as tf.Tensor3D;
-  const call = decoder.prepare(encoded, true);
-  // Every step's embedding term in one product, time-major so that a step's rows are contiguous.
-  const E = embedded.shape[2];
-  const timeMajor = tf.reshape(tf.transpose(embedded, [1, 0, 2]), [T * B, E]);
-  const blocks = call.weights.blocks as InputBlocks;
-  const terms = tf.matMul(timeMajor, blocks.embedding, false, true) as tf.Tensor2D;
-  const GH = terms.shape[1];
-  const steps: StepResult[] = [];
+  const steps = timeSteps(embedded);
+  const call = decoder.prepare();
+  const results: StepResult[] = [];
   let state = initial;
   for (let i = 0; i < T; i++) {
-    const embeddingTerm = tf.slice(terms, [i * B, 0], [B, GH]) as tf.Tensor2D;
-    const step = decoder.step({ embeddingTerm }, state, encoded, call, options);
-    steps.push(step);
+    const step = decoder.step(steps(i), state, encoded, call, options);
+    results.push(step);
     state = step.state;
   }
   const features = tf.stack(
-    steps.map((s) => s.features),
+    results.map((s) => s.features),
     1,
   );
   return {
     logits: decoder.project(features, options) as tf.Tensor3D,
     attention: tf.stack(
-      steps.map((s) => s.attention),
+      results.map((s) => s.attention),
       1,
     ) as tf.Tensor3D,
     state,
@@ -123,10 +121,11 @@ export function mixedSteps(
   const paddingIdx = decoder.embedding.spec.paddingIdx;
   const logits: tf.Tensor2D[] = [];
   const attention: tf.Tensor2D[] = [];
-  const call = decoder.prepare(encoded, true);
+  const steps = timeSteps(embedded);
+  const call = decoder.prepare();
   let state = initial;
   for (let i = 0; i < T; i++) {
-    let x = stepOf(embedded, i);
+    let x = steps(i);
     const column = Float32Array.from({ length: B }, (_, b) => forced[b * T + i] as number);
     if (i > 0 && column.some((f) => f === 0)) {
       const m = tf.tensor2d(column, [B, 1]);
@@ -134,7 +133,7 @@ export function mixedSteps(
       x = tf.add(tf.mul(m, x), tf.mul(tf.sub(1, m), predicted)) as tf.Tensor2D;
     }
     const dropped = decoder.dropBefore(x, options) as tf.Tensor2D;
-    const step = decoder.step({ embedded: dropped }, state, encoded, call, options);
+    const step = decoder.step(dropped, state, encoded, call, options);
     logits.push(decoder.project(step.features, options) as tf.Tensor2D);
     attention.push(step.attention);
     state = step.state;

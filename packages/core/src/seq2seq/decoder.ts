@@ -17,7 +17,7 @@ import type { DropoutLayer } from '../layers/dropout.js';
 import type { EmbeddingLayer } from '../layers/embedding.js';
 import type { ForwardContext, Layer, RecurrentState } from '../layers/layer.js';
 import type { RecurrentLayer } from '../layers/recurrent/recurrent-layer.js';
-import { type Attention, applyLinear } from './attention.js';
+import { type Attention, type AttentionCall, applyLinear } from './attention.js';
 import type { Bridge } from './bridge.js';
 import type { DecoderState, EncodedSource } from './contract.js';
 import { DecoderRecurrence, type RecurrenceWeights } from './decoder-recurrence.js';
@@ -55,21 +55,15 @@ export interface DecoderParts {
   bridge: Bridge;
   /** "decoder.out": features -> target vocabulary. */
   out: DenseLayer;
-  /** The encoder's output size. */
+  /** The encoder's output size (the context's). */
   memorySize: number;
 }
 
-/** The step's input: embedded tokens [B, E], or their product with the embedding block of W_ih. */
-export type StepInput = { embedded: tf.Tensor2D } | { embeddingTerm: tf.Tensor2D };
-
-/** What a call of the decoder (a forward pass, a decoding step) computes once for all its steps. */
+/** What a call of the decoder (a forward pass, a decoding step) prepares once for all its steps. */
 export interface DecoderCall {
   weights: RecurrenceWeights;
-  /**
-   * memory · W_cᵀ [B, S, G·H] (combine "input"), when precomputed: a step's context term is then
-   * weights @ contextTerms, S·G·H per row instead of M·G·H.
-   */
-  contextTerms: tf.Tensor3D | undefined;
+  /** The attention's weights as its scores read them. */
+  attention: AttentionCall;
 }
 
 export function forwardContext(
@@ -109,11 +103,16 @@ export class Decoder {
     this.combineLayer = parts.combineLayer;
     this.bridge = parts.bridge;
     this.out = parts.out;
-    this.recurrence = new DecoderRecurrence(parts.rnn, {
-      embedding: parts.embedding.outputSize,
-      context: this.contextInInput ? parts.memorySize : 0,
-      feed: parts.inputFeeding ? parts.rnn.hiddenSize : 0,
-    });
+    this.recurrence = new DecoderRecurrence(parts.rnn);
+    const input =
+      parts.embedding.outputSize +
+      (this.contextInInput ? parts.memorySize : 0) +
+      (parts.inputFeeding ? parts.rnn.hiddenSize : 0);
+    if (input !== parts.rnn.inputSize) {
+      throw new Error(
+        `decoder: the recurrent layer "${parts.rnn.name}" reads ${parts.rnn.inputSize} features per step, but the embedding, context and fed vector give ${input}`,
+      );
+    }
   }
 
   /** Whether the RNN reads the context (combine "input" with attention). */
@@ -121,21 +120,9 @@ export class Decoder {
     return this.combine === 'input' && this.attention !== undefined;
   }
 
-  /**
-   * The call's weights. `precompute` (forward passes): layer 0's weight_ih split by input part,
-   * and the context's projection for every source position; otherwise (one decoding step) the
-   * step's input is concatenated and projected by the whole weight_ih.
-   */
-  prepare(encoded: EncodedSource, precompute: boolean): DecoderCall {
-    const weights = this.recurrence.weights(precompute);
-    const context = weights.blocks?.context;
-    const contextTerms = context
-      ? (tf.reshape(
-          tf.matMul(tf.reshape(encoded.memory, [-1, context.shape[1]]), context, false, true),
-          [encoded.rows, encoded.memory.shape[1], -1],
-        ) as tf.Tensor3D)
-      : undefined;
-    return { weights, contextTerms };
+  /** The weights a call's steps read, prepared once. */
+  prepare(): DecoderCall {
+    return { weights: this.recurrence.weights(), attention: this.attention?.prepare() ?? {} };
   }
 
   /** Every layer with parameters or a role, in the order of the computation. */
@@ -193,74 +180,53 @@ export class Decoder {
   attend(
     query: tf.Tensor3D,
     encoded: EncodedSource,
+    call: AttentionCall = this.attention?.prepare() ?? {},
   ): { weights: tf.Tensor3D; context: tf.Tensor3D } | undefined {
     if (!this.attention) return undefined;
-    const scores = this.attention.scores(query, encoded.keys);
+    const scores = this.attention.scores(query, encoded.keys, call);
     const weights = maskedSoftmax(scores, encoded.mask);
     return { weights, context: weightedSum(weights, encoded.memory) };
   }
 
-  /** One step: `input` is the step's embedded tokens (after the dropout before the RNN). */
+  /**
+   * One step from the step's embedded tokens x [B, E] (after the dropout before the RNN). The RNN's
+   * input [x; context; fed vector] is projected by the whole weight_ih at once. Porting note: not
+   * as a sum of products with column blocks of weight_ih, which would let the embeddings' products
+   * of all steps run as one and the context's as weights · (memory · W_cᵀ): that multiplies by
+   * computed tensors, which tfjs-backend-wasm transposes and packs on every use where a variable's
+   * are cached, and measured slower (229 against 185 ms per training step of the tutorial's model).
+   */
   step(
-    input: StepInput,
+    x: tf.Tensor2D,
     state: DecoderState,
     encoded: EncodedSource,
     call: DecoderCall,
     options: RunOptions,
   ): StepResult {
-    const { weights } = call;
-    const blocks = weights.blocks;
-    const B = ('embeddingTerm' in input ? input.embeddingTerm : input.embedded).shape[0];
+    const B = x.shape[0];
     const S = encoded.memory.shape[1];
     const H = this.hiddenSize;
     let alpha: tf.Tensor3D | undefined;
+    const parts: tf.Tensor[] = [x];
     if (this.contextInInput) {
       const query = tf.reshape(topLayer(state.recurrent.h), [B, 1, H]) as tf.Tensor3D;
-      alpha = maskedSoftmax(
-        (this.attention as Attention).scores(query, encoded.keys),
-        encoded.mask,
-      );
+      const attended = this.attend(query, encoded, call.attention);
+      alpha = attended?.weights;
+      parts.push(tf.reshape(attended?.context as tf.Tensor, [B, -1]));
+    } else if (this.inputFeeding) {
+      parts.push(state.feed as tf.Tensor2D);
     }
-    let xw: tf.Tensor2D;
-    if (blocks) {
-      xw =
-        'embeddingTerm' in input
-          ? input.embeddingTerm
-          : (tf.matMul(input.embedded, blocks.embedding, false, true) as tf.Tensor2D);
-      if (alpha) {
-        const term = call.contextTerms
-          ? weightedSum(alpha, call.contextTerms)
-          : tf.matMul(
-              tf.reshape(weightedSum(alpha, encoded.memory), [B, -1]),
-              blocks.context as tf.Tensor2D,
-              false,
-              true,
-            );
-        xw = tf.add(xw, tf.reshape(term, [B, -1]));
-      } else if (this.inputFeeding) {
-        const feed = state.feed as tf.Tensor2D;
-        xw = tf.add(xw, tf.matMul(feed, blocks.feed as tf.Tensor2D, false, true));
-      }
-    } else {
-      if ('embeddingTerm' in input) {
-        throw new Error('decoder step: a precomputed embedding term needs the split weights');
-      }
-      const parts: tf.Tensor[] = [input.embedded];
-      if (alpha) parts.push(tf.reshape(weightedSum(alpha, encoded.memory), [B, -1]));
-      else if (this.inputFeeding) parts.push(state.feed as tf.Tensor2D);
-      const x = parts.length > 1 ? tf.concat(parts, 1) : (parts[0] as tf.Tensor);
-      const wih = (weights.layers[0] as { wih: tf.Tensor2D }).wih;
-      xw = tf.matMul(x as tf.Tensor2D, wih, false, true);
-    }
+    const input = (parts.length > 1 ? tf.concat(parts, 1) : x) as tf.Tensor2D;
     const { output, state: recurrent } = this.recurrence.step(
-      xw,
+      input,
       state.recurrent,
-      weights,
+      call.weights,
       options,
     );
     let features = output;
     if (this.combine === 'output' && this.attention) {
-      const attended = this.attend(tf.reshape(output, [B, 1, H]) as tf.Tensor3D, encoded);
+      const query = tf.reshape(output, [B, 1, H]) as tf.Tensor3D;
+      const attended = this.attend(query, encoded, call.attention);
       alpha = attended?.weights;
       const context = tf.reshape(attended?.context as tf.Tensor, [B, -1]);
       features = applyLinear(
