@@ -31,6 +31,11 @@ export {
   type ModelStepState,
   modelStepper,
 } from './decode/model-stepper.js';
+export {
+  type Seq2seqStepper,
+  type Seq2seqStepState,
+  seq2seqStepper,
+} from './decode/seq2seq-stepper.js';
 export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';
@@ -149,6 +154,11 @@ export {
   createAttention,
 } from './seq2seq/attention.js';
 export {
+  type BatchGreedyOptions,
+  type GreedyTranslation,
+  greedyTranslateBatch,
+} from './seq2seq/batch-greedy.js';
+export {
   type Bridge,
   type BridgeType,
   createBridge,
@@ -166,6 +176,13 @@ export { Encoder } from './seq2seq/encoder.js';
 export { maskedSoftmax } from './seq2seq/masked-softmax.js';
 export { seq2seqLoss } from './seq2seq/seq2seq-loss.js';
 export { Seq2seqModel, seq2seqInputs } from './seq2seq/seq2seq-model.js';
+export {
+  checkTeacherForcing,
+  TeacherForcingError,
+  teacherForcingMask,
+  teacherForcingRandom,
+  teacherForcingRatio,
+} from './seq2seq/teacher-forcing.js';
 export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';
