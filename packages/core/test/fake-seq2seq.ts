@@ -106,11 +106,17 @@ export class FakeSeq2seq implements Seq2seqSteps {
       const n0 = tf.tanh(tf.addN([tf.mul(h0, 0.6), e, tf.mul(feed, 0.4)]));
       const n1 = tf.tanh(tf.addN([tf.mul(h1, 0.5), n0, context]));
       const m0 = tf.add(tf.mul(c0, 0.9), tf.mul(n0, 0.1));
-      const m1 = tf.add(tf.mul(c1, 0.9), tf.mul(n1, 0.1));
+      // The top layer's c grows every step (at a rate each row's history sets) and pushes the end
+      // token up, so rows end after different numbers of steps.
+      const m1 = tf.add(c1, tf.mul(tf.add(n1, 1), 0.1));
       const nextFeed = tf.tanh(tf.add(n1, context));
+      const endColumn = tf.tensor2d([[0, 5, 0, 0, 0]]);
       const logits = tf.add(
-        tf.matMul(tf.addN([n1, tf.mul(m1, 2), nextFeed]), tf.tensor2d(outTable)),
-        tf.tensor1d(outBias),
+        tf.add(
+          tf.matMul(tf.addN([n1, tf.mul(tf.tanh(m1), 2), nextFeed]), tf.tensor2d(outTable)),
+          tf.tensor1d(outBias),
+        ),
+        tf.mul(tf.sub(tf.sum(m1, 1, true), 1.2), endColumn),
       ) as tf.Tensor2D;
       return {
         logits: tf.mul(logits, 2),

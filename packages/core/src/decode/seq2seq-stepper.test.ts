@@ -10,6 +10,7 @@ import {
   sequenceLogProbability,
   teacherForcedLogits,
 } from '../../test/fake-seq2seq.js';
+import type { DecodeOptions } from './contract.js';
 import { decode, decodeStream } from './decode.js';
 import { seq2seqStepper } from './seq2seq-stepper.js';
 
@@ -187,6 +188,9 @@ describe('seq2seqStepper', () => {
     }
   });
 
+  /** The options without an end token, so only the abort can stop the decoding early. */
+  const withoutEnd = ({ endToken: _end, ...rest }: DecodeOptions): DecodeOptions => rest;
+
   describe('frees every tensor', () => {
     const options = [
       { strategy: 'greedy' as const, maxNewTokens: 10, endToken: eos },
@@ -208,7 +212,7 @@ describe('seq2seqStepper', () => {
       const { hypotheses } = await decode(
         seq2seqStepper(model, Int32Array.from(source)),
         Int32Array.of(bos),
-        { ...o, endToken: undefined, signal: controller.signal },
+        { ...withoutEnd(o), signal: controller.signal },
       );
       expect(hypotheses[0]?.stoppedBy).toBe('aborted');
       expect(tf.memory().numTensors).toBe(before);
