@@ -148,10 +148,34 @@ export {
 } from './model/inputs.js';
 export { type ForwardOptions, type ForwardResult, Model } from './model/model.js';
 export {
+  type Attention,
+  type AttentionSizes,
+  type AttentionType,
+  createAttention,
+} from './seq2seq/attention.js';
+export {
   type BatchGreedyOptions,
   type GreedyTranslation,
   greedyTranslateBatch,
 } from './seq2seq/batch-greedy.js';
+export {
+  type Bridge,
+  type BridgeType,
+  createBridge,
+  type RecurrentShape,
+} from './seq2seq/bridge.js';
+export type {
+  DecoderState,
+  DecoderStep,
+  EncodedSource,
+  Seq2seqSteps,
+  StepOptions,
+} from './seq2seq/contract.js';
+export { type Combine, Decoder } from './seq2seq/decoder.js';
+export { Encoder } from './seq2seq/encoder.js';
+export { maskedSoftmax } from './seq2seq/masked-softmax.js';
+export { seq2seqLoss } from './seq2seq/seq2seq-loss.js';
+export { Seq2seqModel, seq2seqInputs } from './seq2seq/seq2seq-model.js';
 export {
   checkTeacherForcing,
   TeacherForcingError,
