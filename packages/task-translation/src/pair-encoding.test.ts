@@ -24,7 +24,7 @@ describe('trainable', () => {
       kept: [0],
       skipped: { tooLong: 2, empty: 3 },
     });
-    expect(trainable(lengths, {}, {})).toEqual({
+    expect(trainable(lengths, { maxLength: undefined }, { maxLength: undefined })).toEqual({
       kept: [0, 1, 2],
       skipped: { tooLong: 0, empty: 3 },
     });
