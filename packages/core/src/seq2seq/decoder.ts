@@ -20,6 +20,7 @@ import type { RecurrentLayer } from '../layers/recurrent/recurrent-layer.js';
 import { type Attention, applyLinear } from './attention.js';
 import type { Bridge } from './bridge.js';
 import type { DecoderState, EncodedSource } from './contract.js';
+import { DecoderRecurrence, type RecurrenceWeights } from './decoder-recurrence.js';
 import { maskedSoftmax } from './masked-softmax.js';
 
 export type Combine = 'input' | 'output';
@@ -53,6 +54,21 @@ export interface DecoderParts {
   bridge: Bridge;
   /** "decoder.out": features -> target vocabulary. */
   out: DenseLayer;
+  /** The encoder's output size. */
+  memorySize: number;
+}
+
+/** The step's input: embedded tokens [B, E], or their product with the embedding block of W_ih. */
+export type StepInput = { embedded: tf.Tensor2D } | { embeddingTerm: tf.Tensor2D };
+
+/** What a call of the decoder (a forward pass, a decoding step) computes once for all its steps. */
+export interface DecoderCall {
+  weights: RecurrenceWeights;
+  /**
+   * memory · W_cᵀ [B, S, G·H] (combine "input"), when precomputed: a step's context term is then
+   * weights @ contextTerms, S·G·H per row instead of M·G·H.
+   */
+  contextTerms: tf.Tensor3D | undefined;
 }
 
 export function forwardContext(
@@ -79,6 +95,7 @@ export class Decoder {
   readonly combineLayer: DenseLayer | undefined;
   readonly bridge: Bridge;
   readonly out: DenseLayer;
+  readonly recurrence: DecoderRecurrence;
 
   constructor(parts: DecoderParts) {
     this.embedding = parts.embedding;
@@ -91,6 +108,34 @@ export class Decoder {
     this.combineLayer = parts.combineLayer;
     this.bridge = parts.bridge;
     this.out = parts.out;
+    this.recurrence = new DecoderRecurrence(parts.rnn, {
+      embedding: parts.embedding.outputSize,
+      context: this.contextInInput ? parts.memorySize : 0,
+      feed: parts.inputFeeding ? parts.rnn.hiddenSize : 0,
+    });
+  }
+
+  /** Whether the RNN reads the context (combine "input" with attention). */
+  get contextInInput(): boolean {
+    return this.combine === 'input' && this.attention !== undefined;
+  }
+
+  /** The call's weights, and the context's projection for every source position when asked. */
+  prepare(encoded: EncodedSource, precomputeContext: boolean): DecoderCall {
+    const weights = this.recurrence.weights();
+    const contextTerms =
+      precomputeContext && weights.context
+        ? (tf.reshape(
+            tf.matMul(
+              tf.reshape(encoded.memory, [-1, weights.context.shape[1]]),
+              weights.context,
+              false,
+              true,
+            ),
+            [encoded.rows, encoded.memory.shape[1], -1],
+          ) as tf.Tensor3D)
+        : undefined;
+    return { weights, contextTerms };
   }
 
   /** Every layer with parameters or a role, in the order of the computation. */
@@ -155,57 +200,65 @@ export class Decoder {
     return { weights, context: tf.matMul(weights, encoded.memory) };
   }
 
-  /** One step from input vectors x [B, E] (embedded, after the dropout before the RNN). */
+  /** One step: `input` is the step's embedded tokens (after the dropout before the RNN). */
   step(
-    x: tf.Tensor2D,
+    input: StepInput,
     state: DecoderState,
     encoded: EncodedSource,
+    call: DecoderCall,
     options: RunOptions,
   ): StepResult {
-    const B = x.shape[0];
+    const { weights } = call;
+    let xw =
+      'embeddingTerm' in input
+        ? input.embeddingTerm
+        : (tf.matMul(input.embedded, weights.embedding, false, true) as tf.Tensor2D);
+    const B = xw.shape[0];
     const S = encoded.memory.shape[1];
     const H = this.hiddenSize;
-    let attended: { weights: tf.Tensor3D; context: tf.Tensor3D } | undefined;
-    let input: tf.Tensor2D = x;
-    if (this.combine === 'input' && this.attention) {
-      attended = this.attend(tf.reshape(topLayer(state.recurrent.h), [B, 1, H]), encoded);
-      const context = tf.reshape(attended?.context as tf.Tensor, [B, -1]) as tf.Tensor2D;
-      input = tf.concat([x, context], 1);
+    let alpha: tf.Tensor3D | undefined;
+    if (this.contextInInput) {
+      const query = tf.reshape(topLayer(state.recurrent.h), [B, 1, H]) as tf.Tensor3D;
+      const scores = (this.attention as Attention).scores(query, encoded.keys);
+      alpha = maskedSoftmax(scores, encoded.mask);
+      const term = call.contextTerms
+        ? tf.matMul(alpha, call.contextTerms)
+        : tf.matMul(
+            tf.reshape(tf.matMul(alpha, encoded.memory), [B, -1]),
+            weights.context as tf.Tensor2D,
+            false,
+            true,
+          );
+      xw = tf.add(xw, tf.reshape(term, [B, -1]));
     } else if (this.inputFeeding) {
-      input = tf.concat([x, state.feed as tf.Tensor2D], 1);
+      xw = tf.add(
+        xw,
+        tf.matMul(state.feed as tf.Tensor2D, weights.feed as tf.Tensor2D, false, true),
+      );
     }
-    const { output, state: recurrent } = this.recurrentStep(input, state.recurrent, options);
+    const { output, state: recurrent } = this.recurrence.step(
+      xw,
+      state.recurrent,
+      weights,
+      options,
+    );
     let features = output;
     if (this.combine === 'output' && this.attention) {
-      attended = this.attend(tf.reshape(output, [B, 1, H]), encoded);
+      const attended = this.attend(tf.reshape(output, [B, 1, H]) as tf.Tensor3D, encoded);
+      alpha = attended?.weights;
       const context = tf.reshape(attended?.context as tf.Tensor, [B, -1]);
       features = applyLinear(
         this.combineLayer as DenseLayer,
         tf.concat([context, output], 1),
       ) as tf.Tensor2D;
     }
-    const attention = attended
-      ? (tf.reshape(attended.weights, [B, S]) as tf.Tensor2D)
+    const attention = alpha
+      ? (tf.reshape(alpha, [B, S]) as tf.Tensor2D)
       : (tf.zeros([B, S]) as tf.Tensor2D);
     const next: DecoderState = this.inputFeeding
       ? { rows: B, recurrent, feed: features }
       : { rows: B, recurrent };
     return { features, attention, state: next };
-  }
-
-  /** The recurrent layer on one step: [B, I] from `state` -> output [B, H] and the new state. */
-  recurrentStep(
-    input: tf.Tensor2D,
-    state: RecurrentState,
-    options: RunOptions,
-  ): { output: tf.Tensor2D; state: RecurrentState } {
-    const [B, I] = input.shape;
-    const context = forwardContext(options, [this.rnn.name, state]);
-    const output = this.rnn.forward(tf.reshape(input, [B, 1, I]), context);
-    return {
-      output: tf.reshape(output, [B, this.hiddenSize]) as tf.Tensor2D,
-      state: context.finalStates.get(this.rnn.name) as RecurrentState,
-    };
   }
 }
 
