@@ -31,12 +31,18 @@ interface LayerWeights {
   bhh: tf.Tensor1D | undefined;
 }
 
-/** The weights as a call uses them: computed once per forward pass or decoding step. */
-export interface RecurrenceWeights {
-  /** Column blocks of layer 0's weight_ih, [G·H, part]. */
+/** Column blocks of layer 0's weight_ih, [G·H, part], one per part of its input. */
+export interface InputBlocks {
   embedding: tf.Tensor2D;
   context: tf.Tensor2D | undefined;
   feed: tf.Tensor2D | undefined;
+}
+
+/** The weights as a call uses them: computed once per forward pass or decoding step. */
+export interface RecurrenceWeights {
+  /** Set when asked for (`weights(true)`): for calls that compute the parts' products apart. */
+  blocks: InputBlocks | undefined;
+  /** layers[0].wih is the whole weight_ih of layer 0, for the concatenated input. */
   layers: LayerWeights[];
 }
 
@@ -57,7 +63,8 @@ export class DecoderRecurrence {
     return this.rnn.parameters.find((p) => p.name === `${this.rnn.name}.${name}`)?.variable;
   }
 
-  weights(): RecurrenceWeights {
+  /** The weights of a call; `split` adds layer 0's column blocks (a copy of weight_ih). */
+  weights(split: boolean): RecurrenceWeights {
     const { cell, numLayers } = this.rnn;
     const layers: LayerWeights[] = [];
     for (let l = 0; l < numLayers; l++) {
@@ -70,17 +77,18 @@ export class DecoderRecurrence {
         bhh: cell.foldsHiddenBias ? undefined : bhh,
       });
     }
+    if (!split) return { blocks: undefined, layers };
     const wih = (layers[0] as LayerWeights).wih;
     const rows = wih.shape[0];
     const block = (from: number, count: number) =>
       count === 0 ? undefined : (tf.slice(wih, [0, from], [rows, count]) as tf.Tensor2D);
     const { embedding, context, feed } = this.parts;
-    return {
+    const blocks = {
       embedding: context + feed === 0 ? wih : (block(0, embedding) as tf.Tensor2D),
       context: block(embedding, context),
       feed: block(embedding + context, feed),
-      layers,
     };
+    return { blocks, layers };
   }
 
   /**

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DecoderState, EncodedSource } from './contract.js';
 import { type Decoder, forwardContext, type RunOptions, type StepResult } from './decoder.js';
+import type { InputBlocks } from './decoder-recurrence.js';
 import { greedyEmbedding } from './greedy-embedding.js';
 
 export interface DecoderRun {
@@ -79,7 +80,8 @@ export function teacherForcedSteps(
   // Every step's embedding term in one product, time-major so that a step's rows are contiguous.
   const E = embedded.shape[2];
   const timeMajor = tf.reshape(tf.transpose(embedded, [1, 0, 2]), [T * B, E]);
-  const terms = tf.matMul(timeMajor, call.weights.embedding, false, true) as tf.Tensor2D;
+  const blocks = call.weights.blocks as InputBlocks;
+  const terms = tf.matMul(timeMajor, blocks.embedding, false, true) as tf.Tensor2D;
   const GH = terms.shape[1];
   const steps: StepResult[] = [];
   let state = initial;

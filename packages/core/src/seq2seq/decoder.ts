@@ -22,6 +22,7 @@ import type { Bridge } from './bridge.js';
 import type { DecoderState, EncodedSource } from './contract.js';
 import { DecoderRecurrence, type RecurrenceWeights } from './decoder-recurrence.js';
 import { maskedSoftmax } from './masked-softmax.js';
+import { weightedSum } from './row-products.js';
 
 export type Combine = 'input' | 'output';
 
@@ -120,21 +121,20 @@ export class Decoder {
     return this.combine === 'input' && this.attention !== undefined;
   }
 
-  /** The call's weights, and the context's projection for every source position when asked. */
-  prepare(encoded: EncodedSource, precomputeContext: boolean): DecoderCall {
-    const weights = this.recurrence.weights();
-    const contextTerms =
-      precomputeContext && weights.context
-        ? (tf.reshape(
-            tf.matMul(
-              tf.reshape(encoded.memory, [-1, weights.context.shape[1]]),
-              weights.context,
-              false,
-              true,
-            ),
-            [encoded.rows, encoded.memory.shape[1], -1],
-          ) as tf.Tensor3D)
-        : undefined;
+  /**
+   * The call's weights. `precompute` (forward passes): layer 0's weight_ih split by input part,
+   * and the context's projection for every source position; otherwise (one decoding step) the
+   * step's input is concatenated and projected by the whole weight_ih.
+   */
+  prepare(encoded: EncodedSource, precompute: boolean): DecoderCall {
+    const weights = this.recurrence.weights(precompute);
+    const context = weights.blocks?.context;
+    const contextTerms = context
+      ? (tf.reshape(
+          tf.matMul(tf.reshape(encoded.memory, [-1, context.shape[1]]), context, false, true),
+          [encoded.rows, encoded.memory.shape[1], -1],
+        ) as tf.Tensor3D)
+      : undefined;
     return { weights, contextTerms };
   }
 
@@ -197,7 +197,7 @@ export class Decoder {
     if (!this.attention) return undefined;
     const scores = this.attention.scores(query, encoded.keys);
     const weights = maskedSoftmax(scores, encoded.mask);
-    return { weights, context: tf.matMul(weights, encoded.memory) };
+    return { weights, context: weightedSum(weights, encoded.memory) };
   }
 
   /** One step: `input` is the step's embedded tokens (after the dropout before the RNN). */
@@ -209,32 +209,48 @@ export class Decoder {
     options: RunOptions,
   ): StepResult {
     const { weights } = call;
-    let xw =
-      'embeddingTerm' in input
-        ? input.embeddingTerm
-        : (tf.matMul(input.embedded, weights.embedding, false, true) as tf.Tensor2D);
-    const B = xw.shape[0];
+    const blocks = weights.blocks;
+    const B = ('embeddingTerm' in input ? input.embeddingTerm : input.embedded).shape[0];
     const S = encoded.memory.shape[1];
     const H = this.hiddenSize;
     let alpha: tf.Tensor3D | undefined;
     if (this.contextInInput) {
       const query = tf.reshape(topLayer(state.recurrent.h), [B, 1, H]) as tf.Tensor3D;
-      const scores = (this.attention as Attention).scores(query, encoded.keys);
-      alpha = maskedSoftmax(scores, encoded.mask);
-      const term = call.contextTerms
-        ? tf.matMul(alpha, call.contextTerms)
-        : tf.matMul(
-            tf.reshape(tf.matMul(alpha, encoded.memory), [B, -1]),
-            weights.context as tf.Tensor2D,
-            false,
-            true,
-          );
-      xw = tf.add(xw, tf.reshape(term, [B, -1]));
-    } else if (this.inputFeeding) {
-      xw = tf.add(
-        xw,
-        tf.matMul(state.feed as tf.Tensor2D, weights.feed as tf.Tensor2D, false, true),
+      alpha = maskedSoftmax(
+        (this.attention as Attention).scores(query, encoded.keys),
+        encoded.mask,
       );
+    }
+    let xw: tf.Tensor2D;
+    if (blocks) {
+      xw =
+        'embeddingTerm' in input
+          ? input.embeddingTerm
+          : (tf.matMul(input.embedded, blocks.embedding, false, true) as tf.Tensor2D);
+      if (alpha) {
+        const term = call.contextTerms
+          ? weightedSum(alpha, call.contextTerms)
+          : tf.matMul(
+              tf.reshape(weightedSum(alpha, encoded.memory), [B, -1]),
+              blocks.context as tf.Tensor2D,
+              false,
+              true,
+            );
+        xw = tf.add(xw, tf.reshape(term, [B, -1]));
+      } else if (this.inputFeeding) {
+        const feed = state.feed as tf.Tensor2D;
+        xw = tf.add(xw, tf.matMul(feed, blocks.feed as tf.Tensor2D, false, true));
+      }
+    } else {
+      if ('embeddingTerm' in input) {
+        throw new Error('decoder step: a precomputed embedding term needs the split weights');
+      }
+      const parts: tf.Tensor[] = [input.embedded];
+      if (alpha) parts.push(tf.reshape(weightedSum(alpha, encoded.memory), [B, -1]));
+      else if (this.inputFeeding) parts.push(state.feed as tf.Tensor2D);
+      const x = parts.length > 1 ? tf.concat(parts, 1) : (parts[0] as tf.Tensor);
+      const wih = (weights.layers[0] as { wih: tf.Tensor2D }).wih;
+      xw = tf.matMul(x as tf.Tensor2D, wih, false, true);
     }
     const { output, state: recurrent } = this.recurrence.step(
       xw,
