@@ -31,6 +31,11 @@ export {
   type ModelStepState,
   modelStepper,
 } from './decode/model-stepper.js';
+export {
+  type Seq2seqStepper,
+  type Seq2seqStepState,
+  seq2seqStepper,
+} from './decode/seq2seq-stepper.js';
 export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';
@@ -142,6 +147,42 @@ export {
   type TokenInputs,
 } from './model/inputs.js';
 export { type ForwardOptions, type ForwardResult, Model } from './model/model.js';
+export {
+  type Attention,
+  type AttentionSizes,
+  type AttentionType,
+  createAttention,
+} from './seq2seq/attention.js';
+export {
+  type BatchGreedyOptions,
+  type GreedyTranslation,
+  greedyTranslateBatch,
+} from './seq2seq/batch-greedy.js';
+export {
+  type Bridge,
+  type BridgeType,
+  createBridge,
+  type RecurrentShape,
+} from './seq2seq/bridge.js';
+export type {
+  DecoderState,
+  DecoderStep,
+  EncodedSource,
+  Seq2seqSteps,
+  StepOptions,
+} from './seq2seq/contract.js';
+export { type Combine, Decoder } from './seq2seq/decoder.js';
+export { Encoder } from './seq2seq/encoder.js';
+export { maskedSoftmax } from './seq2seq/masked-softmax.js';
+export { seq2seqLoss } from './seq2seq/seq2seq-loss.js';
+export { Seq2seqModel, seq2seqInputs } from './seq2seq/seq2seq-model.js';
+export {
+  checkTeacherForcing,
+  TeacherForcingError,
+  teacherForcingMask,
+  teacherForcingRandom,
+  teacherForcingRatio,
+} from './seq2seq/teacher-forcing.js';
 export { modelSchema } from './spec/schema.generated.js';
 export { formatSpecError, pointerToPath, type SpecError } from './spec/spec-error.js';
 export type * from './spec/types.generated.js';

@@ -220,3 +220,114 @@ describe('word tokenizer with treebank rules', () => {
     ).toThrow(/treebank.*splitPunctuation: false/);
   });
 });
+
+describe('the PyTorch translation tutorial normalisation (normalize "ascii", lettersOnly)', () => {
+  const tutorial = createTokenizer({
+    type: 'word',
+    lowercase: true,
+    normalize: 'ascii',
+    lettersOnly: true,
+  });
+
+  // Expected tokens: the tutorial's normalizeString (unicodeToAscii(s.lower().strip()), a space
+  // before each of .!?, every run of other characters than a-zA-Z.!? made one space) split on
+  // spaces, worked out by hand and checked by running it; the lines are Tatoeba eng-fra pairs.
+  const cases: [string, string[]][] = [
+    ['Ça va ? Très bien, merci.', ['ca', 'va', '?', 'tres', 'bien', 'merci', '.']],
+    ['Va\u202f!', ['va', '!']], // Tatoeba's French has a narrow no-break space before ! and ?
+    ['J’ai gagné.', ['j', 'ai', 'gagne', '.']],
+    ["I'm 19.", ['i', 'm', '.']],
+    ["J'ai 19 ans.", ['j', 'ai', 'ans', '.']],
+    ["I'm 99% sure.", ['i', 'm', 'sure', '.']],
+    ["J'en suis sûr à 99%.", ['j', 'en', 'suis', 'sur', 'a', '.']],
+    ["It's 8:30.", ['it', 's', '.']],
+    ['Il est 8 h 30.', ['il', 'est', 'h', '.']],
+    ['Va-t’en !', ['va', 't', 'en', '!']],
+    ["À l'aide !", ['a', 'l', 'aide', '!']],
+    ["Here's $5.", ['here', 's', '.']],
+    ["Où est l'hôpital ?", ['ou', 'est', 'l', 'hopital', '?']],
+    // œ and ß do not decompose: they are non-ASCII letters, so they become spaces.
+    ['Cœur brisé...', ['c', 'ur', 'brise', '.', '.', '.']],
+    ['Straße', ['stra', 'e']],
+    ['Naïve Noël, déjà-vu!?', ['naive', 'noel', 'deja', 'vu', '!', '?']],
+    // İ decomposes to I + a combining dot above, which goes.
+    ['İstanbul', ['istanbul']],
+    ['  42 ...  ', ['.', '.', '.']],
+    ['', []],
+  ];
+  it.each(cases)('%j', (text, expected) => {
+    expect(tutorial.tokenize(text)).toEqual(expected);
+    // prepare() is the normalised text: the tokens joined by single spaces.
+    expect(tutorial.prepare(text)).toBe(expected.join(' '));
+  });
+
+  it('normalize "ascii" alone keeps case, digits and punctuation and folds accents', () => {
+    const ascii = createTokenizer({ type: 'word', normalize: 'ascii' });
+    expect(ascii.prepare('Élan 19 œuvres, « déjà »')).toBe('Elan 19  uvres,   deja  ');
+    expect(ascii.tokenize('Élan 19 œuvres, « déjà »')).toEqual([
+      'Elan',
+      '19',
+      'uvres',
+      ',',
+      'deja',
+    ]);
+  });
+
+  it("lettersOnly alone keeps every script's letters with their marks", () => {
+    const letters = createTokenizer({ type: 'word', lettersOnly: true });
+    expect(letters.tokenize('Ça va ? 東京、नमस्ते! L’été')).toEqual([
+      'Ça',
+      'va',
+      '?',
+      '東京',
+      'नमस्ते',
+      '!',
+      'L',
+      'été',
+    ]);
+  });
+
+  it('lettersOnly with the char tokenizer: letters, single spaces and . ! ?', () => {
+    const chars = createTokenizer({
+      type: 'char',
+      lowercase: true,
+      normalize: 'ascii',
+      lettersOnly: true,
+    });
+    expect(chars.tokenize("À l'aide, 3 fois !")).toEqual(Array.from('a l aide fois !'));
+  });
+
+  it('output is ASCII letters and . ! ? only, and tokenizing it again changes nothing', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        const tokens = tutorial.tokenize(text);
+        for (const token of tokens) expect(token).toMatch(/^(?:[a-z]+|[.!?])$/);
+        expect(tutorial.tokenize(tutorial.detokenize(tokens))).toEqual(tokens);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses settings lettersOnly contradicts', () => {
+    expect(() =>
+      createTokenizer({ type: 'word', lettersOnly: true, splitPunctuation: false }),
+    ).toThrow(
+      'tokenizer: lettersOnly makes each . ! ? a token; splitPunctuation: false contradicts it',
+    );
+    expect(() => createTokenizer({ type: 'word', lettersOnly: true, rules: 'treebank' })).toThrow(
+      /lettersOnly leaves only letters and \. ! \?.*use rules "basic"/,
+    );
+  });
+
+  it('reports lettersOnly among its options (false by default)', () => {
+    expect(createTokenizer({ type: 'word' }).options.lettersOnly).toBe(false);
+    expect(tutorial.options).toEqual({
+      type: 'word',
+      lowercase: true,
+      normalize: 'ascii',
+      splitPunctuation: true,
+      rules: 'basic',
+      lettersOnly: true,
+    });
+  });
+});

@@ -77,6 +77,7 @@ describe('GenerationTask on Tiny Shakespeare', () => {
       normalize: 'NFC',
       splitPunctuation: true,
       rules: 'basic',
+      lettersOnly: false,
     });
     expect(json.metadata.vocabulary.tokens.slice(0, 4)).toEqual([
       '<pad>',

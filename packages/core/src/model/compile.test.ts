@@ -97,7 +97,7 @@ describe('compile', () => {
       'layers[4] ("head", dense): units is "auto" and the output size is unknown; pass compile(spec, { outputSize })',
     );
     await expect(compile(example('translation-eng-fra-attention.json'))).rejects.toThrow(
-      'compiling translation (encoder-decoder) models is not available yet',
+      'encoder.layers[0] ("embedding", embedding): the source vocabulary size is unknown; set numEmbeddings in the spec or pass compile(spec, { vocabularySize })',
     );
     await expect(compile(small, { backend: 'tpu' })).rejects.toThrow(
       'unknown backend "tpu" (did you mean "cpu"?)',

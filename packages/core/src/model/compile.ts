@@ -10,9 +10,11 @@ import { LayerNormLayer } from '../layers/layer-norm.js';
 import { PoolLayer } from '../layers/pool.js';
 import { fusedKernelsAvailable } from '../layers/recurrent/fused.js';
 import { RecurrentLayer } from '../layers/recurrent/recurrent-layer.js';
+import { buildSeq2seq } from '../seq2seq/build-seq2seq.js';
 import { formatSpecError, type SpecError } from '../spec/spec-error.js';
 import type { LayerSpec, ModelSpec } from '../spec/types.generated.js';
 import { validateSpec } from '../spec/validate.js';
+import { layerName } from './layer-name.js';
 import { Model } from './model.js';
 
 export interface CompileOptions {
@@ -57,9 +59,9 @@ export async function compile(spec: unknown, options: CompileOptions = {}): Prom
 
 function build(spec: ModelSpec, options: CompileOptions, backend: string): Model {
   if (spec.task === 'translation') {
-    throw new CompileError(
-      'compiling translation (encoder-decoder) models is not available yet: it arrives with the translation task',
-    );
+    return buildSeq2seq(spec, options, backend, (message) => {
+      throw new CompileError(message);
+    });
   }
   const layerSpecs = spec.layers ?? [];
   const random = new Random(spec.training.seed);
@@ -91,18 +93,6 @@ function build(spec: ModelSpec, options: CompileOptions, backend: string): Model
     ...(options.outputSize !== undefined ? { outputSize: options.outputSize } : {}),
   };
   return new Model(spec, layers, inputSize, backend, sizes);
-}
-
-/** The spec's name, or the type (numbered when repeated, Keras style: "dense", "dense_1"). */
-function layerName(spec: LayerSpec, used: Set<string>): string {
-  let name = spec.name;
-  if (name === undefined) {
-    const base = spec.type.replaceAll('-', '_');
-    name = base;
-    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
-  }
-  used.add(name);
-  return name;
 }
 
 function buildLayer(

@@ -85,38 +85,52 @@ export class Model {
 
   /** A table of layers, output shapes and parameter counts, like Keras' model.summary(). */
   summary(): string {
-    const rows = this.layers.map((layer) => {
-      const count = layer.parameters.reduce((n, p) => n + p.variable.size, 0);
-      return [
-        `${layer.name} (${layer.type})`,
-        describeShape(layer.outputKind, layer.outputSize),
-        count.toLocaleString('en-US'),
-      ];
-    });
-    const header = ['Layer (type)', 'Output shape', 'Params'];
-    const widths = header.map((h, i) =>
-      Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
-    );
-    const line = (cells: string[]) =>
-      cells
-        .map((c, i) => (i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
-        .join('   ');
-    const rule = '-'.repeat(widths.reduce((a, b) => a + b + 3, -3));
-    const params = this.parameters();
-    const total = params.reduce((n, p) => n + p.variable.size, 0);
-    const trainable = params.filter((p) => p.trainable).reduce((n, p) => n + p.variable.size, 0);
-    return [
+    const rows = this.layers.map((layer) => [
+      `${layer.name} (${layer.type})`,
+      describeShape(layer.outputKind, layer.outputSize),
+      parameterCount(layer.parameters),
+    ]);
+    return summaryTable(
       `Model "${this.spec.name}" (${this.spec.task}), backend ${this.backend}`,
-      rule,
-      line(header),
-      rule,
-      ...rows.map(line),
-      rule,
-      `Total params: ${total.toLocaleString('en-US')} (trainable: ${trainable.toLocaleString('en-US')})`,
-    ].join('\n');
+      rows,
+      this.parameters(),
+    );
   }
 
   dispose(): void {
     for (const parameter of this.parameters()) parameter.variable.dispose();
   }
+}
+
+/** The number of values in `parameters`, formatted ("49,920"). */
+export function parameterCount(parameters: readonly Parameter[]): string {
+  return parameters.reduce((n, p) => n + p.variable.size, 0).toLocaleString('en-US');
+}
+
+/** Rows of [name (type), output shape, parameter count] under `title`, with the totals. */
+export function summaryTable(
+  title: string,
+  rows: readonly string[][],
+  parameters: readonly Parameter[],
+): string {
+  const header = ['Layer (type)', 'Output shape', 'Params'];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
+      .join('   ');
+  const rule = '-'.repeat(widths.reduce((a, b) => a + b + 3, -3));
+  const total = parameterCount(parameters);
+  const trainable = parameterCount(parameters.filter((p) => p.trainable));
+  return [
+    title,
+    rule,
+    line(header),
+    rule,
+    ...rows.map(line),
+    rule,
+    `Total params: ${total} (trainable: ${trainable})`,
+  ].join('\n');
 }

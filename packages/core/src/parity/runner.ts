@@ -10,6 +10,7 @@ import type { Comparison } from './compare.js';
 import { type ParityCase, readParityCase } from './fixture.js';
 import { runLayerCase } from './layer-case.js';
 import { runSeedSentimentCase } from './seed-sentiment-case.js';
+import { runSeq2seqCase } from './seq2seq-case.js';
 
 export interface CaseReport {
   name: string;
@@ -19,7 +20,7 @@ export interface CaseReport {
   worst?: Comparison;
   failures: string[];
   /**
-   * Set when this runner cannot run the case's kind yet (seq2seq until the translation task): the
+   * Set when this runner cannot run the case's kind (a kind it does not know): the
    * reason, also listed in `failures`. The case is not ok; callers that knowingly accept such cases
    * (the conformance suite, `recurrent parity --skip-unsupported`) report them as skipped.
    */
@@ -32,7 +33,13 @@ export type CaseRunner = (fixture: ParityCase, backend: string) => Promise<Check
 const runners: Record<string, CaseRunner> = {
   layer: runLayerCase,
   'seed-sentiment-bilstm': runSeedSentimentCase,
+  'seq2seq-bahdanau': runSeq2seqCase,
 };
+
+/** The runner of a kind: encoder-decoder kinds ("seq2seq-...") describe their model by its weights. */
+function runnerOf(kind: string): CaseRunner | undefined {
+  return runners[kind] ?? (kind.startsWith('seq2seq') ? runSeq2seqCase : undefined);
+}
 
 /** Case folders of `dir`: `dir` itself when it holds a case.json, else its subfolders that do. */
 export async function findCases(dir: string): Promise<string[]> {
@@ -66,11 +73,9 @@ export async function runCase(dir: string, backend: string): Promise<CaseReport>
   }
   const { name } = fixture;
   const kind = fixture.description.kind;
-  const runner = runners[kind];
+  const runner = runnerOf(kind);
   if (!runner) {
-    const later =
-      kind === 'seq2seq-bahdanau' ? ' (seq2seq models arrive with the translation task)' : '';
-    const unsupported = `unsupported kind "${kind}"${later}`;
+    const unsupported = `unsupported kind "${kind}"`;
     return { name, kind, ok: false, failures: [unsupported], unsupported, seconds: seconds() };
   }
   const before = tf.memory().numTensors;
