@@ -6,11 +6,12 @@
 // line.
 import { createInterface } from 'node:readline';
 import { loadTaskFolder } from '@recurrent/core/node';
-import type {
-  TranslateOptions,
-  Translation,
-  TranslationHypothesis,
-  TranslationTaskApi,
+import {
+  type TranslateOptions,
+  type Translation,
+  type TranslationHypothesis,
+  TranslationOptionError,
+  type TranslationTaskApi,
 } from '@recurrent/task-translation';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
@@ -44,6 +45,14 @@ function number(value: string): number {
   }
   return n;
 }
+
+/** The flag of each translate option, for the task's messages. */
+const flagNames: Record<string, string> = {
+  beam: '--beam',
+  nBest: '--n-best',
+  lengthPenalty: '--length-penalty',
+  maxLength: '--max-length',
+};
 
 const helpText = `
 Input: each text argument is one sentence; without any, each line of stdin is one, translated as
@@ -177,6 +186,14 @@ async function translate(
         legend = false;
       }
     }
+  } catch (error) {
+    // The task names its options as its API does; say them as flags.
+    if (error instanceof TranslationOptionError && flagNames[error.option]) {
+      throw new CommandError(
+        `${dir}: ${error.message.replace(error.option, flagNames[error.option] as string)}`,
+      );
+    }
+    throw error;
   } finally {
     process.off('SIGINT', onSigint);
     // The errors of writes already made come on the next ticks: listen until they have.
