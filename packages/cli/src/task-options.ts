@@ -2,7 +2,6 @@
 // every command offers the options of every installed task, then refuses by name those the
 // task at hand does not use, instead of ignoring them.
 import {
-  type ModelSpec,
   registeredPlugins,
   type Task,
   type TaskCommand,
@@ -96,45 +95,49 @@ interface DataFromOptions {
   /**
    * Task options that give the data in place of --data (translation: "source" and "target",
    * parallel files): with one of them given, --data may be left out and the task's readers get
-   * `path` undefined.
+   * an empty path.
    */
   dataOptions?: readonly string[];
-}
-/** The readers as they take a path left out (only for tasks that declare `dataOptions`). */
-interface ReadersOfOptionalPath<T extends Task = Task> {
-  readTrainingData(
-    path: string | undefined,
-    options: TaskOptionValues,
-    spec: ModelSpec,
-  ): ReturnType<TaskNodeSupport<T>['readTrainingData']>;
-  readEvaluationData(
-    path: string | undefined,
-    options: TaskOptionValues,
-  ): ReturnType<TaskNodeSupport<T>['readEvaluationData']>;
 }
 interface EvaluateWithOptions {
   /** `recurrent eval`: the evaluation with the task's eval options (translation: --beam). */
   evaluate?(task: Task, data: unknown, options: TaskOptionValues): Promise<unknown>;
 }
 
+function dataOptions(plugin: TaskPlugin): readonly string[] {
+  return (plugin.commandLine as (TaskCommandLine & DataFromOptions) | undefined)?.dataOptions ?? [];
+}
+
 /**
- * The --data path to hand the task's reader: the one given, or undefined when the task reads its
- * data from options it declares for that (translation's --source/--target). Otherwise --data is
+ * The --data path to hand the task's reader: the one given, or "" when the task reads its data
+ * from options it declares for that (translation's --source/--target). Otherwise --data is
  * required, and the error says what the task reads.
  */
 export function dataPath(
   path: string | undefined,
   values: TaskOptionValues,
   plugin: TaskPlugin,
-): string | undefined {
+): string {
   if (path !== undefined) return path;
-  const commandLine = plugin.commandLine as (TaskCommandLine & DataFromOptions) | undefined;
-  const from = commandLine?.dataOptions ?? [];
-  if (from.some((name) => values[name] !== undefined)) return undefined;
+  const from = dataOptions(plugin);
+  if (from.some((name) => values[name] !== undefined)) return '';
   const alternative = from.length > 0 ? `, or ${from.map((n) => `--${n}`).join(' and ')}` : '';
   throw new CommandError(
-    `--data <file> is required: the ${plugin.name} task reads ${commandLine?.data ?? 'a data file'}${alternative}`,
+    `--data <file> is required: the ${plugin.name} task reads ${plugin.commandLine?.data ?? 'a data file'}${alternative}`,
   );
+}
+
+/** What the data was, for a report: the --data path, or the data options given ("--source a.de --target a.en"). */
+export function dataDescription(
+  path: string,
+  values: TaskOptionValues,
+  plugin: TaskPlugin,
+): string {
+  if (path !== '') return path;
+  return dataOptions(plugin)
+    .filter((name) => values[name] !== undefined)
+    .map((name) => `--${name} ${values[name]}`)
+    .join(' ');
 }
 
 /** The task's evaluation of `data` with its eval options, through its /node entry when it has one. */
@@ -146,37 +149,4 @@ export function evaluateTask(
 ): Promise<unknown> {
   const evaluate = (node as TaskNodeSupport & EvaluateWithOptions).evaluate;
   return evaluate ? evaluate.call(node, task, data, values) : task.evaluate(data);
-}
-
-/** Training data through the task's reader (`path` undefined: from the task's data options). */
-export function readTrainingData(
-  node: TaskNodeSupport,
-  path: string | undefined,
-  values: TaskOptionValues,
-  spec: ModelSpec,
-): ReturnType<TaskNodeSupport['readTrainingData']> {
-  return (node as TaskNodeSupport & ReadersOfOptionalPath).readTrainingData(path, values, spec);
-}
-
-/** Evaluation data through the task's reader (`path` undefined: from the task's data options). */
-export function readEvaluationData(
-  node: TaskNodeSupport,
-  path: string | undefined,
-  values: TaskOptionValues,
-): ReturnType<TaskNodeSupport['readEvaluationData']> {
-  return (node as TaskNodeSupport & ReadersOfOptionalPath).readEvaluationData(path, values);
-}
-
-/** What the data was, for a report: the --data path, or the data options given ("--source a.de --target a.en"). */
-export function dataDescription(
-  path: string | undefined,
-  values: TaskOptionValues,
-  plugin: TaskPlugin,
-): string {
-  if (path !== undefined) return path;
-  const from = (plugin.commandLine as (TaskCommandLine & DataFromOptions) | undefined)?.dataOptions;
-  return (from ?? [])
-    .filter((name) => values[name] !== undefined)
-    .map((name) => `--${name} ${values[name]}`)
-    .join(' ');
 }

@@ -11,7 +11,6 @@ import {
   dataHelp,
   dataPath,
   evaluateTask,
-  readEvaluationData,
   taskOptionValues,
 } from '../task-options.js';
 import { folderPlugin, nodeSupport } from './task-folder.js';
@@ -38,7 +37,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     const backend = await startBackend(options.backend);
     const task: Task = await loadTaskFolder(dir, { backend: backend.name });
     try {
-      const data = await readEvaluationData(node, path, taskOptions);
+      const data = await node.readEvaluationData(path, taskOptions);
       const evaluation = await evaluateTask(node, task, data, taskOptions);
       if (options.json) {
         io.stdout(`${JSON.stringify(evaluation, null, 2)}\n`);

@@ -23,13 +23,7 @@ import {
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
 import { type CliIO, ExitCode } from '../io.js';
-import {
-  addTaskOptions,
-  dataHelp,
-  dataPath,
-  readTrainingData,
-  taskOptionValues,
-} from '../task-options.js';
+import { addTaskOptions, dataHelp, dataPath, taskOptionValues } from '../task-options.js';
 import { parseDuration } from '../train/duration.js';
 import { createProgress } from '../train/progress.js';
 import { CommandError, readSpecFile } from './spec-file.js';
@@ -142,7 +136,7 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
       throw new CommandError(`${options.log}: cannot write the training log (${error.message})`);
     });
   }
-  const data = await readTrainingData(node, path, taskOptions, spec);
+  const data = await node.readTrainingData(path, taskOptions, spec);
   for (const note of data.notes) io.stdout(`${note}\n`);
   await mkdir(options.out, { recursive: true });
   const identity = await runIdentity({
