@@ -12,7 +12,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tatoeba, translationSpec } from '../test/tatoeba.js';
 import { TranslationTask, type TranslationTrainOptions } from './translation-task.js';
-import { splitPairs } from './validation-split.js';
 
 const spec = translationSpec({
   decoder: {
@@ -132,7 +131,6 @@ describe('exact resume', () => {
 describe('early stopping on validation BLEU', () => {
   it('keeps the weights of the epoch with the best BLEU', async () => {
     await useBackend('wasm');
-    const split = splitPairs(tatoeba, { seed: 3 });
     const task = TranslationTask.create(
       translationSpec({
         training: { epochs: 5, earlyStopping: { monitor: 'val_bleu', patience: 4 } },
