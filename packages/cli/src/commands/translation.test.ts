@@ -91,6 +91,23 @@ describe('translation from the CLI', () => {
     expect(saved.metadata.task).toBe('translation');
   });
 
+  it('inspect shows both vocabularies, the sizes of the embedding and output layers', async () => {
+    const result = await runCli('inspect', model, ...backend);
+    expect(result.code, result.stderr).toBe(0);
+    const source = Number(result.stdout.match(/^Source vocabulary: (\d+) entries$/m)?.[1]);
+    const target = Number(result.stdout.match(/^Target vocabulary: (\d+) entries$/m)?.[1]);
+    const params = (layer: string) =>
+      Number(
+        result.stdout
+          .match(new RegExp(`^${layer.replace('.', '\\.')} .* ([\\d,]+)$`, 'm'))?.[1]
+          ?.replaceAll(',', ''),
+      );
+    // Embeddings of 16 per source word; the output projection from 24 to every target word.
+    expect(params('encoder.embedding')).toBe(16 * source);
+    expect(params('decoder.out')).toBe(25 * target);
+    expect(result.stdout).toMatch(/^Metrics: bleu \d+\.\d{4}, .*pairs 30(, |$)/m);
+  });
+
   it('trains on parallel files to the weights the same pairs give as a TSV', async () => {
     const common = ['--epochs', '1', '--threads', '1', ...backend];
     const parallel = join(root, 'parallel');
