@@ -1,15 +1,14 @@
 // What this package uses of core's encoder-decoder, in one place: compiling a translation spec to
-// a Seq2seqModel (a Model that also steps: Seq2seqSteps), its training loss, and the batched greedy
-// decoder that scores BLEU.
+// a Seq2seqModel (a Model that also steps: Seq2seqSteps) and the batched greedy decoder that
+// scores BLEU. (The training loss is core's seq2seqLoss: mean cross-entropy over the real target
+// tokens, with training.labelSmoothing.)
 import {
   compile,
   type GreedyTranslation,
   greedyTranslateBatch,
-  type LossFunction,
   type Model,
   type ModelSpec,
   type Seq2seqSteps,
-  seq2seqLoss,
   TaskError,
 } from '@recurrent/core';
 import { bosId, eosId, padBatch } from '@recurrent/data';
@@ -53,14 +52,6 @@ export async function compileTranslationModel(
 }
 
 /**
- * Mean cross-entropy over the real target tokens of a batch (training.labelSmoothing honoured):
- * core's seq2seqLoss, the same for every translation spec.
- */
-export function translationLoss(_spec: ModelSpec): LossFunction {
-  return seq2seqLoss;
-}
-
-/**
  * Greedy translations of many sources at once (ids ending with <eos>), in their order: each one's
  * output ids, the end token left out, at most `maxLength` tokens with the end token counted. The
  * sources go through core's batched greedy decoder `batchSize` at a time, by length.
@@ -72,10 +63,8 @@ export async function greedyTranslations(
   batchSize: number,
 ): Promise<number[][]> {
   const out: number[][] = new Array(sources.length);
-  const order = sources.map((_, i) => i).sort((a, b) => sourceLength(a) - sourceLength(b) || a - b);
-  function sourceLength(i: number): number {
-    return (sources[i] as Int32Array).length;
-  }
+  const length = (i: number) => (sources[i] as Int32Array).length;
+  const order = sources.map((_, i) => i).sort((a, b) => length(a) - length(b) || a - b);
   for (let start = 0; start < order.length; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
     const padded = padBatch(rows.map((r) => sources[r] as Int32Array));

@@ -2,8 +2,13 @@
 // the same spec compiled with the same vocabulary sizes, so its parameters match the task's (the
 // workers receive the weights after every step), and the same loss. Each worker gets its rows of
 // every batch input, the teacher-forcing mask included.
-import type { ModelSpec, TaskOptions, TrainingTarget } from '@recurrent/core';
-import { compileTranslationModel, translationLoss } from './seq2seq-model.js';
+import {
+  type ModelSpec,
+  seq2seqLoss,
+  type TaskOptions,
+  type TrainingTarget,
+} from '@recurrent/core';
+import { compileTranslationModel } from './seq2seq-model.js';
 
 /** What a worker needs to build the task's model: sent as JSON. */
 export interface TranslationTargetConfig {
@@ -18,5 +23,5 @@ export async function translationTrainingTarget(
 ): Promise<TrainingTarget> {
   const c = config as TranslationTargetConfig;
   const model = await compileTranslationModel(c.spec, c, options.backend);
-  return { model, loss: translationLoss(c.spec) };
+  return { model, loss: seq2seqLoss };
 }

@@ -66,6 +66,18 @@ describe('translationSettings', () => {
         '/decoding/repetitionPenalty: translation does not penalise repetitions',
       ],
       [
+        'a teacher-forcing floor above its ratio',
+        translationSpec({
+          training: {
+            teacherForcing: {
+              ratio: 0.5,
+              schedule: { type: 'linear', decay: 0.1, minRatio: 0.6 },
+            },
+          },
+        }),
+        '/training/teacherForcing/schedule/minRatio: (0.6) must be below training.teacherForcing.ratio (0.5)',
+      ],
+      [
         'lettersOnly with treebank rules',
         translationSpec({
           target: { tokenizer: { type: 'word', lettersOnly: true, rules: 'treebank' } },

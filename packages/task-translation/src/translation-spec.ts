@@ -2,6 +2,7 @@
 // setting this task cannot honour is refused by its spec path before any data is read: both
 // sides' tokenizers (and that they can be built), and a decoding block this task can run.
 import {
+  checkTeacherForcing,
   type ModelSpec,
   parseSpec,
   type SpecError,
@@ -108,6 +109,16 @@ export function translationSettings(spec: unknown): TranslationSettings {
       pointer: '/decoding/repetitionPenalty',
       message:
         "translation does not penalise repetitions (the batched greedy decoder that evaluates BLEU has no such setting, and a translation's score must not depend on how it was decoded)",
+    });
+  }
+  try {
+    // Settings the schema lets through but no schedule can use: refused now, not at the first batch.
+    checkTeacherForcing(valid.training.teacherForcing);
+  } catch (error) {
+    const [field, ...rest] = (error as Error).message.split(': ');
+    problems.push({
+      pointer: `/${(field as string).replaceAll('.', '/')}`,
+      message: rest.join(': '),
     });
   }
   if (problems.length > 0 || !sourceTokenizer || !targetTokenizer) {

@@ -11,6 +11,7 @@ import {
   type ModelSpec,
   modelFromFiles,
   modelToFiles,
+  seq2seqLoss,
   TaskError,
   type TaskOptions,
   type TaskTrainOptions,
@@ -35,7 +36,6 @@ import {
   asTranslationModel,
   compileTranslationModel,
   type TranslationModel,
-  translationLoss,
 } from './seq2seq-model.js';
 import type { TranslationTargetConfig } from './training-target.js';
 import { translateOne } from './translate.js';
@@ -276,7 +276,7 @@ export class TranslationTask implements TranslationTaskApi {
       }),
       {
         spec,
-        loss: translationLoss(spec),
+        loss: seq2seqLoss,
         ...(validation
           ? {
               validationMetrics: () =>

@@ -9,6 +9,8 @@ export {
   runDecodeStepCase,
   runPromptCase,
 } from './run-decode-case.js';
+export { runSeq2seqCase } from './run-seq2seq-case.js';
+export { type Seq2seqCase, seq2seqCases, seq2seqSizes, seq2seqSpec } from './seq2seq-cases.js';
 export {
   type ConformanceOptions,
   conformanceSuite,

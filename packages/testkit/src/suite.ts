@@ -10,6 +10,8 @@ import { compareResults, type Tolerance } from './compare.js';
 import { type DecodeCase, decodeCases } from './decode-cases.js';
 import { runCase, runInference } from './run-case.js';
 import { runDecodeStepCase, runPromptCase } from './run-decode-case.js';
+import { runSeq2seqCase } from './run-seq2seq-case.js';
+import { seq2seqCases } from './seq2seq-cases.js';
 import { trainCharModel, trainingRun } from './training-run.js';
 
 export interface ConformanceOptions {
@@ -66,6 +68,17 @@ export function conformanceSuite(options: ConformanceOptions): void {
           const expected = await runCase(c, 'cpu', 'off');
           const actual = await runCase(c, backend);
           expect(actual.leaked, 'tensors leaked by forward + backward').toBe(0);
+          expect(compareResults(expected.values, actual.values, toleranceOf)).toEqual([]);
+        });
+      }
+    });
+
+    describe('encoder-decoder models against the cpu reference (forward, loss, gradients, encode + step)', () => {
+      for (const c of seq2seqCases) {
+        it(c.name, async () => {
+          const expected = await runSeq2seqCase(c, 'cpu', 'off');
+          const actual = await runSeq2seqCase(c, backend);
+          expect(actual.leaked, 'tensors leaked by forward, backward and stepping').toBe(0);
           expect(compareResults(expected.values, actual.values, toleranceOf)).toEqual([]);
         });
       }

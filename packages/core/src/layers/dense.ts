@@ -105,12 +105,14 @@ export function denseOp(
     let pre: tf.Tensor = tf.matMul(x2, w as tf.Tensor2D, false, true);
     if (b) pre = tf.add(pre, b);
     const out = activate(pre, activation);
-    save([x2, pre, out]);
-    const gradFunc = (dy: tf.Tensor, [sx, sPre, sOut]: tf.Tensor[]) => {
+    // The weight is saved too: it may be computed (a block of a larger one), not a variable.
+    save([x2, pre, out, w as tf.Tensor]);
+    const xShape = (xArg as tf.Tensor).shape;
+    const gradFunc = (dy: tf.Tensor, [sx, sPre, sOut, sw]: tf.Tensor[]) => {
       const dy2 = tf.reshape(dy, [-1, units]);
       const s = slope(sPre as tf.Tensor, sOut as tf.Tensor, activation);
       const dPre = (s ? tf.mul(dy2, s) : dy2) as tf.Tensor2D;
-      const dx = tf.reshape(tf.matMul(dPre, w as tf.Tensor2D), (xArg as tf.Tensor).shape);
+      const dx = tf.reshape(tf.matMul(dPre, sw as tf.Tensor2D), xShape);
       const dw = tf.matMul(dPre, sx as tf.Tensor2D, true, false);
       return b ? [dx, dw, tf.sum(dPre, 0)] : [dx, dw];
     };

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../init/random.js';
 import { DenseLayer, denseOp } from '../layers/dense.js';
 import type { AttentionSpec } from '../spec/types.generated.js';
+import { dotScores, tanh } from './row-products.js';
 
 export type AttentionType = AttentionSpec['type'];
 
@@ -89,9 +90,7 @@ export function createAttention(
 function additiveScores(queryTerm: tf.Tensor3D, keys: tf.Tensor3D, v: DenseLayer): tf.Tensor3D {
   const [B, Q, A] = queryTerm.shape;
   const S = keys.shape[1];
-  const hidden = tf.tanh(
-    tf.add(tf.reshape(queryTerm, [B, Q, 1, A]), tf.reshape(keys, [B, 1, S, A])),
-  );
+  const hidden = tanh(tf.add(tf.reshape(queryTerm, [B, Q, 1, A]), tf.reshape(keys, [B, 1, S, A])));
   return tf.reshape(applyLinear(v, hidden), [B, Q, S]) as tf.Tensor3D;
 }
 
@@ -106,10 +105,6 @@ function bahdanau(prefix: string, sizes: AttentionSizes, random: Random): Attent
     keys: (memory) => applyLinear(Ua, memory) as tf.Tensor3D,
     scores: (query, keys) => additiveScores(applyLinear(Wa, query) as tf.Tensor3D, keys, Va),
   };
-}
-
-function dotScores(query: tf.Tensor3D, keys: tf.Tensor3D): tf.Tensor3D {
-  return tf.matMul(query, keys, false, true);
 }
 
 function luongDot(sizes: AttentionSizes): Attention {

@@ -176,6 +176,7 @@ export function buildSeq2seq(
     combineLayer,
     bridge,
     out,
+    memorySize,
   });
   const sizes = {
     ...(options.vocabularySize !== undefined ? { vocabularySize: options.vocabularySize } : {}),

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DecoderState, EncodedSource } from './contract.js';
 import { type Decoder, forwardContext, type RunOptions, type StepResult } from './decoder.js';
+import type { InputBlocks } from './decoder-recurrence.js';
 import { greedyEmbedding } from './greedy-embedding.js';
 
 export interface DecoderRun {
@@ -73,12 +74,20 @@ export function teacherForcedSteps(
   initial: DecoderState,
   options: RunOptions,
 ): DecoderRun {
-  const T = target.shape[1];
+  const [B, T] = target.shape;
   const embedded = decoder.dropBefore(decoder.embed(target, options), options) as tf.Tensor3D;
+  const call = decoder.prepare(encoded, true);
+  // Every step's embedding term in one product, time-major so that a step's rows are contiguous.
+  const E = embedded.shape[2];
+  const timeMajor = tf.reshape(tf.transpose(embedded, [1, 0, 2]), [T * B, E]);
+  const blocks = call.weights.blocks as InputBlocks;
+  const terms = tf.matMul(timeMajor, blocks.embedding, false, true) as tf.Tensor2D;
+  const GH = terms.shape[1];
   const steps: StepResult[] = [];
   let state = initial;
   for (let i = 0; i < T; i++) {
-    const step = decoder.step(stepOf(embedded, i), state, encoded, options);
+    const embeddingTerm = tf.slice(terms, [i * B, 0], [B, GH]) as tf.Tensor2D;
+    const step = decoder.step({ embeddingTerm }, state, encoded, call, options);
     steps.push(step);
     state = step.state;
   }
@@ -114,6 +123,7 @@ export function mixedSteps(
   const paddingIdx = decoder.embedding.spec.paddingIdx;
   const logits: tf.Tensor2D[] = [];
   const attention: tf.Tensor2D[] = [];
+  const call = decoder.prepare(encoded, true);
   let state = initial;
   for (let i = 0; i < T; i++) {
     let x = stepOf(embedded, i);
@@ -123,12 +133,8 @@ export function mixedSteps(
       const predicted = greedyEmbedding(logits[i - 1] as tf.Tensor2D, table, paddingIdx);
       x = tf.add(tf.mul(m, x), tf.mul(tf.sub(1, m), predicted)) as tf.Tensor2D;
     }
-    const step = decoder.step(
-      decoder.dropBefore(x, options) as tf.Tensor2D,
-      state,
-      encoded,
-      options,
-    );
+    const dropped = decoder.dropBefore(x, options) as tf.Tensor2D;
+    const step = decoder.step({ embedded: dropped }, state, encoded, call, options);
     logits.push(decoder.project(step.features, options) as tf.Tensor2D);
     attention.push(step.attention);
     state = step.state;

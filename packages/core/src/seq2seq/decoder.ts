@@ -20,7 +20,9 @@ import type { RecurrentLayer } from '../layers/recurrent/recurrent-layer.js';
 import { type Attention, applyLinear } from './attention.js';
 import type { Bridge } from './bridge.js';
 import type { DecoderState, EncodedSource } from './contract.js';
+import { DecoderRecurrence, type RecurrenceWeights } from './decoder-recurrence.js';
 import { maskedSoftmax } from './masked-softmax.js';
+import { weightedSum } from './row-products.js';
 
 export type Combine = 'input' | 'output';
 
@@ -53,6 +55,21 @@ export interface DecoderParts {
   bridge: Bridge;
   /** "decoder.out": features -> target vocabulary. */
   out: DenseLayer;
+  /** The encoder's output size. */
+  memorySize: number;
+}
+
+/** The step's input: embedded tokens [B, E], or their product with the embedding block of W_ih. */
+export type StepInput = { embedded: tf.Tensor2D } | { embeddingTerm: tf.Tensor2D };
+
+/** What a call of the decoder (a forward pass, a decoding step) computes once for all its steps. */
+export interface DecoderCall {
+  weights: RecurrenceWeights;
+  /**
+   * memory · W_cᵀ [B, S, G·H] (combine "input"), when precomputed: a step's context term is then
+   * weights @ contextTerms, S·G·H per row instead of M·G·H.
+   */
+  contextTerms: tf.Tensor3D | undefined;
 }
 
 export function forwardContext(
@@ -79,6 +96,7 @@ export class Decoder {
   readonly combineLayer: DenseLayer | undefined;
   readonly bridge: Bridge;
   readonly out: DenseLayer;
+  readonly recurrence: DecoderRecurrence;
 
   constructor(parts: DecoderParts) {
     this.embedding = parts.embedding;
@@ -91,6 +109,33 @@ export class Decoder {
     this.combineLayer = parts.combineLayer;
     this.bridge = parts.bridge;
     this.out = parts.out;
+    this.recurrence = new DecoderRecurrence(parts.rnn, {
+      embedding: parts.embedding.outputSize,
+      context: this.contextInInput ? parts.memorySize : 0,
+      feed: parts.inputFeeding ? parts.rnn.hiddenSize : 0,
+    });
+  }
+
+  /** Whether the RNN reads the context (combine "input" with attention). */
+  get contextInInput(): boolean {
+    return this.combine === 'input' && this.attention !== undefined;
+  }
+
+  /**
+   * The call's weights. `precompute` (forward passes): layer 0's weight_ih split by input part,
+   * and the context's projection for every source position; otherwise (one decoding step) the
+   * step's input is concatenated and projected by the whole weight_ih.
+   */
+  prepare(encoded: EncodedSource, precompute: boolean): DecoderCall {
+    const weights = this.recurrence.weights(precompute);
+    const context = weights.blocks?.context;
+    const contextTerms = context
+      ? (tf.reshape(
+          tf.matMul(tf.reshape(encoded.memory, [-1, context.shape[1]]), context, false, true),
+          [encoded.rows, encoded.memory.shape[1], -1],
+        ) as tf.Tensor3D)
+      : undefined;
+    return { weights, contextTerms };
   }
 
   /** Every layer with parameters or a role, in the order of the computation. */
@@ -152,60 +197,84 @@ export class Decoder {
     if (!this.attention) return undefined;
     const scores = this.attention.scores(query, encoded.keys);
     const weights = maskedSoftmax(scores, encoded.mask);
-    return { weights, context: tf.matMul(weights, encoded.memory) };
+    return { weights, context: weightedSum(weights, encoded.memory) };
   }
 
-  /** One step from input vectors x [B, E] (embedded, after the dropout before the RNN). */
+  /** One step: `input` is the step's embedded tokens (after the dropout before the RNN). */
   step(
-    x: tf.Tensor2D,
+    input: StepInput,
     state: DecoderState,
     encoded: EncodedSource,
+    call: DecoderCall,
     options: RunOptions,
   ): StepResult {
-    const B = x.shape[0];
+    const { weights } = call;
+    const blocks = weights.blocks;
+    const B = ('embeddingTerm' in input ? input.embeddingTerm : input.embedded).shape[0];
     const S = encoded.memory.shape[1];
     const H = this.hiddenSize;
-    let attended: { weights: tf.Tensor3D; context: tf.Tensor3D } | undefined;
-    let input: tf.Tensor2D = x;
-    if (this.combine === 'input' && this.attention) {
-      attended = this.attend(tf.reshape(topLayer(state.recurrent.h), [B, 1, H]), encoded);
-      const context = tf.reshape(attended?.context as tf.Tensor, [B, -1]) as tf.Tensor2D;
-      input = tf.concat([x, context], 1);
-    } else if (this.inputFeeding) {
-      input = tf.concat([x, state.feed as tf.Tensor2D], 1);
+    let alpha: tf.Tensor3D | undefined;
+    if (this.contextInInput) {
+      const query = tf.reshape(topLayer(state.recurrent.h), [B, 1, H]) as tf.Tensor3D;
+      alpha = maskedSoftmax(
+        (this.attention as Attention).scores(query, encoded.keys),
+        encoded.mask,
+      );
     }
-    const { output, state: recurrent } = this.recurrentStep(input, state.recurrent, options);
+    let xw: tf.Tensor2D;
+    if (blocks) {
+      xw =
+        'embeddingTerm' in input
+          ? input.embeddingTerm
+          : (tf.matMul(input.embedded, blocks.embedding, false, true) as tf.Tensor2D);
+      if (alpha) {
+        const term = call.contextTerms
+          ? weightedSum(alpha, call.contextTerms)
+          : tf.matMul(
+              tf.reshape(weightedSum(alpha, encoded.memory), [B, -1]),
+              blocks.context as tf.Tensor2D,
+              false,
+              true,
+            );
+        xw = tf.add(xw, tf.reshape(term, [B, -1]));
+      } else if (this.inputFeeding) {
+        const feed = state.feed as tf.Tensor2D;
+        xw = tf.add(xw, tf.matMul(feed, blocks.feed as tf.Tensor2D, false, true));
+      }
+    } else {
+      if ('embeddingTerm' in input) {
+        throw new Error('decoder step: a precomputed embedding term needs the split weights');
+      }
+      const parts: tf.Tensor[] = [input.embedded];
+      if (alpha) parts.push(tf.reshape(weightedSum(alpha, encoded.memory), [B, -1]));
+      else if (this.inputFeeding) parts.push(state.feed as tf.Tensor2D);
+      const x = parts.length > 1 ? tf.concat(parts, 1) : (parts[0] as tf.Tensor);
+      const wih = (weights.layers[0] as { wih: tf.Tensor2D }).wih;
+      xw = tf.matMul(x as tf.Tensor2D, wih, false, true);
+    }
+    const { output, state: recurrent } = this.recurrence.step(
+      xw,
+      state.recurrent,
+      weights,
+      options,
+    );
     let features = output;
     if (this.combine === 'output' && this.attention) {
-      attended = this.attend(tf.reshape(output, [B, 1, H]), encoded);
+      const attended = this.attend(tf.reshape(output, [B, 1, H]) as tf.Tensor3D, encoded);
+      alpha = attended?.weights;
       const context = tf.reshape(attended?.context as tf.Tensor, [B, -1]);
       features = applyLinear(
         this.combineLayer as DenseLayer,
         tf.concat([context, output], 1),
       ) as tf.Tensor2D;
     }
-    const attention = attended
-      ? (tf.reshape(attended.weights, [B, S]) as tf.Tensor2D)
+    const attention = alpha
+      ? (tf.reshape(alpha, [B, S]) as tf.Tensor2D)
       : (tf.zeros([B, S]) as tf.Tensor2D);
     const next: DecoderState = this.inputFeeding
       ? { rows: B, recurrent, feed: features }
       : { rows: B, recurrent };
     return { features, attention, state: next };
-  }
-
-  /** The recurrent layer on one step: [B, I] from `state` -> output [B, H] and the new state. */
-  recurrentStep(
-    input: tf.Tensor2D,
-    state: RecurrentState,
-    options: RunOptions,
-  ): { output: tf.Tensor2D; state: RecurrentState } {
-    const [B, I] = input.shape;
-    const context = forwardContext(options, [this.rnn.name, state]);
-    const output = this.rnn.forward(tf.reshape(input, [B, 1, I]), context);
-    return {
-      output: tf.reshape(output, [B, this.hiddenSize]) as tf.Tensor2D,
-      state: context.finalStates.get(this.rnn.name) as RecurrentState,
-    };
   }
 }
 

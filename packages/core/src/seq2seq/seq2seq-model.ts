@@ -164,7 +164,9 @@ export class Seq2seqModel extends Model implements Seq2seqSteps {
     return tf.tidy(() => {
       const embedded = this.decoder.embed(tf.reshape(tokens, [rows, 1]) as tf.Tensor2D, run);
       const x = this.decoder.dropBefore(tf.reshape(embedded, [rows, -1]), run) as tf.Tensor2D;
-      const step = this.decoder.step(x, state, encoded, run);
+      // One step: the context's projection per source position would cost S times its use.
+      const call = this.decoder.prepare(encoded, false);
+      const step = this.decoder.step({ embedded: x }, state, encoded, call, run);
       const result: DecoderStep = {
         logits: this.decoder.project(step.features, run) as tf.Tensor2D,
         attention: step.attention,

@@ -1,5 +1,6 @@
 // Rules the JSON Schema cannot express: how layers connect, which settings fit which task, and
 // combinations PyTorch itself rejects. Runs on a schema-valid spec with defaults applied.
+import { bridgeProblem, type RecurrentShape } from '../seq2seq/bridge-rules.js';
 import type { SpecError } from './spec-error.js';
 import type { DenseLayerSpec, LayerSpec, ModelSpec, TokenizerSpec } from './types.generated.js';
 
@@ -408,17 +409,111 @@ function checkTraining(spec: ModelSpec, problems: Problem[]): void {
   }
 }
 
+/** What a seq2seq side may hold besides its first layer (an embedding; checkLayerList checks it). */
+const sideHint = {
+  encoder: 'an encoder is an embedding, then recurrent (rnn, lstm, gru) and dropout layers',
+  decoder:
+    'a decoder is an embedding, an optional dropout, one recurrent layer (stacked with numLayers) and an optional dropout; the output projection to the target vocabulary is added automatically',
+};
+
+/** Layers a seq2seq side cannot hold (pool and misplaced embeddings are reported by checkLayerList). */
+function checkSideLayers(
+  layers: readonly LayerSpec[],
+  side: 'encoder' | 'decoder',
+  problems: Problem[],
+): void {
+  let recurrent: number | undefined;
+  let dropoutsBefore = 0;
+  let dropoutsAfter = 0;
+  layers.forEach((layer, i) => {
+    if (i === 0 || layer.type === 'embedding' || layer.type === 'pool') return;
+    const at = `/${side}/layers/${i}`;
+    if (layer.type === 'dense' || layer.type === 'layer-norm') {
+      problems.push({
+        pointer: `${at}/type`,
+        message: `a ${layer.type} layer cannot be part of the ${side}: ${sideHint[side]}`,
+      });
+      return;
+    }
+    if (side === 'encoder') return;
+    if (isRecurrent(layer)) {
+      if (recurrent === undefined) recurrent = i;
+      else {
+        problems.push({
+          pointer: at,
+          message: `the decoder has one recurrent layer (decoder.layers[${recurrent}]); stack layers with its numLayers`,
+          suggestion: `remove this layer and set "numLayers": 2 on decoder.layers[${recurrent}]`,
+        });
+      }
+    } else if (layer.type === 'dropout') {
+      const count = recurrent === undefined ? ++dropoutsBefore : ++dropoutsAfter;
+      if (count > 1) {
+        problems.push({
+          pointer: at,
+          message: `a second dropout ${recurrent === undefined ? 'before' : 'after'} the decoder's recurrent layer: ${sideHint.decoder}`,
+        });
+      }
+    }
+  });
+}
+
+/** A recurrent layer's spec as the bridge sees it. */
+function recurrentShape(layer: RecurrentLayer): RecurrentShape {
+  return {
+    cell: layer.type,
+    numLayers: layer.numLayers,
+    directions: layer.bidirectional ? 2 : 1,
+    hiddenSize: layer.hiddenSize,
+  };
+}
+
 function checkTranslation(spec: ModelSpec, problems: Problem[]): void {
   const { encoder, decoder } = spec;
   if (!encoder || !decoder) return;
   checkLayerList(encoder.layers, '/encoder/layers', 'tokens', 'encoder', problems);
   checkLayerList(decoder.layers, '/decoder/layers', 'tokens', 'decoder', problems);
+  checkSideLayers(encoder.layers, 'encoder', problems);
+  checkSideLayers(decoder.layers, 'decoder', problems);
   const attention = decoder.attention?.type ?? 'none';
   if (decoder.inputFeeding && attention === 'none') {
     problems.push({
       pointer: '/decoder/inputFeeding',
       message: 'input feeding feeds the previous attentional vector, so it needs attention',
     });
+  }
+  const combine = decoder.attention?.combine;
+  if (attention === 'none' && combine !== undefined) {
+    problems.push({
+      pointer: '/decoder/attention/combine',
+      message:
+        'combine says where the attention context enters the decoder; without attention there is none',
+      suggestion: 'remove "combine", or choose an attention type',
+    });
+  }
+  const effectiveCombine = combine ?? (attention === 'bahdanau' ? 'input' : 'output');
+  if (decoder.inputFeeding && attention !== 'none' && effectiveCombine === 'input') {
+    problems.push({
+      pointer: '/decoder/inputFeeding',
+      message: `input feeding feeds the previous attentional vector (Luong), which only combine "output" computes; this ${attention} attention combines at the input${combine === undefined ? ' (its default)' : ''}`,
+      suggestion: 'set decoder.attention.combine to "output", or remove inputFeeding',
+    });
+  }
+  const lastEncoderRecurrent = [...encoder.layers].reverse().find(isRecurrent);
+  const decoderRecurrent = decoder.layers.find(isRecurrent);
+  if (lastEncoderRecurrent && decoderRecurrent) {
+    const encoderShape = recurrentShape(lastEncoderRecurrent);
+    const decoderShape = recurrentShape(decoderRecurrent);
+    const problem = bridgeProblem(decoder.bridge, encoderShape, decoderShape);
+    if (problem) {
+      const layersShort = decoderShape.numLayers > encoderShape.numLayers;
+      problems.push({
+        pointer: '/decoder/bridge',
+        message: problem,
+        suggestion: layersShort
+          ? 'use "zeros", or give the encoder\'s last recurrent layer as many layers as the decoder'
+          : 'use "dense" (a learned projection between the sizes) or "zeros"',
+      });
+    }
   }
   if (
     decoder.attention?.size !== undefined &&

@@ -101,7 +101,6 @@ function classLoss(
   const smoothing = kind === 'cross-entropy' ? (options.labelSmoothing ?? 0) : 0;
   const ignoreIndex = options.ignoreIndex ?? -100;
   return customOp(([z, y], save) => {
-    const logProbs = kind === 'cross-entropy' ? tf.logSoftmax(z as tf.Tensor) : (z as tf.Tensor);
     const notIgnored = tf.cast(tf.notEqual(y as tf.Tensor, ignoreIndex), 'float32'); // [N]
     const keep = options.mask ? tf.mul(notIgnored, tf.cast(options.mask, 'float32')) : notIgnored;
     // oneHot as int32 then cast: a float32 oneHot is wrong on tfjs-backend-wasm; an ignored id
@@ -112,18 +111,31 @@ function classLoss(
       tf.expandDims(keep, 1),
     );
     const count = tf.sum(keep);
-    save([logProbs, q, count]);
-    const perItem = tf.neg(tf.sum(tf.mul(q, logProbs), 1));
-    const gradFunc = (dy: tf.Tensor, [lp, qs, n]: tf.Tensor[]) => {
+    if (kind === 'nll') {
+      save([q, count]);
+      const perItem = tf.neg(tf.sum(tf.mul(q, z as tf.Tensor), 1));
+      const gradFunc = (dy: tf.Tensor, [qs, n]: tf.Tensor[]) => {
+        const scale = gradientScale(dy, n as tf.Tensor, reduction, 2);
+        return [tf.mul(tf.neg(qs as tf.Tensor), scale), tf.zerosLike(y as tf.Tensor)];
+      };
+      return { value: reduce(perItem, count, reduction), gradFunc };
+    }
+    // −Σ q log softmax(z) = Σ q (lse − z), with lse = max z − log max softmax(z) (the softmax is
+    // 1 / Σ exp(z − max z) at the maximum). Porting note: PyTorch computes log_softmax; here the
+    // softmax kernel serves both the value and the gradient, since an element-wise exp or log over
+    // [N, C] costs several times a softmax on tfjs-backend-wasm (scalar exp against XNNPACK's).
+    const zt = z as tf.Tensor;
+    const probs = tf.softmax(zt);
+    const lse = tf.sub(tf.max(zt, 1), tf.log(tf.max(probs, 1))); // [N]
+    const perItem = tf.sub(tf.mul(lse, tf.sum(q, 1)), tf.sum(tf.mul(q, zt), 1));
+    save([probs, q, count]);
+    const gradFunc = (dy: tf.Tensor, [p, qs, n]: tf.Tensor[]) => {
       const scale = gradientScale(dy, n as tf.Tensor, reduction, 2);
-      const direction =
-        kind === 'cross-entropy'
-          ? // softmax · Σq − q: rows sum q to 1 when kept and to 0 when ignored
-            tf.sub(
-              tf.mul(tf.exp(lp as tf.Tensor), tf.sum(qs as tf.Tensor, 1, true)),
-              qs as tf.Tensor,
-            )
-          : tf.neg(qs as tf.Tensor);
+      // softmax · Σq − q: rows sum q to 1 when kept and to 0 when ignored
+      const direction = tf.sub(
+        tf.mul(p as tf.Tensor, tf.sum(qs as tf.Tensor, 1, true)),
+        qs as tf.Tensor,
+      );
       return [tf.mul(direction, scale), tf.zerosLike(y as tf.Tensor)];
     };
     return { value: reduce(perItem, count, reduction), gradFunc };
