@@ -23,6 +23,7 @@ import { registerParity } from './commands/parity.js';
 import { registerPredict } from './commands/predict.js';
 import { CommandError } from './commands/spec-file.js';
 import { registerTrain } from './commands/train.js';
+import { registerTranslate } from './commands/translate.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIO, ExitCode, processIO } from './io.js';
 import { cliVersion } from './version.js';
@@ -46,6 +47,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerEval(program, io, setExit);
   registerPredict(program, io, setExit);
   registerGenerate(program, io, setExit);
+  registerTranslate(program, io, setExit);
   registerBackends(program, io, setExit);
   return program;
 }

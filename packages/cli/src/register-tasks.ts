@@ -3,3 +3,4 @@
 // spec's `task` or a model folder's model.json). This is the only place the CLI names a task.
 import '@recurrent/task-classification/node';
 import '@recurrent/task-generation/node';
+import '@recurrent/task-translation/node';

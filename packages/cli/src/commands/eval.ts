@@ -5,11 +5,18 @@ import { loadTaskFolder, type Task } from '@recurrent/core/node';
 import type { Command } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
 import { type CliIO, ExitCode } from '../io.js';
-import { addTaskOptions, dataHelp, taskOptionValues } from '../task-options.js';
+import {
+  addTaskOptions,
+  dataDescription,
+  dataHelp,
+  dataPath,
+  evaluateTask,
+  taskOptionValues,
+} from '../task-options.js';
 import { folderPlugin, nodeSupport } from './task-folder.js';
 
 interface EvalOptions extends BackendOptions {
-  data: string;
+  data?: string;
   json?: boolean;
   [taskOption: string]: unknown;
 }
@@ -19,22 +26,24 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     .command('eval')
     .description("evaluate a trained model on a data file in its task's format")
     .argument('<model-dir>', 'model folder written by recurrent train')
-    .requiredOption('-d, --data <file>', `evaluation data, by the model's task (${dataHelp()})`)
+    .option('-d, --data <file>', `evaluation data, by the model's task (${dataHelp()})`)
     .option('--json', 'print the evaluation as JSON')
     .addOption(backendOption());
   addTaskOptions(command, 'eval').action(async (dir: string, options: EvalOptions) => {
     const plugin = await folderPlugin(dir);
     const taskOptions = taskOptionValues(options, plugin, 'eval', dir);
+    const path = dataPath(options.data, taskOptions, plugin);
     const node = nodeSupport(plugin, 'eval');
     const backend = await startBackend(options.backend);
     const task: Task = await loadTaskFolder(dir, { backend: backend.name });
     try {
-      const data = await node.readEvaluationData(options.data, taskOptions);
-      const evaluation = await task.evaluate(data);
+      const data = await node.readEvaluationData(path, taskOptions);
+      const evaluation = await evaluateTask(node, task, data, taskOptions);
       if (options.json) {
         io.stdout(`${JSON.stringify(evaluation, null, 2)}\n`);
       } else {
-        io.stdout(`${options.data}: ${plugin.name} model evaluated on ${backend.label}\n`);
+        const what = dataDescription(path, taskOptions, plugin);
+        io.stdout(`${what}: ${plugin.name} model evaluated on ${backend.label}\n`);
         for (const line of node.describeEvaluation(evaluation)) io.stdout(`${line}\n`);
       }
     } finally {

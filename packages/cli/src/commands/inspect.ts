@@ -59,9 +59,21 @@ export function registerInspect(
 function describeMetadata(metadata: Record<string, unknown>): string {
   const lines: string[] = [];
   // A list of tokens, or @recurrent/data's VocabularyJson ({ tokens }).
-  const vocabulary = metadata.vocabulary as unknown[] | { tokens?: unknown[] } | undefined;
-  const tokens = Array.isArray(vocabulary) ? vocabulary : vocabulary?.tokens;
-  if (Array.isArray(tokens)) lines.push(`Vocabulary: ${tokens.length} entries`);
+  const entries = (vocabulary: unknown): number | undefined => {
+    const v = vocabulary as unknown[] | { tokens?: unknown[] } | undefined;
+    const tokens = Array.isArray(v) ? v : v?.tokens;
+    return Array.isArray(tokens) ? tokens.length : undefined;
+  };
+  const size = entries(metadata.vocabulary);
+  if (size !== undefined) lines.push(`Vocabulary: ${size} entries`);
+  // Translation: one vocabulary per language.
+  for (const [side, name] of [
+    ['source', 'Source'],
+    ['target', 'Target'],
+  ] as const) {
+    const n = entries((metadata[side] as { vocabulary?: unknown } | undefined)?.vocabulary);
+    if (n !== undefined) lines.push(`${name} vocabulary: ${n} entries`);
+  }
   if (Array.isArray(metadata.labels)) lines.push(`Labels: ${metadata.labels.join(', ')}`);
   const training = metadata.training as
     | { steps?: number; stoppedBy?: string; history?: HistoryRecord[] }
@@ -82,7 +94,10 @@ function describeMetadata(metadata: Record<string, unknown>): string {
     (entry): entry is [string, number] => typeof entry[1] === 'number',
   );
   if (numbers.length > 0) {
-    lines.push(`Metrics: ${numbers.map(([k, v]) => `${k} ${Number(v).toFixed(4)}`).join(', ')}`);
+    // Counts (pairs, examples) as they are; measures to 4 decimals.
+    const shown = (v: number) =>
+      Number.isInteger(v) && Math.abs(v) >= 1 ? String(v) : v.toFixed(4);
+    lines.push(`Metrics: ${numbers.map(([k, v]) => `${k} ${shown(v)}`).join(', ')}`);
   }
   if (lines.length === 0) lines.push('No training metadata.');
   return `${lines.join('\n')}\n`;

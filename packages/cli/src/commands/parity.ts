@@ -17,7 +17,7 @@ export function registerParity(program: Command, io: CliIO, setExit: (code: numb
     .addOption(backendOption())
     .option(
       '--skip-unsupported',
-      'report cases of a kind this version cannot run yet (seq2seq) as SKIP instead of FAIL',
+      'report cases of a kind this version cannot run yet (from a newer fixture set) as SKIP instead of FAIL',
     )
     .action(async (dir: string, options: ParityOptions) => {
       const backend = await startBackend(options.backend);

@@ -23,14 +23,14 @@ import {
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
 import { type CliIO, ExitCode } from '../io.js';
-import { addTaskOptions, dataHelp, taskOptionValues } from '../task-options.js';
+import { addTaskOptions, dataHelp, dataPath, taskOptionValues } from '../task-options.js';
 import { parseDuration } from '../train/duration.js';
 import { createProgress } from '../train/progress.js';
 import { CommandError, readSpecFile } from './spec-file.js';
 import { nodeSupport } from './task-folder.js';
 
 interface TrainOptions extends BackendOptions {
-  data: string;
+  data?: string;
   out: string;
   epochs?: number;
   maxTime?: number;
@@ -74,7 +74,7 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
     .command('train')
     .description("train a spec's model on a data file and save it as a model folder")
     .argument('<spec>', 'model spec (JSON)')
-    .requiredOption('-d, --data <file>', `training data, by the spec's task (${dataHelp()})`)
+    .option('-d, --data <file>', `training data, by the spec's task (${dataHelp()})`)
     .requiredOption('-o, --out <dir>', 'model folder to write (checkpoints go there too)')
     .option('--epochs <n>', 'override training.epochs', positiveInteger)
     .option(
@@ -112,6 +112,7 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
   const spec = await readSpecFile(specPath);
   const plugin = findTask(spec.task);
   const taskOptions = taskOptionValues(options, plugin, 'train', specPath);
+  const path = dataPath(options.data, taskOptions, plugin);
   const node = nodeSupport(plugin, 'train');
   const backend = await startBackend(options.backend);
   io.stdout(`backend: ${backend.label}\n`);
@@ -135,7 +136,7 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
       throw new CommandError(`${options.log}: cannot write the training log (${error.message})`);
     });
   }
-  const data = await node.readTrainingData(options.data, taskOptions, spec);
+  const data = await node.readTrainingData(path, taskOptions, spec);
   for (const note of data.notes) io.stdout(`${note}\n`);
   await mkdir(options.out, { recursive: true });
   const identity = await runIdentity({
