@@ -108,6 +108,8 @@ export function trainingBatches(
         inputs: { ...layoutInputs(layout), ...(mask ? { teacherForcing: mask } : {}) },
         targets: tf.tensor2d(layout.labels, [layout.rows, layout.targetSteps], 'int32'),
         tokens: layout.targetLengths.reduce((a, b) => a + b, 0),
+        // The loss is a mean over target tokens: data-parallel parts weigh by their tokens.
+        rowWeights: Array.from(layout.targetLengths),
       };
     },
   };

@@ -1,14 +1,13 @@
 // Data-parallel training through core's threads(n): the worker threads rebuild the model and loss
 // from the plug-in's trainingTarget and compute the gradients of their rows of each batch (the
-// teacher-forcing mask split with the rows), so two threads reach weights close to one thread's
-// and a two-thread run repeats exactly. Runs the built packages in a separate process (see
-// test/train-threads.mjs): `pnpm test` builds first; alone, run `pnpm build` first.
+// teacher-forcing mask split with the rows), so two threads reach one thread's weights up to
+// float32 rounding and a two-thread run repeats exactly. Runs the built packages in a separate
+// process (see test/train-threads.mjs): `pnpm test` builds first; alone, run `pnpm build` first.
 //
-// Close, not equal up to rounding: core combines the parts' gradients weighted by their rows, and
-// the translation loss is a mean over target tokens, so a part whose sentences are longer counts
-// for less than in the one-thread batch (measured: 7.8e-4 at most after 10 SGD steps; Adam, which
-// divides by the gradients' own scale, turns such differences into ~0.1 within 20 steps, hence SGD
-// here).
+// The translation loss is a mean over target tokens: batches give each row's target length as
+// its weight (Batch.rowWeights), so core weighs each part by its tokens and the combined gradient
+// is the whole batch's. Adam is used because it would turn a mis-weighted combination (a part of
+// longer sentences counted as much as one of short ones) into differences of ~0.1 within 20 steps.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,7 @@ const spec = JSON.stringify(
   translationSpec({
     training: {
       epochs: 1,
-      optimizer: { type: 'sgd', lr: 0.1 },
+      optimizer: { type: 'adam', lr: 0.01 },
       clipNorm: undefined,
       teacherForcing: { ratio: 0.7 },
     },
@@ -43,27 +42,30 @@ function train(count: number, name: string) {
 }
 
 describe('training on two threads', () => {
-  it('follows the one-thread run closely, and repeats exactly', () => {
+  it('equals the one-thread run up to rounding, and repeats exactly', () => {
     const one = train(1, 'one');
     const two = train(2, 'two');
     // 160 pairs in batches of 16: 10 steps an epoch.
     expect(one.step).toBe(10);
     expect(two.step).toBe(10);
     two.losses.forEach((loss, i) => {
-      expect(Math.abs(loss - (one.losses[i] as number))).toBeLessThan(5e-3);
+      expect(Math.abs(loss - (one.losses[i] as number))).toBeLessThan(1e-4);
     });
     const a = readSafetensors(one.weights);
     const b = readSafetensors(two.weights);
     expect(b.names()).toEqual(a.names());
     let differs = false;
     for (const name of a.names()) {
+      // Its gradient is 0 exactly (a softmax ignores a shift of all scores): what it gets is
+      // rounding noise, which Adam scales up to steps of lr, differently for any summation order.
+      if (name === 'decoder.attention.Va.bias') continue;
       const x = a.float32(name);
       const y = b.float32(name);
       let worst = 0;
       for (let i = 0; i < x.length; i++) {
         worst = Math.max(worst, Math.abs((x[i] as number) - (y[i] as number)));
       }
-      expect(worst, name).toBeLessThan(5e-3);
+      expect(worst, name).toBeLessThan(1e-4);
       differs ||= worst > 0;
     }
     // Not bit for bit: the batch's gradient was combined from two parts, so the threads did run.

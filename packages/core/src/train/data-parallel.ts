@@ -1,8 +1,9 @@
 // Data parallelism on one machine. tfjs-backend-wasm runs a single thread in Node, so a training
 // step uses one core however many the machine has. GradientWorkers splits each batch by rows
 // between this thread and worker threads that hold a copy of the model: each computes the loss
-// and gradients of its rows, and the row-weighted average of the parts is the whole batch's
-// gradient (for losses that are means over rows, as classification's cross-entropy). The workers
+// and gradients of its rows, and the average of the parts weighted by their shares of the batch
+// (rows, or Batch.rowWeights for losses that are means over tokens) is the whole batch's
+// gradient. The workers
 // get the weights after every optimizer step, so every part sees the same model.
 //
 // The worker side is a module of the task that calls serveGradients() with a factory building
@@ -158,6 +159,24 @@ function tensorRows(
     shape: t.shape[0] === rows ? [end - start, ...t.shape.slice(1)] : [(end - start) * perRow],
     dtype: t.dtype === 'int32' ? 'int32' : 'float32',
   }));
+}
+
+/**
+ * Each part's share of the batch's loss: its rows' share of the batch's row weights
+ * (Batch.rowWeights), or of its rows.
+ */
+export function partShares(batch: Batch, ranges: ReadonlyArray<[number, number]>): number[] {
+  const weights = batch.rowWeights;
+  const rows = batchRows(batch);
+  if (!weights) return ranges.map(([start, end]) => (end - start) / rows);
+  if (weights.length !== rows || weights.some((w) => !(Number.isFinite(w) && w >= 0))) {
+    throw new Error(
+      `data-parallel training: rowWeights must be ${rows} finite non-negative numbers (one per row), got ${weights.length}`,
+    );
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) throw new Error('data-parallel training: the rowWeights of a batch sum to 0');
+  return ranges.map(([start, end]) => weights.slice(start, end).reduce((a, b) => a + b, 0) / total);
 }
 
 /** Each range's rows of every input (along axis 0) and of the targets. */
@@ -398,7 +417,8 @@ export class GradientWorkers implements DataParallel {
 
   /**
    * Splits the batch (and with `carry` the states) by rows, computes this thread's part while the
-   * workers compute theirs, and combines the gradients and losses weighted by rows.
+   * workers compute theirs, and combines the gradients and losses weighted by the parts' shares
+   * (partShares).
    */
   async #parts(
     batch: Batch,
@@ -457,7 +477,7 @@ export class GradientWorkers implements DataParallel {
       tf.dispose([...computed.grads.values(), ...stateTensorsOf(computed.states)]);
       throw error;
     }
-    const shares = ranges.map(([start, end]) => (end - start) / rows);
+    const shares = partShares(batch, ranges);
     const grads = this.#weightedSum(shares, computed, answers);
     let loss = (shares[0] as number) * computed.loss;
     for (const [i, answer] of answers.entries()) loss += (shares[i + 1] as number) * answer.loss;
@@ -472,7 +492,7 @@ export class GradientWorkers implements DataParallel {
     }
   }
 
-  /** Each trainable parameter's gradient: the parts' gradients weighted by their share of rows. */
+  /** Each trainable parameter's gradient: the parts' gradients weighted by their shares. */
   #weightedSum(
     shares: readonly number[],
     own: BatchGradients,

@@ -14,6 +14,13 @@ export interface Batch {
   targets: tf.Tensor;
   /** Tokens in the batch, for throughput (default: the size of `targets`). */
   tokens?: number;
+  /**
+   * What each row weighs in the batch's loss, for losses that are means over something other than
+   * rows (translation's mean over target tokens: each row's target length). Data-parallel training
+   * weights each part's gradient by its rows' share of the total, so the combined gradient is the
+   * whole batch's. Absent: rows weigh the same.
+   */
+  rowWeights?: readonly number[];
 }
 
 /** Where a run is when it asks for a batch: data that changes as training goes (scheduled sampling). */
