@@ -11,6 +11,7 @@ import { seq2seqCaseSpec } from './seq2seq-case.js';
 
 const fixtures = join(import.meta.dirname, '../../../../fixtures/parity');
 const folder = join(fixtures, 'seq2seq_bahdanau');
+const variants = join(import.meta.dirname, '../../test/fixtures/seq2seq-variants');
 
 describe('seq2seq parity (PyTorch translation tutorial, teacher-forced)', () => {
   it('matches log-probabilities, attention, final state, loss and every gradient', async () => {
@@ -21,6 +22,22 @@ describe('seq2seq parity (PyTorch translation tutorial, teacher-forced)', () => 
     expect(report.kind).toBe('seq2seq-bahdanau');
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each([
+    'lstm_emb8_h10',
+    'gru_2layers',
+    'lstm_bi_encoder_2layers',
+    'rnn_relu',
+    'gru_src_tgt_lengths',
+    'lstm_bi_lengths',
+  ])(
+    'matches the PyTorch variant %s (other cells, sizes, layers, directions, lengths)',
+    async (name) => {
+      const report = await runCase(join(variants, name), 'cpu');
+      expect(report.failures).toEqual([]);
+      expect(report.ok).toBe(true);
+    },
+  );
 
   it('reads the model off the weights: the tutorial GRU encoder and Bahdanau decoder', async () => {
     const fixture = await readParityCase(folder);
