@@ -411,6 +411,14 @@ describe('translation: what is refused', () => {
     expect(result.stderr).toContain(`recurrent: ${flag} is not used by the ${task} task`);
   });
 
+  it('eval --beam that is no width, naming the flag', async () => {
+    const result = await runCli('eval', model, '--data', tatoeba, '--beam', '0', ...backend);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'recurrent: --beam 0: expected a whole number of beams, 1 or more\n',
+    );
+  });
+
   it('--beam for eval of another task, by name', async () => {
     const result = await runCli('eval', other, '--data', tatoeba, '--beam', '2', ...backend);
     expect(result.code).toBe(1);
