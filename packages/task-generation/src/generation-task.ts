@@ -158,6 +158,9 @@ function checkResume(model: Model, state: TrainingState, streams: number): void 
   }
 }
 
+/** Tokenizer settings newer than the first saved models, with the value older models had. */
+const addedLater: Readonly<Record<string, unknown>> = { lettersOnly: false };
+
 /** The tokenizer settings saved with a model, which must agree with its spec. */
 function savedTokenizer(saved: unknown, spec: TokenizerOptions, where: string): TokenizerOptions {
   const options = saved as TokenizerOptions | null;
@@ -167,7 +170,8 @@ function savedTokenizer(saved: unknown, spec: TokenizerOptions, where: string): 
     );
   }
   for (const [key, value] of Object.entries(spec)) {
-    const stored = (options as unknown as Record<string, unknown>)[key];
+    // Settings added after a model was saved are absent from its metadata: their default then.
+    const stored = (options as unknown as Record<string, unknown>)[key] ?? addedLater[key];
     if (stored !== value) {
       throw new ModelFileError(
         `${where}: metadata.tokenizer.${key} is ${JSON.stringify(stored)} but the spec's input.tokenizer.${key} is ${JSON.stringify(value)}`,
@@ -179,7 +183,7 @@ function savedTokenizer(saved: unknown, spec: TokenizerOptions, where: string): 
   } catch (error) {
     throw new ModelFileError(`${where}: metadata.${(error as Error).message}`);
   }
-  return options;
+  return { ...addedLater, ...options };
 }
 
 export class GenerationTask implements Task<string, GenerationEvaluation>, TextGenerator {

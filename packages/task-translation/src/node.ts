@@ -154,6 +154,16 @@ export const translationNode: TaskNodeSupport<TranslationTask> = {
     return (await readPairs(path, options)).pairs;
   },
 
+  // --beam N: BLEU of beam-search translations (the task checks the width against its limits).
+  async evaluate(task, pairs, options) {
+    const { beam } = options;
+    if (beam === undefined) return task.evaluate(pairs);
+    if (!/^\d+$/.test(beam) || Number(beam) < 1) {
+      throw new TaskError(`--beam ${beam}: expected a whole number of beams, 1 or more`);
+    }
+    return task.evaluate(pairs, { strategy: 'beam', beam: Number(beam) });
+  },
+
   // A digest rather than the JSON of every pair.
   fingerprint: ({ train, validation }) => {
     const hash = createHash('sha256');

@@ -15,6 +15,7 @@ declare module '@recurrent/core' {
 export const translationCommandLine: TaskCommandLine = {
   data: 'tab-separated sentence pairs (source<TAB>target[<TAB>anything]), or parallel files with --source and --target instead',
   formats: ['tsv', 'text'],
+  dataOptions: ['source', 'target'],
   options: [
     {
       name: 'source',
@@ -48,6 +49,13 @@ export const translationCommandLine: TaskCommandLine = {
       flags: '--val-target <file>',
       description: 'validation target sentences, paired by line with --val-source',
       commands: ['train'],
+    },
+    {
+      name: 'beam',
+      flags: '--beam <width>',
+      description:
+        "BLEU of beam-search translations with this many beams (default: the spec's decoding, else greedy)",
+      commands: ['eval'],
     },
   ],
 };

@@ -39,7 +39,9 @@ describe('the translation plug-in', () => {
       ['--val <file>', ['train']],
       ['--val-source <file>', ['train']],
       ['--val-target <file>', ['train']],
+      ['--beam <width>', ['eval']],
     ]);
+    expect(plugin.commandLine?.dataOptions).toEqual(['source', 'target']);
     expect(plugin.trainingTarget).toBeTypeOf('function');
     expect(plugin.node).toBe(translationNode);
     expect(plugin.module).toMatch(/task-translation\/src\/index\.ts$/);

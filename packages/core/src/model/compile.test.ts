@@ -96,7 +96,7 @@ describe('compile', () => {
     ).rejects.toThrow(
       'layers[4] ("head", dense): units is "auto" and the output size is unknown; pass compile(spec, { outputSize })',
     );
-    await expect(compile(example('translation-eng-fra-attention.json'))).rejects.toThrow(
+    await expect(compile(example('eng-fra-bahdanau.json'))).rejects.toThrow(
       'encoder.layers[0] ("embedding", embedding): the source vocabulary size is unknown; set numEmbeddings in the spec or pass compile(spec, { vocabularySize })',
     );
     await expect(compile(small, { backend: 'tpu' })).rejects.toThrow(

@@ -92,6 +92,7 @@ describe('defaults', () => {
       normalize: 'NFC',
       splitPunctuation: true,
       rules: 'basic',
+      lettersOnly: false,
     });
   });
 

@@ -160,6 +160,12 @@ export interface TaskOption {
 export interface TaskCommandLine {
   /** What `--data` holds, for help and errors: "a labelled TSV, CSV or JSONL file". */
   data: string;
+  /**
+   * Task options that give the data in place of `--data` (translation: "source", "target",
+   * parallel files): with one of them given, `--data` may be left out and the readers get an
+   * empty `path`. Absent: `--data` is required.
+   */
+  dataOptions?: readonly string[];
   /** File formats its readers take ("tsv", "csv", "jsonl", "text"...). */
   formats: readonly string[];
   options: readonly TaskOption[];
@@ -176,14 +182,20 @@ export interface TaskNodeSupport<T extends Task = Task> {
   /**
    * Training data from `--data` (and validation data: from a task option such as `--val`, or a
    * split the task chooses). `notes` say what was read and how it was split, for the user.
+   * `path` is "" when one of the task's `dataOptions` was given instead of `--data`.
    */
   readTrainingData(
     path: string,
     options: TaskOptionValues,
     spec: ModelSpec,
   ): Promise<{ train: TaskData<T>; validation?: TaskData<T>; notes: string[] }>;
-  /** Evaluation data from `--data`. */
+  /** Evaluation data from `--data` ("" when the task's `dataOptions` give it instead). */
   readEvaluationData(path: string, options: TaskOptionValues): Promise<TaskData<T>>;
+  /**
+   * `recurrent eval`: the evaluation with the task's eval options (translation: `--beam`);
+   * absent: `task.evaluate(data)`.
+   */
+  evaluate?(task: T, data: TaskData<T>, options: TaskOptionValues): Promise<TaskEvaluation<T>>;
   /**
    * A fingerprint of training data for a checkpoint's identity: the same data gives the same
    * string (default: its JSON). Large data may return a digest of its own.
