@@ -22,7 +22,7 @@ interface ModelJson {
   spec: { training: { truncatedBptt?: number } };
   metadata: {
     task?: string;
-    tokenizer?: { lowercase?: boolean };
+    tokenizer?: { lowercase?: boolean; lettersOnly?: boolean };
     vocabulary: { tokens: string[] };
   };
 }
@@ -42,6 +42,19 @@ describe('GenerationTask.load', () => {
     expect(JSON.parse(again['model.json'])).toEqual(JSON.parse(files['model.json']));
     const loaded = await GenerationTask.load(again);
     expect(await loaded.evaluate(tinyText)).toEqual(await task.evaluate(tinyText));
+    task.dispose();
+    loaded.dispose();
+  });
+
+  it('loads a model saved before tokenizers had lettersOnly (read as false)', async () => {
+    const old = edited((j) => delete j.metadata.tokenizer?.lettersOnly);
+    expect(JSON.parse(old['model.json']).metadata.tokenizer).not.toHaveProperty('lettersOnly');
+    const task = await GenerationTask.load(files);
+    const loaded = await GenerationTask.load(old);
+    expect(await loaded.evaluate(tinyText)).toEqual(await task.evaluate(tinyText));
+    expect(JSON.parse((await loaded.save())['model.json']).metadata.tokenizer.lettersOnly).toBe(
+      false,
+    );
     task.dispose();
     loaded.dispose();
   });
