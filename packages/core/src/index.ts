@@ -254,6 +254,7 @@ export {
 export { JsonLinesLog, type LineSink } from './train/callbacks/json-lines-log.js';
 export { Progress, type ProgressHandlers } from './train/callbacks/progress.js';
 export { TimeBudget } from './train/callbacks/time-budget.js';
+export { checkpointWeightProblems } from './train/checkpoint-weights.js';
 export { createOptimizer } from './train/create-optimizer.js';
 export { type FitOptions, fit, fitCallbacks } from './train/fit.js';
 export {

@@ -4,6 +4,7 @@
 // text as one stream; and saves to and loads from in-memory model files.
 // It continues a prompt (generate / stream) with core's decoding, on the same tokenizer and vocabulary.
 import {
+  checkpointWeightProblems,
   compile,
   type GeneratedPiece,
   type GeneratedText,
@@ -127,21 +128,7 @@ function checkSizes(spec: ModelSpec, vocabularySize: number): void {
  * those of this model's recurrent layers for `streams` streams.
  */
 function checkResume(model: Model, state: TrainingState, streams: number): void {
-  const problems: string[] = [];
-  const names = new Set<string>();
-  for (const p of model.parameters()) {
-    names.add(p.name);
-    const saved = state.weights.get(p.name);
-    if (!saved) problems.push(`no weights for "${p.name}"`);
-    else if (saved.shape.join() !== p.variable.shape.join()) {
-      problems.push(
-        `"${p.name}" is [${saved.shape.join(', ')}], the model's is [${p.variable.shape.join(', ')}]`,
-      );
-    }
-  }
-  for (const name of state.weights.keys()) {
-    if (!names.has(name)) problems.push(`"${name}" is not a parameter of the model`);
-  }
+  const problems = checkpointWeightProblems(model, state.weights);
   const layers = new Set(model.layers.map((layer) => layer.name));
   for (const [name, carried] of Object.entries(state.states ?? {})) {
     if (!layers.has(name)) problems.push(`carried state "${name}" is not a layer of the model`);

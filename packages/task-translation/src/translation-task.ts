@@ -4,6 +4,7 @@
 // accuracy, perplexity), translates with greedy or beam search and attention maps, and saves to and
 // loads from in-memory model files. Runs in any runtime; file readers are in `/node`.
 import {
+  checkpointWeightProblems,
   type Model,
   ModelFileError,
   type ModelFileSource,
@@ -130,21 +131,7 @@ function savedVocabulary(saved: unknown, where: string, size: number | undefined
 
 /** A checkpoint's weights must be this model's: the same names and shapes. */
 function checkResume(model: Model, state: TrainingState): void {
-  const problems: string[] = [];
-  const names = new Set<string>();
-  for (const p of model.parameters()) {
-    names.add(p.name);
-    const saved = state.weights.get(p.name);
-    if (!saved) problems.push(`no weights for "${p.name}"`);
-    else if (saved.shape.join() !== p.variable.shape.join()) {
-      problems.push(
-        `"${p.name}" is [${saved.shape.join(', ')}], the model's is [${p.variable.shape.join(', ')}]`,
-      );
-    }
-  }
-  for (const name of state.weights.keys()) {
-    if (!names.has(name)) problems.push(`"${name}" is not a parameter of the model`);
-  }
+  const problems = checkpointWeightProblems(model, state.weights);
   if (problems.length > 0) {
     throw new TaskError(
       `resume: the checkpoint does not fit this model (${problems.join('; ')}): it was written for another spec or other training pairs`,

@@ -11,6 +11,7 @@ import {
 import { loadTaskFolder } from '@recurrent/core/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
+import { listenForInterruption } from '../interruption.js';
 import { type CliIO, ExitCode } from '../io.js';
 import { CommandError } from './spec-file.js';
 import { folderPlugin } from './task-folder.js';
@@ -185,31 +186,17 @@ async function generate(dir: string, flags: GenerateFlags, io: CliIO): Promise<v
   }
   const backend = await startBackend(flags.backend);
   const task = await loadTaskFolder(dir, { backend: backend.name });
-  // Ctrl-C ends the text at the next token (stoppedBy "aborted"); a second one quits at once.
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSigint);
-  // A reader that goes away (`| head`) ends the text as Ctrl-C does, instead of an EPIPE crash;
-  // nothing more is written to it.
-  let closed = false;
-  const onStdoutError = (error: NodeJS.ErrnoException) => {
-    if (!closed && error.code !== 'EPIPE') io.stderr(`recurrent: stdout: ${error.message}\n`);
-    closed = true;
-    interrupt.abort();
-  };
-  process.stdout.on('error', onStdoutError);
+  // Ctrl-C or a closed pipe ends the text at the next token (stoppedBy "aborted"; interruption.ts).
+  const interruption = listenForInterruption(io);
   const out: CliIO = {
     stdout: (text) => {
-      if (!closed) io.stdout(text);
+      if (!interruption.closed) io.stdout(text);
     },
     stderr: io.stderr,
   };
   try {
     const generator = plugin.generator(task);
-    const run = { ...options, signal: interrupt.signal };
+    const run = { ...options, signal: interruption.signal };
     const strategy = generator.strategyFor(run);
     const started = performance.now();
     let result: GeneratedText;
@@ -236,9 +223,7 @@ async function generate(dir: string, flags: GenerateFlags, io: CliIO): Promise<v
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
-    // The errors of writes already made come on the next ticks: listen until they have.
-    setImmediate(() => process.stdout.off('error', onStdoutError));
+    interruption.dispose();
     task.dispose();
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '@recurrent/task-translation';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
+import { listenForInterruption } from '../interruption.js';
 import { type CliIO, ExitCode } from '../io.js';
 import { attentionHeatmap, heatmapLegend } from '../translate/attention-heatmap.js';
 import { CommandError } from './spec-file.js';
@@ -145,32 +146,19 @@ async function translate(
   }
   const backend = await startBackend(flags.backend);
   const task = (await loadTaskFolder(dir, { backend: backend.name })) as TranslationTaskApi;
-  // Ctrl-C stops before the next sentence; a second one quits at once.
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSigint);
-  // A reader that goes away (`| head`) stops the translating instead of an EPIPE crash.
-  let closed = false;
-  const onStdoutError = (error: NodeJS.ErrnoException) => {
-    if (!closed && error.code !== 'EPIPE') io.stderr(`recurrent: stdout: ${error.message}\n`);
-    closed = true;
-    interrupt.abort();
-  };
-  process.stdout.on('error', onStdoutError);
+  // Ctrl-C or a closed pipe stops before the next sentence (interruption.ts).
+  const interruption = listenForInterruption(io);
   const print = (lines: string[]) => {
-    if (!closed) io.stdout(lines.map((line) => `${line}\n`).join(''));
+    if (!interruption.closed) io.stdout(lines.map((line) => `${line}\n`).join(''));
   };
   const input = texts.length > 0 ? texts : stdinLines();
   try {
     let legend = !flags.json && flags.showAttention;
     for await (const source of input) {
-      if (interrupt.signal.aborted) break;
+      if (interruption.signal.aborted) break;
       const [translation] = await task.translate([source], {
         ...options,
-        signal: interrupt.signal,
+        signal: interruption.signal,
       });
       if (translation === undefined) {
         throw new Error(`the translation task returned no translation for "${source}"`);
@@ -195,9 +183,7 @@ async function translate(
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
-    // The errors of writes already made come on the next ticks: listen until they have.
-    setImmediate(() => process.stdout.off('error', onStdoutError));
+    interruption.dispose();
     task.dispose();
   }
 }
