@@ -64,6 +64,9 @@ export const modelSchema: Record<string, unknown> = {
     "forecasting": {
       "$ref": "#/$defs/forecasting"
     },
+    "tagging": {
+      "$ref": "#/$defs/tagging"
+    },
     "training": {
       "$ref": "#/$defs/training"
     },
@@ -155,6 +158,25 @@ export const modelSchema: Record<string, unknown> = {
           "input": false,
           "target": false,
           "labels": false
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "task": {
+            "not": {
+              "const": "tagging"
+            }
+          }
+        },
+        "required": [
+          "task"
+        ]
+      },
+      "then": {
+        "properties": {
+          "tagging": false
         }
       }
     }
@@ -401,6 +423,9 @@ export const modelSchema: Record<string, unknown> = {
           "exclusiveMaximum": 1,
           "default": 0,
           "description": "Training only: each token (padding aside) is replaced by the unknown token (unknownIdx) with this probability, so the model learns what to make of words it has not seen, as it will meet them in new text (word dropout, Iyyer et al. 2015)."
+        },
+        "characters": {
+          "$ref": "#/$defs/characterEncoder"
         },
         "init": {
           "$ref": "#/$defs/initializer",
@@ -888,6 +913,31 @@ export const modelSchema: Record<string, unknown> = {
         "window",
         "features"
       ],
+      "additionalProperties": false
+    },
+    "tagging": {
+      "title": "TaggingSpec",
+      "type": "object",
+      "description": "Tagging only: how the head's scores for each token become tags.",
+      "properties": {
+        "output": {
+          "enum": [
+            "softmax",
+            "crf"
+          ],
+          "default": "softmax",
+          "description": "softmax: each token's tag on its own (cross-entropy per token, padding masked out). crf: a linear-chain conditional random field over the head's scores (its emission scores) with learned transition, start and end scores (parameters crf.transitions, crf.start_transitions, crf.end_transitions, as pytorch-crf names them), trained on each sentence's negative log-likelihood (forward algorithm, per token) and decoded with Viterbi (Lample et al. 2016)."
+        },
+        "constraints": {
+          "enum": [
+            "none",
+            "bio",
+            "bioes"
+          ],
+          "default": "none",
+          "description": "CRF only: transitions the tag scheme forbids are never scored or decoded. bio (IOB2): I-X only after B-X or I-X, never first. bioes: also E-X ends and S-X is a single-token span (B-X then I-X/E-X, I-X then I-X/E-X; after O, E-X or S-X only O, B-Y or S-Y). Every tag must then be O or a scheme prefix, '-' and a type; training data that breaks the scheme is refused with the sentence named."
+        }
+      },
       "additionalProperties": false
     },
     "training": {
@@ -1667,6 +1717,52 @@ export const modelSchema: Record<string, unknown> = {
       "required": [
         "strategy"
       ],
+      "additionalProperties": false
+    },
+    "characterEncoder": {
+      "title": "CharacterEncoderSpec",
+      "type": "object",
+      "description": "Tagging only: a character-level encoder of each word (Lample et al. 2016). The word's characters, as written in the data (before the tokenizer lowercases), are embedded and read by a recurrent layer; its final states (both directions) are concatenated to the word's vector, so an unknown word still gets a vector from its spelling. The embedding layer then outputs embeddingDim + directions x hiddenSize per token.",
+      "properties": {
+        "embeddingDim": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 25,
+          "description": "Size of each character vector."
+        },
+        "hiddenSize": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 25,
+          "description": "Hidden size of the character recurrent layer, per direction."
+        },
+        "cell": {
+          "enum": [
+            "lstm",
+            "gru",
+            "rnn"
+          ],
+          "default": "lstm",
+          "description": "Recurrent cell over the characters (rnn: tanh)."
+        },
+        "bidirectional": {
+          "type": "boolean",
+          "default": true,
+          "description": "Read each word both ways (the backward direction's final state sees the prefix last)."
+        },
+        "maxLength": {
+          "type": "integer",
+          "minimum": 2,
+          "default": 20,
+          "description": "Characters read per word: a longer word is read as its first ceil(maxLength/2) and last floor(maxLength/2) characters, where prefixes and suffixes carry what spelling says about a word."
+        },
+        "minFrequency": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 1,
+          "description": "Characters seen fewer times in the training words read as the unknown character."
+        }
+      },
       "additionalProperties": false
     }
   }

@@ -302,6 +302,7 @@ export interface ModelSpec {
   encoder?: EncoderSpec;
   decoder?: DecoderSpec;
   forecasting?: ForecastingSpec;
+  tagging?: TaggingSpec;
   training: TrainingSpec;
   decoding?: DecodingSpec;
 }
@@ -396,11 +397,41 @@ export interface EmbeddingLayerSpec {
    * Training only: each token (padding aside) is replaced by the unknown token (unknownIdx) with this probability, so the model learns what to make of words it has not seen, as it will meet them in new text (word dropout, Iyyer et al. 2015).
    */
   wordDropout: number;
+  characters?: CharacterEncoderSpec;
   init: Initializer;
   /**
    * false freezes the table (e.g. pretrained vectors).
    */
   trainable: boolean;
+}
+/**
+ * Tagging only: a character-level encoder of each word (Lample et al. 2016). The word's characters, as written in the data (before the tokenizer lowercases), are embedded and read by a recurrent layer; its final states (both directions) are concatenated to the word's vector, so an unknown word still gets a vector from its spelling. The embedding layer then outputs embeddingDim + directions x hiddenSize per token.
+ */
+export interface CharacterEncoderSpec {
+  /**
+   * Size of each character vector.
+   */
+  embeddingDim: number;
+  /**
+   * Hidden size of the character recurrent layer, per direction.
+   */
+  hiddenSize: number;
+  /**
+   * Recurrent cell over the characters (rnn: tanh).
+   */
+  cell: 'lstm' | 'gru' | 'rnn';
+  /**
+   * Read each word both ways (the backward direction's final state sees the prefix last).
+   */
+  bidirectional: boolean;
+  /**
+   * Characters read per word: a longer word is read as its first ceil(maxLength/2) and last floor(maxLength/2) characters, where prefixes and suffixes carry what spelling says about a word.
+   */
+  maxLength: number;
+  /**
+   * Characters seen fewer times in the training words read as the unknown character.
+   */
+  minFrequency: number;
 }
 /**
  * Elman RNN, as torch.nn.RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh).
@@ -576,6 +607,19 @@ export interface ForecastingSpec {
    * Per-column scaling fitted on the training split only.
    */
   scaling: 'standard' | 'minmax' | 'none';
+}
+/**
+ * Tagging only: how the head's scores for each token become tags.
+ */
+export interface TaggingSpec {
+  /**
+   * softmax: each token's tag on its own (cross-entropy per token, padding masked out). crf: a linear-chain conditional random field over the head's scores (its emission scores) with learned transition, start and end scores (parameters crf.transitions, crf.start_transitions, crf.end_transitions, as pytorch-crf names them), trained on each sentence's negative log-likelihood (forward algorithm, per token) and decoded with Viterbi (Lample et al. 2016).
+   */
+  output: 'softmax' | 'crf';
+  /**
+   * CRF only: transitions the tag scheme forbids are never scored or decoded. bio (IOB2): I-X only after B-X or I-X, never first. bioes: also E-X ends and S-X is a single-token span (B-X then I-X/E-X, I-X then I-X/E-X; after O, E-X or S-X only O, B-Y or S-Y). Every tag must then be O or a scheme prefix, '-' and a type; training data that breaks the scheme is refused with the sentence named.
+   */
+  constraints: 'none' | 'bio' | 'bioes';
 }
 export interface TrainingSpec {
   epochs: number;
@@ -1102,6 +1146,7 @@ export interface ModelSpecInput {
   encoder?: EncoderSpecInput;
   decoder?: DecoderSpecInput;
   forecasting?: ForecastingSpecInput;
+  tagging?: TaggingSpecInput;
   training: TrainingSpecInput;
   decoding?: DecodingSpecInput;
 }
@@ -1196,11 +1241,41 @@ export interface EmbeddingLayerSpecInput {
    * Training only: each token (padding aside) is replaced by the unknown token (unknownIdx) with this probability, so the model learns what to make of words it has not seen, as it will meet them in new text (word dropout, Iyyer et al. 2015).
    */
   wordDropout?: number;
+  characters?: CharacterEncoderSpecInput;
   init?: InitializerInput;
   /**
    * false freezes the table (e.g. pretrained vectors).
    */
   trainable?: boolean;
+}
+/**
+ * Tagging only: a character-level encoder of each word (Lample et al. 2016). The word's characters, as written in the data (before the tokenizer lowercases), are embedded and read by a recurrent layer; its final states (both directions) are concatenated to the word's vector, so an unknown word still gets a vector from its spelling. The embedding layer then outputs embeddingDim + directions x hiddenSize per token.
+ */
+export interface CharacterEncoderSpecInput {
+  /**
+   * Size of each character vector.
+   */
+  embeddingDim?: number;
+  /**
+   * Hidden size of the character recurrent layer, per direction.
+   */
+  hiddenSize?: number;
+  /**
+   * Recurrent cell over the characters (rnn: tanh).
+   */
+  cell?: 'lstm' | 'gru' | 'rnn';
+  /**
+   * Read each word both ways (the backward direction's final state sees the prefix last).
+   */
+  bidirectional?: boolean;
+  /**
+   * Characters read per word: a longer word is read as its first ceil(maxLength/2) and last floor(maxLength/2) characters, where prefixes and suffixes carry what spelling says about a word.
+   */
+  maxLength?: number;
+  /**
+   * Characters seen fewer times in the training words read as the unknown character.
+   */
+  minFrequency?: number;
 }
 /**
  * Elman RNN, as torch.nn.RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh).
@@ -1376,6 +1451,19 @@ export interface ForecastingSpecInput {
    * Per-column scaling fitted on the training split only.
    */
   scaling?: 'standard' | 'minmax' | 'none';
+}
+/**
+ * Tagging only: how the head's scores for each token become tags.
+ */
+export interface TaggingSpecInput {
+  /**
+   * softmax: each token's tag on its own (cross-entropy per token, padding masked out). crf: a linear-chain conditional random field over the head's scores (its emission scores) with learned transition, start and end scores (parameters crf.transitions, crf.start_transitions, crf.end_transitions, as pytorch-crf names them), trained on each sentence's negative log-likelihood (forward algorithm, per token) and decoded with Viterbi (Lample et al. 2016).
+   */
+  output?: 'softmax' | 'crf';
+  /**
+   * CRF only: transitions the tag scheme forbids are never scored or decoded. bio (IOB2): I-X only after B-X or I-X, never first. bioes: also E-X ends and S-X is a single-token span (B-X then I-X/E-X, I-X then I-X/E-X; after O, E-X or S-X only O, B-Y or S-Y). Every tag must then be O or a scheme prefix, '-' and a type; training data that breaks the scheme is refused with the sentence named.
+   */
+  constraints?: 'none' | 'bio' | 'bioes';
 }
 export interface TrainingSpecInput {
   epochs?: number;
