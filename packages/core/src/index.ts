@@ -128,6 +128,19 @@ export {
   rootMeanSquaredError,
 } from './metrics/regression.js';
 export {
+  extractSpans,
+  type Scores,
+  type Span,
+  type SpanMode,
+  type SpanOptions,
+  type SpanReport,
+  type SpanScheme,
+  spanReport,
+  spanScheme,
+  type TaggingReport,
+  taggingReport,
+} from './metrics/sequence-labelling.js';
+export {
   CompileError,
   type CompileOptions,
   compile,
