@@ -1,0 +1,218 @@
+// @recurrent/task-tagging/node: the tagging plug-in with what Node and the CLI need beside it:
+// reading CoNLL-U and CoNLL column files (strict UTF-8, errors with file and line; sentences with
+// no tokens skipped and reported), the default validation split, a fingerprint of the sentences
+// for checkpoint identity, and the lines `recurrent train` and `recurrent eval` print. Everything
+// in the main entry is re-exported.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  type EpochRecord,
+  registerTask,
+  TaskError,
+  type TaskNodeSupport,
+  type TaskOptionValues,
+} from '@recurrent/core';
+import {
+  DataError,
+  decodeUtf8,
+  parseConllColumns,
+  parseTaggedText,
+  type TaggedCorpus,
+} from '@recurrent/data';
+import type { TaggedSentences, TaggingEvaluation } from './contract.js';
+import { taggingPlugin } from './plugin.js';
+import type { TaggingTask } from './tagging-task.js';
+import { splitSentences } from './validation-split.js';
+
+export * from './index.js';
+
+/** A text file, decoded as strict UTF-8 (a byte that is not UTF-8 is an error with its line). */
+async function readText(path: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
+  }
+  return decodeUtf8(bytes, path);
+}
+
+/** A tagged corpus as the task's sentences, naming its file and lines. */
+function sentencesOf(corpus: TaggedCorpus, source: string): TaggedSentences {
+  return {
+    tokens: corpus.sentences.map((s) => s.tokens),
+    tags: corpus.sentences.map((s) => s.tags),
+    column: corpus.column,
+    source,
+    lines: corpus.sentences.map((s) => s.line),
+  };
+}
+
+function tokenColumn(options: TaskOptionValues): number | undefined {
+  const value = options['token-column'];
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(value)) {
+    throw new TaskError(`--token-column ${value}: expected a column number, 1 or more`);
+  }
+  return Number(value);
+}
+
+/** Parses CoNLL-U or CoNLL columns (by the file's extension and first token line). */
+function parseTagged(
+  text: string,
+  path: string,
+  column: string | undefined,
+  tokens: number | undefined,
+) {
+  const corpus = parseTaggedText(text, path, column !== undefined ? { column } : {});
+  if (tokens === undefined) return corpus;
+  if (corpus.format === 'conllu') {
+    throw new TaskError(
+      `--token-column ${tokens}: ${path} is CoNLL-U, whose tokens are its FORM column; the option is for column files`,
+    );
+  }
+  const tagColumn = column !== undefined ? Number(column) : undefined;
+  return parseConllColumns(text, path, {
+    tokenColumn: tokens,
+    ...(tagColumn !== undefined ? { tagColumn } : {}),
+  });
+}
+
+/** Evaluation data read without --tag-column, with how to read its text with another column. */
+const rereadable = new WeakMap<TaggedSentences, (column: string) => TaggedSentences | undefined>();
+
+/**
+ * Sentences and tags of a CoNLL-U or column file, with the columns the options name
+ * (--tag-column, --token-column), and notes on what was read (blocks with no tokens skipped).
+ */
+export async function readTaggedFile(
+  path: string,
+  options: TaskOptionValues = {},
+): Promise<{ data: TaggedSentences; notes: string[] }> {
+  const text = await readText(path);
+  const tokens = tokenColumn(options);
+  const column = options['tag-column'];
+  const corpus = parseTagged(text, path, column, tokens);
+  const data = sentencesOf(corpus, path);
+  if (column === undefined) {
+    rereadable.set(data, (modelColumn) => {
+      const match = /^column (\d+)$/.exec(modelColumn);
+      if (corpus.format === 'conllu' && (modelColumn === 'upos' || modelColumn === 'xpos')) {
+        return sentencesOf(parseTagged(text, path, modelColumn, tokens), path);
+      }
+      if (corpus.format === 'columns' && match) {
+        return sentencesOf(parseTagged(text, path, match[1], tokens), path);
+      }
+      return undefined;
+    });
+  }
+  const notes: string[] = [];
+  if (corpus.empty.length > 0) {
+    const lines = corpus.empty.map((e) => e.line);
+    notes.push(
+      `${path}: ${lines.length} ${lines.length === 1 ? 'block has' : 'blocks have'} no tokens and ${lines.length === 1 ? 'is' : 'are'} skipped (line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', ...' : ''})`,
+    );
+  }
+  return { data, notes };
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+const tokenCount = (data: TaggedSentences) => data.tokens.reduce((n, t) => n + t.length, 0);
+
+export const taggingNode: TaskNodeSupport<TaggingTask> = {
+  async readTrainingData(path, options, spec) {
+    const all = await readTaggedFile(path, options);
+    const describe = (d: TaggedSentences) =>
+      `${d.tokens.length} sentences (${tokenCount(d)} tokens, tags from ${d.column ?? 'the data'})`;
+    if (options.val !== undefined) {
+      const validation = await readTaggedFile(options.val, options);
+      return {
+        train: all.data,
+        validation: validation.data,
+        notes: [
+          `data: ${describe(all.data)} for training (${path}) and ${validation.data.tokens.length} for validation (--val ${options.val})`,
+          ...all.notes,
+          ...validation.notes,
+        ],
+      };
+    }
+    const split = splitSentences(all.data, { seed: spec.training.seed });
+    return {
+      train: split.train,
+      validation: split.validation,
+      notes: [
+        `data: ${describe(all.data)} in ${path}: ${split.train.tokens.length} for training, ${split.validation.tokens.length} for validation`,
+        `validation split: ${split.description} (--val FILE to give your own)`,
+        ...all.notes,
+      ],
+    };
+  },
+
+  async readEvaluationData(path, options) {
+    return (await readTaggedFile(path, options)).data;
+  },
+
+  // Without --tag-column, a file is scored on the column the model was trained on.
+  async evaluate(task, data, options) {
+    const column = task.column;
+    if (options['tag-column'] === undefined && column !== undefined && data.column !== column) {
+      const reread = rereadable.get(data)?.(column);
+      if (reread) return task.evaluate(reread);
+    }
+    return task.evaluate(data);
+  },
+
+  // A digest rather than the JSON of every sentence.
+  fingerprint: ({ train, validation }) => {
+    const hash = createHash('sha256');
+    const add = (data: TaggedSentences | undefined) => {
+      hash.update(JSON.stringify(data === undefined ? null : [data.tokens.length, data.column]));
+      data?.tokens.forEach((tokens, i) => {
+        hash.update(JSON.stringify([tokens, data.tags[i]]));
+      });
+    };
+    add(train);
+    add(validation);
+    return hash.digest('hex');
+  },
+
+  describeEvaluation(e: TaggingEvaluation) {
+    const lines = [
+      `accuracy ${percent(e.accuracy)} on ${e.tokens} tokens (${e.sentences} sentences), macro-F1 ${e.macroF1.toFixed(4)}, loss ${e.loss.toFixed(4)} per token`,
+    ];
+    if (e.spans) {
+      const s = e.spans;
+      lines.push(
+        `spans: precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}, F1 ${s.f1.toFixed(4)} (${s.correct} correct of ${s.predicted} predicted, ${s.gold} gold)`,
+      );
+    }
+    const unseen = Object.entries(e.unseenTags);
+    if (unseen.length > 0) {
+      lines.push(
+        `gold tags the model does not know (counted as errors): ${unseen.map(([tag, n]) => `${tag} (${n})`).join(', ')}`,
+      );
+    }
+    lines.push(`${percent(e.unknownWordRate)} of the tokens unknown to the vocabulary`);
+    for (const [tag, s] of Object.entries(e.perTag)) {
+      lines.push(
+        `  ${tag.padEnd(10)} precision ${s.precision.toFixed(3)}  recall ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}  support ${s.support}`,
+      );
+    }
+    if (e.spans) {
+      for (const [type, s] of Object.entries(e.spans.perType)) {
+        lines.push(
+          `  span ${type.padEnd(10)} precision ${s.precision.toFixed(3)}  recall ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}  support ${s.support}`,
+        );
+      }
+    }
+    return lines;
+  },
+
+  describeMetrics(record: EpochRecord) {
+    const m = record.metrics;
+    if (m?.accuracy === undefined) return '';
+    return `, validation accuracy ${percent(m.accuracy)}, F1 ${(m.f1 ?? Number.NaN).toFixed(4)}`;
+  },
+};
+
+registerTask({ ...taggingPlugin, node: taggingNode });
