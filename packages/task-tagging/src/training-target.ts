@@ -47,7 +47,9 @@ export function lengthsOf(value: Lengths | undefined, rows: number, steps: numbe
 /** 1 at the real steps of each row, 0 on padding: [B * T], row-major. */
 export function stepMask(lengths: Int32Array, steps: number): Float32Array {
   const mask = new Float32Array(lengths.length * steps);
-  lengths.forEach((length, b) => mask.fill(1, b * steps, b * steps + Math.min(length, steps)));
+  for (const [b, length] of lengths.entries()) {
+    mask.fill(1, b * steps, b * steps + Math.min(length, steps));
+  }
   return mask;
 }
 
