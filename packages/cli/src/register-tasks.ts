@@ -4,3 +4,4 @@
 import '@recurrent/task-classification/node';
 import '@recurrent/task-generation/node';
 import '@recurrent/task-translation/node';
+import '@recurrent/task-tagging/node';
