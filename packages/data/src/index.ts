@@ -16,7 +16,14 @@ export {
   labelledFormat,
   parseLabelledTexts,
 } from './labelled-texts.js';
-export { type ConlluSentence, parseConllu } from './readers/conllu.js';
+export { columnsWithTags, parseConllColumns } from './readers/conll-columns.js';
+export {
+  type ConlluSentence,
+  type ConlluTagColumn,
+  conlluWithTags,
+  parseConllu,
+  parseConlluTags,
+} from './readers/conllu.js';
 export {
   columnIndex,
   type DelimitedOptions,
@@ -26,6 +33,16 @@ export {
 } from './readers/delimited.js';
 export { parseJsonl } from './readers/jsonl.js';
 export { streamLines } from './readers/stream.js';
+export {
+  detectTaggedFormat,
+  parseTaggedText,
+  parseTokenText,
+  type TaggedCorpus,
+  type TaggedFormat,
+  type TaggedSentence,
+  type TaggedTextOptions,
+  type TokenCorpus,
+} from './readers/tagged-corpus.js';
 export { decodeUtf8 } from './readers/utf8.js';
 export {
   fragmentRows,

@@ -1,6 +1,8 @@
 // Sequence-labelling metrics against seqeval's documented examples (chakki-works/seqeval: README,
 // the docstrings of seqeval/metrics/sequence_labeling.py and v1.py, the tables of tests/test_scheme.py
 // and tests/test_metrics.py) and hand-computed cases.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractSpans, spanReport, spanScheme, taggingReport } from './sequence-labelling.js';
 
@@ -273,5 +275,69 @@ describe('spanReport', () => {
     expect(() => spanReport([['O', 'B-X']], [['O', 'MISC']])).toThrow(
       'tag "MISC" (predicted sentence 0, token 1)',
     );
+  });
+});
+
+describe('spanReport against conlleval', () => {
+  // test/fixtures/conlleval: 1,000 random, often ill-formed BIO pairs and conlleval's output on them.
+  const folder = join(import.meta.dirname, '../../test/fixtures/conlleval');
+  const gold: string[][] = [];
+  const predicted: string[][] = [];
+  let open = false;
+  for (const line of readFileSync(join(folder, 'random-bio.txt'), 'utf8').split('\n')) {
+    if (line === '') {
+      open = false;
+      continue;
+    }
+    if (!open) {
+      gold.push([]);
+      predicted.push([]);
+      open = true;
+    }
+    const [, , g, p] = line.split(' ');
+    gold.at(-1)?.push(g as string);
+    predicted.at(-1)?.push(p as string);
+  }
+  const output = readFileSync(join(folder, 'random-bio.conlleval.txt'), 'utf8');
+  const percent = (text: string, name: string) =>
+    Number(new RegExp(`${name}: +([\\d.]+)`).exec(text)?.[1]) / 100;
+  // conlleval prints percentages with 2 decimals: a fraction within half of 0.0001.
+  const printedAs = (value: number | undefined, printed: number) =>
+    expect(Math.abs((value ?? Number.NaN) - printed)).toBeLessThanOrEqual(0.00005 + 1e-12);
+
+  it('counts the same spans and scores them the same (default mode)', () => {
+    const counts =
+      /processed (\d+) tokens with (\d+) phrases; found: (\d+) phrases; correct: (\d+)/.exec(
+        output,
+      );
+    const report = spanReport(gold, predicted);
+    expect(gold.flat()).toHaveLength(Number(counts?.[1]));
+    expect([report.gold, report.predicted, report.correct]).toEqual([
+      Number(counts?.[2]),
+      Number(counts?.[3]),
+      Number(counts?.[4]),
+    ]);
+    const overall = output.split('\n')[1] as string;
+    printedAs(report.precision, percent(overall, 'precision'));
+    printedAs(report.recall, percent(overall, 'recall'));
+    printedAs(report.f1, percent(overall, 'FB1'));
+    printedAs(taggingReport(gold, predicted).accuracy, percent(overall, 'accuracy'));
+    const types = output
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '');
+    expect(Object.keys(report.perType)).toEqual(types.map((line) => line.split(':')[0]?.trim()));
+    for (const line of types) {
+      const type = line.split(':')[0]?.trim() as string;
+      const scores = report.perType[type];
+      const found = Number(/(\d+)$/.exec(line)?.[1]);
+      printedAs(scores?.precision, percent(line, 'precision'));
+      printedAs(scores?.recall, percent(line, 'recall'));
+      printedAs(scores?.f1, percent(line, 'FB1'));
+      const spansFound = predicted
+        .flatMap((tags) => extractSpans(tags))
+        .filter((s) => s.type === type);
+      expect(spansFound).toHaveLength(found);
+    }
   });
 });
