@@ -1,5 +1,6 @@
 // compile(spec): builds a Model from a spec (validated here if it was not already), on a backend.
 import { useBackend } from '../backends/registry.js';
+import { CrfLayer } from '../crf/crf-layer.js';
 import { registerGradients } from '../grad/register-gradients.js';
 import { Random } from '../init/random.js';
 import { DenseLayer } from '../layers/dense.js';
@@ -88,6 +89,11 @@ function build(spec: ModelSpec, options: CompileOptions, backend: string): Model
     kind = layer.outputKind;
     size = layer.outputSize;
   });
+  if (spec.task === 'tagging' && spec.tagging?.output === 'crf') {
+    // The CRF scores the head's output (one emission score per tag) as a chain; its random
+    // stream is forked after the layers', so adding it leaves their initial values unchanged.
+    layers.push(new CrfLayer(size, random.fork()));
+  }
   const sizes = {
     ...(options.vocabularySize !== undefined ? { vocabularySize: options.vocabularySize } : {}),
     ...(options.outputSize !== undefined ? { outputSize: options.outputSize } : {}),

@@ -557,6 +557,49 @@ function checkTokenizer(tokenizer: TokenizerSpec | undefined, at: string, proble
   }
 }
 
+/** The tagging block: constraints only with the CRF, and the settings a CRF replaces. */
+function checkTagging(spec: ModelSpec, problems: Problem[]): void {
+  const tagging = spec.tagging;
+  // On another task the schema already refuses the block ("tagging" is not used by task ...).
+  if (!tagging || spec.task !== 'tagging') return;
+  if (tagging.output !== 'crf') {
+    if (tagging.constraints !== 'none') {
+      problems.push({
+        pointer: '/tagging/constraints',
+        message: `constraints apply to the CRF output: a softmax head picks each token's tag on its own, so "${tagging.constraints}" would never be enforced`,
+        suggestion: 'set "output": "crf", or remove "constraints"',
+      });
+    }
+    return;
+  }
+  // The CRF trains on each sentence's negative log-likelihood, not on per-token cross-entropy.
+  if (spec.training.loss !== undefined) {
+    problems.push({
+      pointer: '/training/loss',
+      message: `the CRF output trains on each sentence's negative log-likelihood (forward algorithm), not "${spec.training.loss}"`,
+      suggestion: 'remove "loss"',
+    });
+  }
+  if (spec.training.labelSmoothing > 0) {
+    problems.push({
+      pointer: '/training/labelSmoothing',
+      message:
+        "label smoothing applies to the softmax output's cross-entropy; the CRF output trains on each sentence's negative log-likelihood",
+      suggestion: 'remove "labelSmoothing", or use "output": "softmax"',
+    });
+  }
+  spec.layers?.forEach((layer, i) => {
+    if (layer.name === 'crf') {
+      problems.push({
+        pointer: `/layers/${i}/name`,
+        message:
+          'the name "crf" is taken by the CRF layer that "output": "crf" adds after the head (its parameters are crf.transitions, ...)',
+        suggestion: 'choose another name',
+      });
+    }
+  });
+}
+
 /** Every semantic problem of a schema-valid spec. */
 export function semanticProblems(spec: ModelSpec): SpecError[] {
   const problems: Problem[] = [];
@@ -573,6 +616,7 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
     checkHead(spec, problems);
   }
   checkTraining(spec, problems);
+  checkTagging(spec, problems);
   checkTokenizer(spec.input?.tokenizer, '/input/tokenizer', problems);
   checkTokenizer(spec.target?.tokenizer, '/target/tokenizer', problems);
   if (spec.task === 'generation' && spec.input && !spec.input.tokenizer) {
