@@ -12,13 +12,7 @@ import {
   type TaskNodeSupport,
   type TaskOptionValues,
 } from '@recurrent/core';
-import {
-  DataError,
-  decodeUtf8,
-  parseConllColumns,
-  parseTaggedText,
-  type TaggedCorpus,
-} from '@recurrent/data';
+import { DataError, decodeUtf8, parseTaggedText, type TaggedCorpus } from '@recurrent/data';
 import type { TaggedSentences, TaggingEvaluation } from './contract.js';
 import { taggingPlugin } from './plugin.js';
 import type { TaggingTask } from './tagging-task.js';
@@ -62,19 +56,11 @@ function parseTagged(
   text: string,
   path: string,
   column: string | undefined,
-  tokens: number | undefined,
-) {
-  const corpus = parseTaggedText(text, path, column !== undefined ? { column } : {});
-  if (tokens === undefined) return corpus;
-  if (corpus.format === 'conllu') {
-    throw new TaskError(
-      `--token-column ${tokens}: ${path} is CoNLL-U, whose tokens are its FORM column; the option is for column files`,
-    );
-  }
-  const tagColumn = column !== undefined ? Number(column) : undefined;
-  return parseConllColumns(text, path, {
-    tokenColumn: tokens,
-    ...(tagColumn !== undefined ? { tagColumn } : {}),
+  tokenColumn: number | undefined,
+): TaggedCorpus {
+  return parseTaggedText(text, path, {
+    ...(column !== undefined ? { column } : {}),
+    ...(tokenColumn !== undefined ? { tokenColumn } : {}),
   });
 }
 
@@ -96,14 +82,9 @@ export async function readTaggedFile(
   const data = sentencesOf(corpus, path);
   if (column === undefined) {
     rereadable.set(data, (modelColumn) => {
-      const match = /^column (\d+)$/.exec(modelColumn);
-      if (corpus.format === 'conllu' && (modelColumn === 'upos' || modelColumn === 'xpos')) {
-        return sentencesOf(parseTagged(text, path, modelColumn, tokens), path);
-      }
-      if (corpus.format === 'columns' && match) {
-        return sentencesOf(parseTagged(text, path, match[1], tokens), path);
-      }
-      return undefined;
+      const conllu = modelColumn === 'upos' || modelColumn === 'xpos';
+      if (conllu !== (corpus.format === 'conllu')) return undefined;
+      return sentencesOf(parseTagged(text, path, modelColumn, tokens), path);
     });
   }
   const notes: string[] = [];

@@ -5,7 +5,12 @@
 // tags given tokens, and saves to and loads from in-memory model files. Runs in any runtime; the
 // CoNLL file readers are in `/node`.
 import {
+  type AllowedTransitions,
   checkpointWeightProblems,
+  crfDecode,
+  crfLayerOf,
+  crfLogPartition,
+  crfPathScore,
   type Model,
   ModelFileError,
   type ModelFileSource,
@@ -14,6 +19,7 @@ import {
   modelFromFiles,
   modelToFiles,
   type Scores,
+  schemeViolation,
   spanReport,
   spanScheme,
   type Task,
@@ -38,6 +44,7 @@ import { checkTagged, checkTokens, pieces, sentenceName, TaggingDataError } from
 import { type TaggingSettings, taggingSettings } from './tagging-settings.js';
 import {
   compileTagger,
+  crfConstraints,
   emissions,
   type TaggingTargetConfig,
   taggingLoss,
@@ -61,11 +68,15 @@ export interface TaggingTrainResult extends TrainResult {
 /** Sentences per forward pass in evaluation and tagging (no gradients kept). */
 const inferenceBatch = 64;
 
-/** What one sentence's scores say: the chosen tags, and the log-probabilities behind them. */
+/** What one sentence's scores say: the chosen tags, and the scores behind them. */
 interface SentenceScores {
   tags: number[];
   /** softmax: log-probability of every tag at every token, [length × K]. */
   logProbabilities?: Float32Array;
+  /** crf: the Viterbi path's score. */
+  score?: number;
+  /** crf, when gold tag ids were given: the negative log-likelihood of the gold path. */
+  nll?: number;
 }
 
 /** A checkpoint's weights must be this model's: the same names and shapes. */
@@ -215,14 +226,17 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
         this.settings.tokenizer,
         spec.input?.vocabulary ?? {},
       );
-    const fixed = this.#tags ?? (spec.labels ? [...spec.labels] : undefined);
-    const tags = fixed ?? [...new Set(kept.flatMap((i) => data.tags[i] as string[]))].sort();
+    const tags =
+      this.#tags ??
+      (spec.labels ? [...spec.labels] : undefined) ??
+      [...new Set(kept.flatMap((i) => data.tags[i] as string[]))].sort();
     const tagIds = this.#tagIds(
       data,
       kept,
       tags,
-      fixed ? (this.#tags ? 'the model does not know' : "the spec's labels do not list") : '',
+      this.#tags ? 'the model does not know' : "the spec's labels do not list",
     );
+    this.#checkScheme(data, kept, tags);
     let validation:
       | { sentences: EncodedSentence[]; gold: readonly (readonly string[])[] }
       | undefined;
@@ -283,6 +297,31 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     };
   }
 
+  /**
+   * With CRF constraints, every tag must belong to the scheme and every training sentence follow
+   * it: a broken one is refused by name (a CRF could never score its gold path).
+   */
+  #checkScheme(data: TaggedSentences, kept: readonly number[], tags: readonly string[]): void {
+    const { output, constraints } = this.settings;
+    if (output !== 'crf' || constraints === 'none') return;
+    const fix = 'fix the data, or set tagging.constraints to "none"';
+    try {
+      crfConstraints(this.spec, tags);
+    } catch (error) {
+      throw new TaggingDataError(
+        `training data: the tags do not fit tagging.constraints "${constraints}": ${(error as Error).message}; ${fix}`,
+      );
+    }
+    for (const i of kept) {
+      const problem = schemeViolation(data.tags[i] as string[], constraints);
+      if (problem !== undefined) {
+        throw new TaggingDataError(
+          `training data: ${sentenceName(data, i)} breaks tagging.constraints "${constraints}": ${problem}; ${fix}`,
+        );
+      }
+    }
+  }
+
   /** Tag ids of the kept sentences; a tag outside a fixed set is an error naming where it is. */
   #tagIds(
     data: TaggedSentences,
@@ -328,9 +367,21 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     const tags = this.tags;
     const K = tags.length;
     const index = new Map(tags.map((t, i) => [t, i]));
-    const scored = await this.#score(sentences, batchSize);
-    const predicted = scored.map((s) => s.tags.map((id) => tags[id] as string));
     const unseenTags: Record<string, number> = {};
+    // Gold ids of each sentence, or undefined where a gold tag is one the model does not know.
+    const goldIds = gold.map((sentence) => {
+      let known = true;
+      const ids = Int32Array.from(sentence, (tag) => {
+        const id = index.get(tag);
+        if (id !== undefined) return id;
+        unseenTags[tag] = (unseenTags[tag] ?? 0) + 1;
+        known = false;
+        return 0;
+      });
+      return known ? ids : undefined;
+    });
+    const scored = await this.#score(sentences, batchSize, goldIds);
+    const predicted = scored.map((s) => s.tags.map((id) => tags[id] as string));
     const smoothing = this.spec.training.labelSmoothing;
     let lossSum = 0;
     let lossTokens = 0;
@@ -339,13 +390,18 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     for (const [i, sentence] of sentences.entries()) {
       tokens += sentence.ids.length;
       unknown += sentence.unknown;
-      const logp = scored[i]?.logProbabilities as Float32Array;
+      const s = scored[i] as SentenceScores;
+      if (s.nll !== undefined) {
+        // CRF: sentences whose gold tags the model knows, as training sums them (per token).
+        lossSum += s.nll;
+        lossTokens += sentence.ids.length;
+        continue;
+      }
+      const logp = s.logProbabilities;
+      if (!logp) continue;
       for (const [t, tag] of (gold[i] as readonly string[]).entries()) {
         const id = index.get(tag);
-        if (id === undefined) {
-          unseenTags[tag] = (unseenTags[tag] ?? 0) + 1;
-          continue;
-        }
+        if (id === undefined) continue;
         let mean = 0;
         for (let k = 0; k < K; k++) mean += (logp[t * K + k] as number) / K;
         lossSum -= (1 - smoothing) * (logp[t * K + id] as number) + smoothing * mean;
@@ -369,8 +425,8 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
 
   /**
    * Tags for each sentence of given tokens (never re-tokenized), whole however long, with each
-   * chosen tag's probability (softmax) and the count of tokens the vocabulary does not know. A
-   * sentence with no tokens gets no tags.
+   * chosen tag's probability (softmax) or the best path's score (CRF, Viterbi), and the count of
+   * tokens the vocabulary does not know. A sentence with no tokens gets no tags.
    */
   async tag(
     sentences: ReadonlyArray<readonly string[]>,
@@ -383,53 +439,121 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     const K = tags.length;
     return encoded.map((sentence, i) => {
       const s = scored[i] as SentenceScores;
-      const logp = s.logProbabilities as Float32Array;
+      const logp = s.logProbabilities;
       return {
         tokens: [...sentence.tokens],
         tags: s.tags.map((id) => tags[id] as string),
-        confidence: s.tags.map((id, t) => Math.exp(logp[t * K + id] as number)),
+        ...(logp
+          ? { confidence: s.tags.map((id, t) => Math.exp(logp[t * K + id] as number)) }
+          : {}),
+        ...(s.score !== undefined ? { score: s.score } : {}),
         unknown: sentence.unknown,
       };
     });
   }
 
-  /** The chosen tags (and the scores behind them) of every sentence, batched by length. */
+  /**
+   * The chosen tags (and the scores behind them) of every sentence, batched by length: softmax
+   * argmax per token, or the CRF's Viterbi path. With `gold` (CRF), each sentence with known gold
+   * ids also gets the negative log-likelihood of its gold path.
+   */
   async #score(
     sentences: readonly EncodedSentence[],
     batchSize: number,
+    gold?: ReadonlyArray<Int32Array | undefined>,
   ): Promise<SentenceScores[]> {
     if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
       throw new TaskError(`batchSize must be a positive integer, got ${batchSize}`);
     }
-    const { model, tags } = this.#trained();
-    const K = tags.length;
+    const { model } = this.#trained();
     const out: SentenceScores[] = sentences.map(() => ({ tags: [] }));
     const nonEmpty = sentences.flatMap((s, i) => (s.ids.length > 0 ? [i] : []));
+    const crf = this.settings.output === 'crf';
+    const allowed = crf ? crfConstraints(this.spec, this.tags) : undefined;
     for (const batch of inferenceOrder(
       nonEmpty.map((i) => (sentences[i] as EncodedSentence).ids.length),
       batchSize,
     )) {
       const rows = batch.map((b) => nonEmpty[b] as number);
-      const inputs = this.#inputs(rows.map((r) => sentences[r] as EncodedSentence));
-      const logp = tf.tidy(() => tf.logSoftmax(emissions(model, inputs)));
+      const encoded = rows.map((r) => sentences[r] as EncodedSentence);
+      const inputs = this.#inputs(encoded);
+      const scores = tf.tidy(() => emissions(model, inputs));
       for (const value of Object.values(inputs)) if (value instanceof tf.Tensor) value.dispose();
-      const T = logp.shape[1] as number;
-      const values = (await logp.data()) as Float32Array;
-      logp.dispose();
-      for (const [b, r] of rows.entries()) {
-        const length = (sentences[r] as EncodedSentence).ids.length;
-        const own = values.slice(b * T * K, (b * T + length) * K);
-        const chosen: number[] = [];
-        for (let t = 0; t < length; t++) {
-          let best = 0;
-          for (let k = 1; k < K; k++)
-            if ((own[t * K + k] as number) > (own[t * K + best] as number)) best = k;
-          chosen.push(best);
+      try {
+        if (crf) {
+          await this.#crfRows(scores, rows, encoded, out, allowed, gold);
+        } else {
+          await this.#softmaxRows(scores, rows, encoded, out);
         }
-        out[r] = { tags: chosen, logProbabilities: own };
+      } finally {
+        scores.dispose();
       }
     }
     return out;
+  }
+
+  /** Softmax: each token's most probable tag, with the log-probabilities of all tags. */
+  async #softmaxRows(
+    scores: tf.Tensor,
+    rows: readonly number[],
+    encoded: readonly EncodedSentence[],
+    out: SentenceScores[],
+  ): Promise<void> {
+    const [, T, K] = scores.shape as [number, number, number];
+    const logp = tf.logSoftmax(scores);
+    const values = (await logp.data()) as Float32Array;
+    logp.dispose();
+    for (const [b, r] of rows.entries()) {
+      const length = (encoded[b] as EncodedSentence).ids.length;
+      const own = values.slice(b * T * K, (b * T + length) * K);
+      const chosen: number[] = [];
+      for (let t = 0; t < length; t++) {
+        let best = 0;
+        for (let k = 1; k < K; k++) {
+          if ((own[t * K + k] as number) > (own[t * K + best] as number)) best = k;
+        }
+        chosen.push(best);
+      }
+      out[r] = { tags: chosen, logProbabilities: own };
+    }
+  }
+
+  /** CRF: each row's Viterbi path and score, and with gold ids the NLL of the gold path. */
+  async #crfRows(
+    scores: tf.Tensor,
+    rows: readonly number[],
+    encoded: readonly EncodedSentence[],
+    out: SentenceScores[],
+    allowed: AllowedTransitions | undefined,
+    gold: ReadonlyArray<Int32Array | undefined> | undefined,
+  ): Promise<void> {
+    const { model } = this.#trained();
+    const lengths = Int32Array.from(encoded, (e) => e.ids.length);
+    const best = await crfDecode(model, scores, lengths, allowed);
+    let nll: Float32Array | undefined;
+    if (gold) {
+      const layer = crfLayerOf(model);
+      if (!layer) throw new TaskError('the tagging model has no CRF layer for its output "crf"');
+      const T = scores.shape[1] as number;
+      const ids = new Int32Array(rows.length * T);
+      for (const [b, r] of rows.entries()) ids.set(gold[r] ?? new Int32Array(0), b * T);
+      const perRow = tf.tidy(() => {
+        const targets = tf.tensor2d(ids, [rows.length, T], 'int32');
+        return tf.sub(
+          crfLogPartition(scores, lengths, layer, allowed),
+          crfPathScore(scores, targets, lengths, layer, allowed),
+        );
+      });
+      nll = (await perRow.data()) as Float32Array;
+      perRow.dispose();
+    }
+    for (const [b, r] of rows.entries()) {
+      out[r] = {
+        tags: best.tags[b] as number[],
+        score: best.scores[b] as number,
+        ...(nll && gold?.[r] ? { nll: nll[b] as number } : {}),
+      };
+    }
   }
 
   /** The model inputs of some sentences. */

@@ -3,7 +3,10 @@
 // the per-token loss (cross-entropy masked on padding, a mean over real tokens; or the CRF's
 // negative log-likelihood per token).
 import {
+  type AllowedTransitions,
+  allowedTransitions,
   compile,
+  crfLoss,
   crossEntropy,
   type Lengths,
   type LossFunction,
@@ -77,8 +80,22 @@ export function softmaxTaggingLoss(spec: ModelSpec): LossFunction {
   };
 }
 
-/** The loss a tagging config trains with. */
+/**
+ * The transitions a CRF may score among `tags` under the spec's constraints (undefined: all).
+ * A tag that is not O or a scheme prefix + type is an error naming it.
+ */
+export function crfConstraints(
+  spec: ModelSpec,
+  tags: readonly string[],
+): AllowedTransitions | undefined {
+  const scheme = spec.tagging?.constraints ?? 'none';
+  return scheme === 'none' ? undefined : allowedTransitions(tags, scheme);
+}
+
+/** The loss a tagging config trains with: masked cross-entropy, or the CRF's NLL per token. */
 export function taggingLoss(config: TaggingTargetConfig): LossFunction {
+  if (config.spec.tagging?.output === 'crf')
+    return crfLoss(crfConstraints(config.spec, config.tags));
   return softmaxTaggingLoss(config.spec);
 }
 
