@@ -466,9 +466,12 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
       throw new TaskError(`batchSize must be a positive integer, got ${batchSize}`);
     }
     const { model } = this.#trained();
-    const out: SentenceScores[] = sentences.map(() => ({ tags: [] }));
-    const nonEmpty = sentences.flatMap((s, i) => (s.ids.length > 0 ? [i] : []));
     const crf = this.settings.output === 'crf';
+    // A sentence with no tokens has no tags (softmax: no confidences either).
+    const out: SentenceScores[] = sentences.map(() =>
+      crf ? { tags: [] } : { tags: [], logProbabilities: new Float32Array(0) },
+    );
+    const nonEmpty = sentences.flatMap((s, i) => (s.ids.length > 0 ? [i] : []));
     const allowed = crf ? crfConstraints(this.spec, this.tags) : undefined;
     for (const batch of inferenceOrder(
       nonEmpty.map((i) => (sentences[i] as EncodedSentence).ids.length),
