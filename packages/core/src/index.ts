@@ -12,6 +12,18 @@ export {
   registerBackend,
   useBackend,
 } from './backends/registry.js';
+export { CrfLayer, crfLayerOf } from './crf/crf-layer.js';
+export { crfLoss } from './crf/crf-loss.js';
+export { crfLogPartition, crfPathScore } from './crf/forward-algorithm.js';
+export { disallowedTransitionScore } from './crf/scores.js';
+export {
+  type AllowedTransitions,
+  allowedTransitions,
+  schemeViolation,
+  type TagScheme,
+  TagSchemeError,
+} from './crf/tag-scheme.js';
+export { type CrfValues, crfDecode, type ViterbiResult, viterbiDecode } from './crf/viterbi.js';
 export { DecodeError } from './decode/check-options.js';
 export type {
   DecodedToken,

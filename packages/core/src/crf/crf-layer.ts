@@ -28,7 +28,9 @@ export class CrfLayer implements Layer {
     readonly name = 'crf',
   ) {
     if (!(Number.isInteger(numTags) && numTags >= 1)) {
-      throw new Error(`layer "${name}" (crf): the number of tags must be a positive integer, got ${numTags}`);
+      throw new Error(
+        `layer "${name}" (crf): the number of tags must be a positive integer, got ${numTags}`,
+      );
     }
     this.outputSize = numTags;
     // pytorch-crf's reset_parameters: nn.init.uniform_(-0.1, 0.1) on each, in this order.

@@ -8,7 +8,7 @@ import { Random } from '../init/random.js';
 import { assignValues } from '../layers/params.js';
 import { CrfLayer } from './crf-layer.js';
 import { crfLogPartition, crfPathScore } from './forward-algorithm.js';
-import { DISALLOWED } from './scores.js';
+import { disallowedTransitionScore } from './scores.js';
 import { type AllowedTransitions, allowedTransitions, schemeViolation } from './tag-scheme.js';
 import { viterbiDecode } from './viterbi.js';
 
@@ -65,10 +65,11 @@ function* paths(k: number, length: number): Generator<number[]> {
   }
 }
 
-/** The float64 score of `path` in row b, forbidden transitions scored DISALLOWED. */
+/** The float64 score of `path` in row b, forbidden transitions scored disallowedTransitionScore. */
 function pathScore(c: Case, b: number, path: number[], allowed?: AllowedTransitions): number {
   const { k, time } = c;
-  const at = (ok: boolean | undefined, v: number) => (allowed && !ok ? DISALLOWED : v);
+  const at = (ok: boolean | undefined, v: number) =>
+    allowed && !ok ? disallowedTransitionScore : v;
   const first = path[0] as number;
   const last = path[path.length - 1] as number;
   let s = at(allowed?.start[first], c.start[first] as number);
@@ -84,7 +85,12 @@ function pathScore(c: Case, b: number, path: number[], allowed?: AllowedTransiti
 }
 
 /** Brute force over every path of row b (optionally only those `keep` accepts). */
-function bruteForce(c: Case, b: number, allowed?: AllowedTransitions, keep?: (p: number[]) => boolean) {
+function bruteForce(
+  c: Case,
+  b: number,
+  allowed?: AllowedTransitions,
+  keep?: (p: number[]) => boolean,
+) {
   const scores: Array<{ path: number[]; score: number }> = [];
   for (const path of paths(c.k, c.lengths[b] as number)) {
     if (!keep || keep(path)) scores.push({ path, score: pathScore(c, b, path, allowed) });
@@ -105,7 +111,8 @@ function bruteForceLoss(c: Case, allowed?: AllowedTransitions): number {
   return total / c.lengths.reduce((a, n) => a + n, 0);
 }
 
-const emissionsOf = (c: Case) => tf.tensor3d(Float32Array.from(c.emissions), [c.lengths.length, c.time, c.k]);
+const emissionsOf = (c: Case) =>
+  tf.tensor3d(Float32Array.from(c.emissions), [c.lengths.length, c.time, c.k]);
 const tagsOf = (c: Case) => tf.tensor2d(c.tags, [c.lengths.length, c.time], 'int32');
 
 /** log Z and path scores from the implementation, as numbers. */
@@ -118,7 +125,7 @@ function implementation(c: Case, allowed?: AllowedTransitions) {
       crfPathScore(e, tagsOf(c), c.lengths, crf, allowed).arraySync() as number[],
     ];
   });
-  crf.parameters.forEach((p) => p.variable.dispose());
+  for (const p of crf.parameters) p.variable.dispose();
   return { logZ, gold };
 }
 
@@ -150,7 +157,7 @@ function implementationGradients(c: Case, allowed?: AllowedTransitions) {
     transitions: read(crf.transitions.variable),
   };
   tf.dispose([value, ...Object.values(grads), emissions, tags]);
-  crf.parameters.forEach((p) => p.variable.dispose());
+  for (const p of crf.parameters) p.variable.dispose();
   return result;
 }
 
@@ -179,19 +186,31 @@ describe('crfLogPartition', () => {
     ['bio', bio],
     ['bio', bioWith4],
     ['bioes', bioes],
-  ] as const)('with %s constraints %j: equals the log-sum over the paths the scheme allows', (scheme, tags) => {
-    const allowed = allowedTransitions(tags, scheme);
-    for (let seed = 0; seed < 3; seed++) {
-      const c = randomCase(7 + seed, tags.length, [5, 1, 4, 2, 3]);
-      const { logZ } = implementation(c, allowed);
-      c.lengths.forEach((_n, b) => {
-        // Independent of the matrices: schemeViolation on the tag names picks the allowed paths.
-        const expected = bruteForce(c, b, undefined, (p) => schemeViolation(p.map((i) => tags[i] as string), scheme) === undefined);
-        expect(expected.count).toBeGreaterThan(0);
-        expect(logZ[b]).toBeCloseTo(expected.logZ, 4);
-      });
-    }
-  });
+  ] as const)(
+    'with %s constraints %j: equals the log-sum over the paths the scheme allows',
+    (scheme, tags) => {
+      const allowed = allowedTransitions(tags, scheme);
+      for (let seed = 0; seed < 3; seed++) {
+        const c = randomCase(7 + seed, tags.length, [5, 1, 4, 2, 3]);
+        const { logZ } = implementation(c, allowed);
+        c.lengths.forEach((_n, b) => {
+          // Independent of the matrices: schemeViolation on the tag names picks the allowed paths.
+          const expected = bruteForce(
+            c,
+            b,
+            undefined,
+            (p) =>
+              schemeViolation(
+                p.map((i) => tags[i] as string),
+                scheme,
+              ) === undefined,
+          );
+          expect(expected.count).toBeGreaterThan(0);
+          expect(logZ[b]).toBeCloseTo(expected.logZ, 4);
+        });
+      }
+    },
+  );
 });
 
 describe('viterbiDecode', () => {
@@ -214,7 +233,11 @@ describe('viterbiDecode', () => {
           allowed,
         );
         c.lengths.forEach((_n, b) => {
-          const keep = (p: number[]) => schemeViolation(p.map((i) => tags[i] as string), scheme) === undefined;
+          const keep = (p: number[]) =>
+            schemeViolation(
+              p.map((i) => tags[i] as string),
+              scheme,
+            ) === undefined;
           const expected = bruteForce(c, b, undefined, keep).best;
           expect(result.tags[b]).toEqual(expected.path);
           expect(result.scores[b]).toBeCloseTo(expected.score, 9);
@@ -229,17 +252,37 @@ describe('viterbiDecode', () => {
     const random = new Random(3);
     const [batch, time, k] = [40, 12, tags.length];
     // Emissions that strongly favour I- tags everywhere (I- after O or first is forbidden).
-    const emissions = Float32Array.from({ length: batch * time * k }, (_, i) =>
-      (i % k === 2 || i % k === 4 ? 3 : 0) + random.uniform(-2, 2),
+    const emissions = Float32Array.from(
+      { length: batch * time * k },
+      (_, i) => (i % k === 2 || i % k === 4 ? 3 : 0) + random.uniform(-2, 2),
     );
     const lengths = Int32Array.from({ length: batch }, () => 1 + Math.floor(random.next() * time));
     const transitions = Float32Array.from({ length: k * k }, () => random.uniform(-1, 1));
-    const withConstraints = viterbiDecode(emissions, [batch, time, k], lengths, { start: new Float32Array(k), end: new Float32Array(k), transitions }, allowed);
-    const without = viterbiDecode(emissions, [batch, time, k], lengths, { start: new Float32Array(k), end: new Float32Array(k), transitions });
-    const broken = (paths: number[][]) => paths.filter((p) => schemeViolation(p.map((i) => tags[i] as string), 'bio') !== undefined).length;
+    const withConstraints = viterbiDecode(
+      emissions,
+      [batch, time, k],
+      lengths,
+      { start: new Float32Array(k), end: new Float32Array(k), transitions },
+      allowed,
+    );
+    const without = viterbiDecode(emissions, [batch, time, k], lengths, {
+      start: new Float32Array(k),
+      end: new Float32Array(k),
+      transitions,
+    });
+    const broken = (paths: number[][]) =>
+      paths.filter(
+        (p) =>
+          schemeViolation(
+            p.map((i) => tags[i] as string),
+            'bio',
+          ) !== undefined,
+      ).length;
     expect(broken(withConstraints.tags)).toBe(0);
     expect(broken(without.tags)).toBeGreaterThan(batch / 2); // the test has teeth
-    withConstraints.tags.forEach((p, b) => expect(p.length).toBe(lengths[b]));
+    withConstraints.tags.forEach((p, b) => {
+      expect(p.length).toBe(lengths[b]);
+    });
   });
 
   it('refuses lengths outside 1..T and values of the wrong size', () => {
@@ -247,11 +290,15 @@ describe('viterbiDecode', () => {
     expect(() => viterbiDecode(new Float32Array(8), [2, 2, 2], [2, 0], crf)).toThrow(
       'viterbi: row 1 has length 0; each length must be between 1 and the padded time axis (2)',
     );
-    expect(() => viterbiDecode(new Float32Array(8), [2, 2, 2], [3, 1], crf)).toThrow('row 0 has length 3');
+    expect(() => viterbiDecode(new Float32Array(8), [2, 2, 2], [3, 1], crf)).toThrow(
+      'row 0 has length 3',
+    );
     expect(() => viterbiDecode(new Float32Array(7), [2, 2, 2], [2, 1], crf)).toThrow(
       'viterbi: 7 emission scores do not fill the shape [2, 2, 2]',
     );
-    expect(() => viterbiDecode(new Float32Array(8), [2, 2, 2], [2, 1], { ...crf, transitions: [0] })).toThrow(
+    expect(() =>
+      viterbiDecode(new Float32Array(8), [2, 2, 2], [2, 1], { ...crf, transitions: [0] }),
+    ).toThrow(
       'viterbi: CRF values for 2 tags need start [2], end [2] and transitions [2, 2], got 2, 2 and 1 values',
     );
   });
@@ -259,7 +306,11 @@ describe('viterbiDecode', () => {
 
 describe('CRF gradients', () => {
   /** Central differences of the float64 brute-force loss with respect to one value of the case. */
-  function numericGradient(c: Case, field: 'emissions' | 'start' | 'end' | 'transitions', allowed?: AllowedTransitions) {
+  function numericGradient(
+    c: Case,
+    field: 'emissions' | 'start' | 'end' | 'transitions',
+    allowed?: AllowedTransitions,
+  ) {
     const eps = 1e-5;
     return Array.from(c[field], (v, i) => {
       c[field][i] = v + eps;
@@ -275,37 +326,43 @@ describe('CRF gradients', () => {
     ['no constraints', 3, undefined],
     ['no constraints', 4, undefined],
     ['bio constraints', 4, allowedTransitions(bioWith4, 'bio')],
-  ] as const)('match central differences of the brute-force loss (%s, %i tags)', (_name, k, allowed) => {
-    // Gold tags that the scheme allows, so that the loss is finite-scaled (else -1e4 dominates).
-    const c = randomCase(11 + k, k, [3, 1, 5, 4]);
-    if (allowed) {
-      c.lengths.forEach((n, b) => {
-        for (let t = 0; t < c.time; t++) c.tags[b * c.time + t] = t < n && t % 2 === 1 && t < n ? 2 : t === 0 ? 1 : 0;
-      });
-    }
-    const analytic = implementationGradients(c, allowed);
-    expect(analytic.loss).toBeCloseTo(bruteForceLoss(c, allowed), 4);
-    for (const field of ['emissions', 'start', 'end', 'transitions'] as const) {
-      const numeric = numericGradient(c, field, allowed);
-      analytic[field].forEach((g, i) => {
-        expect(Math.abs(g - (numeric[i] as number)), `${field}[${i}]`).toBeLessThan(2e-5 + 1e-3 * Math.abs(numeric[i] as number));
-      });
-      // Padded emission positions get exactly zero gradient.
-      if (field === 'emissions') {
+  ] as const)(
+    'match central differences of the brute-force loss (%s, %i tags)',
+    (_name, k, allowed) => {
+      // Gold tags that the scheme allows, so that the loss is finite-scaled (else -1e4 dominates).
+      const c = randomCase(11 + k, k, [3, 1, 5, 4]);
+      if (allowed) {
         c.lengths.forEach((n, b) => {
-          for (let t = n; t < c.time; t++) {
-            for (let j = 0; j < c.k; j++) expect(analytic.emissions[(b * c.time + t) * c.k + j]).toBe(0);
-          }
+          for (let t = 0; t < c.time; t++) c.tags[b * c.time + t] = t === 0 ? 1 : t < n ? 2 : 0; // B-X I-X I-X ...
         });
       }
-    }
-    if (allowed) {
-      // Forbidden transitions get no gradient: their score is the constant DISALLOWED.
-      allowed.between.flat().forEach((ok, ij) => {
-        if (!ok) expect(analytic.transitions[ij]).toBe(0);
-      });
-    }
-  });
+      const analytic = implementationGradients(c, allowed);
+      expect(analytic.loss).toBeCloseTo(bruteForceLoss(c, allowed), 4);
+      for (const field of ['emissions', 'start', 'end', 'transitions'] as const) {
+        const numeric = numericGradient(c, field, allowed);
+        analytic[field].forEach((g, i) => {
+          expect(Math.abs(g - (numeric[i] as number)), `${field}[${i}]`).toBeLessThan(
+            2e-5 + 1e-3 * Math.abs(numeric[i] as number),
+          );
+        });
+        // Padded emission positions get exactly zero gradient.
+        if (field === 'emissions') {
+          c.lengths.forEach((n, b) => {
+            for (let t = n; t < c.time; t++) {
+              for (let j = 0; j < c.k; j++)
+                expect(analytic.emissions[(b * c.time + t) * c.k + j]).toBe(0);
+            }
+          });
+        }
+      }
+      if (allowed) {
+        // Forbidden transitions get no gradient: their score is the constant disallowedTransitionScore.
+        allowed.between.flat().forEach((ok, ij) => {
+          if (!ok) expect(analytic.transitions[ij]).toBe(0);
+        });
+      }
+    },
+  );
 });
 
 describe('masking and batching', () => {
@@ -313,7 +370,11 @@ describe('masking and batching', () => {
     const c = randomCase(21, 4, [2, 5, 3]);
     const refill = randomCase(22, 4, [2, 5, 3]);
     // Same real values, other random values (emissions and tags) in the padded positions.
-    const padded: Case = { ...c, emissions: Float64Array.from(c.emissions), tags: Int32Array.from(c.tags) };
+    const padded: Case = {
+      ...c,
+      emissions: Float64Array.from(c.emissions),
+      tags: Int32Array.from(c.tags),
+    };
     c.lengths.forEach((n, b) => {
       for (let t = n; t < c.time; t++) {
         padded.tags[b * c.time + t] = refill.tags[b * c.time + t] as number;
@@ -360,16 +421,18 @@ describe('masking and batching', () => {
       expect(() => crfLogPartition(tf.zeros([2, 3, 4]), [2, 3], crf)).toThrow(
         'crfLogPartition: emissions must be float32 [B, T, 3] (one score per tag), got float32 [2, 3, 4]',
       );
-      expect(() => crfLogPartition(e, [2], crf)).toThrow('crfLogPartition: 1 lengths for a batch of 2 rows');
+      expect(() => crfLogPartition(e, [2], crf)).toThrow(
+        'crfLogPartition: 1 lengths for a batch of 2 rows',
+      );
       expect(() => crfLogPartition(e, [0, 3], crf)).toThrow('row 0 has length 0');
       expect(() => crfPathScore(e, tf.zeros([2, 3]), [2, 3], crf)).toThrow(
         'crfPathScore: tags must be int32 [2, 3] (one tag id per token of the emissions), got float32 [2, 3]',
       );
-      expect(() => crfLogPartition(e, [2, 3], crf, allowedTransitions(['O', 'B-X'], 'bio'))).toThrow(
-        'crf: the allowed transitions are for 2 tags, but the CRF has 3',
-      );
+      expect(() =>
+        crfLogPartition(e, [2, 3], crf, allowedTransitions(['O', 'B-X'], 'bio')),
+      ).toThrow('crf: the allowed transitions are for 2 tags, but the CRF has 3');
     });
-    crf.parameters.forEach((p) => p.variable.dispose());
+    for (const p of crf.parameters) p.variable.dispose();
   });
 
   it('leaves no tensors behind (forward, gradients, with constraints)', () => {

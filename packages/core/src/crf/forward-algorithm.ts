@@ -7,7 +7,11 @@ import type { CrfLayer } from './crf-layer.js';
 import { checkLengths, effectiveScores } from './scores.js';
 import type { AllowedTransitions } from './tag-scheme.js';
 
-function checkEmissions(what: string, emissions: tf.Tensor, crf: CrfLayer): [number, number, number] {
+function checkEmissions(
+  what: string,
+  emissions: tf.Tensor,
+  crf: CrfLayer,
+): [number, number, number] {
   if (emissions.rank !== 3 || emissions.shape[2] !== crf.numTags || emissions.dtype !== 'float32') {
     throw new Error(
       `${what}: emissions must be float32 [B, T, ${crf.numTags}] (one score per tag), got ${emissions.dtype} [${emissions.shape.join(', ')}]`,
@@ -100,11 +104,7 @@ function logPartitionOp(lengths: ArrayLike<number>, batch: number, time: number)
       const sBetas = tf.stack(betas);
       // P(y_t = j) at real steps, 0 at padded ones.
       const logMarginal = tf.sub(tf.add(sAlphas, sBetas), tf.reshape(sLogZ, [1, batch, 1]));
-      const marginals = tf.where(
-        sMask,
-        tf.exp(logMarginal),
-        tf.zeros(logMarginal.shape),
-      ); // [T, B, K]
+      const marginals = tf.where(sMask, tf.exp(logMarginal), tf.zeros(logMarginal.shape)); // [T, B, K]
       const weighted = tf.mul(marginals, tf.reshape(dy, [1, batch, 1]));
       const dEmissions = tf.transpose(weighted, [1, 0, 2]);
       const dStart = tf.sum(tf.unstack(weighted)[0] as tf.Tensor, 0);
@@ -141,7 +141,12 @@ export function crfPathScore(
   allowed?: AllowedTransitions,
 ): tf.Tensor {
   const [batch, time, k] = checkEmissions('crfPathScore', emissions, crf);
-  if (tags.dtype !== 'int32' || tags.rank !== 2 || tags.shape[0] !== batch || tags.shape[1] !== time) {
+  if (
+    tags.dtype !== 'int32' ||
+    tags.rank !== 2 ||
+    tags.shape[0] !== batch ||
+    tags.shape[1] !== time
+  ) {
     throw new Error(
       `crfPathScore: tags must be int32 [${batch}, ${time}] (one tag id per token of the emissions), got ${tags.dtype} [${tags.shape.join(', ')}]`,
     );

@@ -1,5 +1,5 @@
 // What the CRF's loss and decoding share: lengths checked against the emissions, and the start,
-// end and transition scores with the scheme's forbidden transitions set to DISALLOWED.
+// end and transition scores with the scheme's forbidden transitions set to disallowedTransitionScore.
 import * as tf from '@tensorflow/tfjs-core';
 import type { CrfLayer } from './crf-layer.js';
 import type { AllowedTransitions } from './tag-scheme.js';
@@ -9,7 +9,7 @@ import type { AllowedTransitions } from './tag-scheme.js';
  * gradient stay finite (a forbidden entry then gets no gradient), and low enough that no path
  * through one competes with an allowed path.
  */
-export const DISALLOWED = -1e4;
+export const disallowedTransitionScore = -1e4;
 
 /** Checks `lengths` against emissions [B, T, K]: one per row, each in 1..T. */
 export function checkLengths(
@@ -48,12 +48,15 @@ export function checkAllowed(what: string, allowed: AllowedTransitions, numTags:
 
 /** 1 where allowed, 0 where not, as a float32 tensor of `shape`. */
 function maskTensor(flags: readonly boolean[], shape: number[]): tf.Tensor {
-  return tf.tensor(Float32Array.from(flags, (f) => (f ? 1 : 0)), shape);
+  return tf.tensor(
+    Float32Array.from(flags, (f) => (f ? 1 : 0)),
+    shape,
+  );
 }
 
-/** score where allowed, DISALLOWED elsewhere; with tf ops, so the allowed entries get gradients. */
+/** score where allowed, disallowedTransitionScore elsewhere; with tf ops, so the allowed entries get gradients. */
 function constrain(score: tf.Tensor, mask: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(score, mask), tf.mul(tf.sub(1, mask), DISALLOWED));
+  return tf.add(tf.mul(score, mask), tf.mul(tf.sub(1, mask), disallowedTransitionScore));
 }
 
 export interface CrfScores {
@@ -90,7 +93,8 @@ export function effectiveValues(
     );
   }
   if (allowed) checkAllowed('viterbi', allowed, k);
-  const pick = (v: number, ok: boolean | undefined) => (allowed && !ok ? DISALLOWED : v);
+  const pick = (v: number, ok: boolean | undefined) =>
+    allowed && !ok ? disallowedTransitionScore : v;
   return {
     start: Float64Array.from(values.start, (v, j) => pick(v, allowed?.start[j])),
     end: Float64Array.from(values.end, (v, j) => pick(v, allowed?.end[j])),

@@ -1,7 +1,12 @@
 // BIO (IOB2) and BIOES transition rules, checked against tables written out by hand, and the
 // allowed-transition matrices checked against schemeViolation on every short sequence.
 import { describe, expect, it } from 'vitest';
-import { allowedTransitions, schemeViolation, type TagScheme, TagSchemeError } from './tag-scheme.js';
+import {
+  allowedTransitions,
+  schemeViolation,
+  type TagScheme,
+  TagSchemeError,
+} from './tag-scheme.js';
 
 /** Every sequence of `length` over `tags`. */
 function* sequences(tags: readonly string[], length: number): Generator<string[]> {
@@ -57,10 +62,26 @@ describe('allowedTransitions', () => {
   });
 
   it.each([
-    ['bio', ['O', 'B-LOC', 'E-LOC'], 'tag "E-LOC" (tag 2) is not O, B-type or I-type (constraints "bio"); use constraints "none" for other tag sets'],
-    ['bio', ['O', 'NOUN'], 'tag "NOUN" (tag 1) is not O, B-type or I-type (constraints "bio"); use constraints "none" for other tag sets'],
-    ['bioes', ['B-', 'O'], 'tag "B-" (tag 0) is not O, B-type, I-type, E-type or S-type (constraints "bioes"); use constraints "none" for other tag sets'],
-    ['bio', ['B_LOC'], 'tag "B_LOC" (tag 0) is not O, B-type or I-type (constraints "bio"); use constraints "none" for other tag sets'],
+    [
+      'bio',
+      ['O', 'B-LOC', 'E-LOC'],
+      'tag "E-LOC" (tag 2) is not O, B-type or I-type (constraints "bio"); use constraints "none" for other tag sets',
+    ],
+    [
+      'bio',
+      ['O', 'NOUN'],
+      'tag "NOUN" (tag 1) is not O, B-type or I-type (constraints "bio"); use constraints "none" for other tag sets',
+    ],
+    [
+      'bioes',
+      ['B-', 'O'],
+      'tag "B-" (tag 0) is not O, B-type, I-type, E-type or S-type (constraints "bioes"); use constraints "none" for other tag sets',
+    ],
+    [
+      'bio',
+      ['B_LOC'],
+      'tag "B_LOC" (tag 0) is not O, B-type or I-type (constraints "bio"); use constraints "none" for other tag sets',
+    ],
   ] as const)('refuses a tag outside the %s scheme, naming it', (scheme, tags, message) => {
     expect(() => allowedTransitions(tags, scheme)).toThrow(TagSchemeError);
     expect(() => allowedTransitions(tags, scheme)).toThrow(message);
@@ -88,20 +109,25 @@ describe('schemeViolation', () => {
   it.each([
     ['bio', ['O', 'B-A', 'I-A', 'B-B', 'I-B']],
     ['bioes', ['O', 'B-A', 'I-A', 'E-A', 'S-A', 'S-B']],
-  ] as const)('%s: a sequence is valid exactly when its start, end and every pair are allowed', (scheme, tags) => {
-    const allowed = allowedTransitions(tags, scheme as TagScheme);
-    let valid = 0;
-    for (let length = 1; length <= 3; length++) {
-      for (const sequence of sequences(tags, length)) {
-        const ids = sequence.map((tag) => tags.indexOf(tag));
-        const byMatrix =
-          allowed.start[ids[0] as number] === true &&
-          allowed.end[ids[ids.length - 1] as number] === true &&
-          ids.slice(1).every((to, t) => allowed.between[ids[t] as number]?.[to] === true);
-        expect(schemeViolation(sequence, scheme) === undefined, sequence.join(' ')).toBe(byMatrix);
-        if (byMatrix) valid++;
+  ] as const)(
+    '%s: a sequence is valid exactly when its start, end and every pair are allowed',
+    (scheme, tags) => {
+      const allowed = allowedTransitions(tags, scheme as TagScheme);
+      let valid = 0;
+      for (let length = 1; length <= 3; length++) {
+        for (const sequence of sequences(tags, length)) {
+          const ids = sequence.map((tag) => (tags as readonly string[]).indexOf(tag));
+          const byMatrix =
+            allowed.start[ids[0] as number] === true &&
+            allowed.end[ids[ids.length - 1] as number] === true &&
+            ids.slice(1).every((to, t) => allowed.between[ids[t] as number]?.[to] === true);
+          expect(schemeViolation(sequence, scheme) === undefined, sequence.join(' ')).toBe(
+            byMatrix,
+          );
+          if (byMatrix) valid++;
+        }
       }
-    }
-    expect(valid).toBeGreaterThan(10);
-  });
+      expect(valid).toBeGreaterThan(10);
+    },
+  );
 });

@@ -16,7 +16,7 @@ export interface CrfValues {
 export interface ViterbiResult {
   /** Best tag ids of each row, one per real token. */
   tags: number[][];
-  /** Score of each best path (with DISALLOWED for any forbidden transition it could not avoid). */
+  /** Score of each best path (with disallowedTransitionScore for any forbidden transition it could not avoid). */
   scores: number[];
 }
 

@@ -24,7 +24,9 @@ function tagger(tagging?: Json): Json {
 
 const problemsOf = (spec: Json) => {
   const result = validateSpec(spec);
-  return result.ok ? [] : result.errors.map(({ pointer, message, suggestion }) => ({ pointer, message, suggestion }));
+  return result.ok
+    ? []
+    : result.errors.map(({ pointer, message, suggestion }) => ({ pointer, message, suggestion }));
 };
 
 describe('tagging semantic checks', () => {
@@ -60,7 +62,10 @@ describe('tagging semantic checks', () => {
     },
     {
       name: 'a loss with the CRF',
-      spec: { ...tagger({ output: 'crf' }), training: { optimizer: { type: 'adam' }, loss: 'cross-entropy' } },
+      spec: {
+        ...tagger({ output: 'crf' }),
+        training: { optimizer: { type: 'adam' }, loss: 'cross-entropy' },
+      },
       pointer: '/training/loss',
       message:
         'the CRF output trains on each sentence\'s negative log-likelihood (forward algorithm), not "cross-entropy"',
@@ -68,7 +73,10 @@ describe('tagging semantic checks', () => {
     },
     {
       name: 'label smoothing with the CRF',
-      spec: { ...tagger({ output: 'crf' }), training: { optimizer: { type: 'adam' }, labelSmoothing: 0.1 } },
+      spec: {
+        ...tagger({ output: 'crf' }),
+        training: { optimizer: { type: 'adam' }, labelSmoothing: 0.1 },
+      },
       pointer: '/training/labelSmoothing',
       message:
         "label smoothing applies to the softmax output's cross-entropy; the CRF output trains on each sentence's negative log-likelihood",
@@ -94,7 +102,8 @@ describe('tagging semantic checks', () => {
         return s;
       })(),
       pointer: '/layers/3',
-      message: 'this task predicts one output per token, but the layers reduce the sequence to one vector',
+      message:
+        'this task predicts one output per token, but the layers reduce the sequence to one vector',
       suggestion: 'remove the pool layer and keep returnSequences true',
     },
   ])('refuses $name', ({ spec, pointer, message, suggestion }) => {
