@@ -8,6 +8,17 @@ export {
   seededRandom,
   splitIndices,
 } from './batching.js';
+export {
+  CharacterVocabulary,
+  type CharacterVocabularyJson,
+  characterIds,
+  characterPadId,
+  characterPadToken,
+  characterUnkId,
+  characterUnkToken,
+  type PaddedCharacters,
+  padCharacters,
+} from './characters.js';
 export { DataError } from './errors.js';
 export {
   type LabelledFormat,

@@ -43,6 +43,8 @@ function recurrentWeights(layer: RecurrentLayer) {
 export function fusedStepPlan(model: Model): FusedStepPlan {
   const [first, ...rest] = model.layers;
   if (!(first instanceof EmbeddingLayer)) return refuse('its first layer is not an embedding');
+  if (first.characters)
+    return refuse('its embedding reads characters (the fused step reads token ids only)');
   const last = rest.at(-1);
   if (!(last instanceof DenseLayer)) return refuse('its last layer is not a dense layer');
   // Specs require a linear head for every task; a model assembled by hand may not have one.

@@ -4,7 +4,7 @@
 // checks everything before building the model: format, version, checksum, spec, names, shapes and
 // dtypes. This module runs in any runtime (no node: imports).
 import { type CompileOptions, compile } from '../model/compile.js';
-import type { Model } from '../model/model.js';
+import type { Model, ModelSizes } from '../model/model.js';
 import type { ModelFiles } from '../tasks/contract.js';
 import { readSafetensors, type WritableTensor, writeSafetensors } from './safetensors.js';
 import { sha256Hex } from './sha256.js';
@@ -19,7 +19,7 @@ export interface ModelFile {
   format: typeof modelFormat;
   formatVersion: number;
   spec: unknown;
-  sizes: { vocabularySize?: number; outputSize?: number };
+  sizes: ModelSizes;
   weights: { file: string; bytes: number; sha256: string };
   metadata?: Record<string, unknown>;
 }

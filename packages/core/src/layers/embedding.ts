@@ -1,11 +1,15 @@
-// Token ids -> vectors, as torch.nn.Embedding (padding_idx row stays zero and gets no gradient).
+// Token ids -> vectors, as torch.nn.Embedding (padding_idx row stays zero and gets no gradient),
+// optionally followed by each token's character vector (character-encoder.ts) read from the
+// model's `characters` input.
 // The gradient is a scatter-add written here: tfjs-backend-wasm has no gather gradient, and the
 // generic one (UnsortedSegmentSum) is O(vocabulary x tokens x dim) on the cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from '../grad/custom-op.js';
 import { normalValues } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
+import { charactersInput, type InputDescription } from '../model/inputs.js';
 import type { EmbeddingLayerSpec } from '../spec/types.generated.js';
+import { CharacterEncoder } from './character-encoder.js';
 import type { ForwardContext, Layer, Parameter } from './layer.js';
 import { createParameter } from './params.js';
 
@@ -16,12 +20,17 @@ export class EmbeddingLayer implements Layer {
   readonly outputSize: number;
   readonly parameters: Parameter[];
   readonly weight: Parameter;
+  /** The character-level word encoder (spec `characters`), whose vector follows the word's. */
+  readonly characters: CharacterEncoder | undefined;
+  readonly extraInputs: readonly InputDescription[];
 
   constructor(
     readonly name: string,
     readonly spec: EmbeddingLayerSpec,
     readonly numEmbeddings: number,
     random: Random,
+    /** With spec `characters`: the character table's rows, and the recurrent kernels' choice. */
+    characters?: { vocabularySize: number; fusedKernels?: 'auto' | 'on' | 'off' | undefined },
   ) {
     this.outputSize = spec.embeddingDim;
     const shape = [numEmbeddings, spec.embeddingDim];
@@ -52,6 +61,26 @@ export class EmbeddingLayer implements Layer {
       },
     );
     this.parameters = [this.weight];
+    this.characters = undefined;
+    this.extraInputs = [];
+    if (spec.characters) {
+      if (!characters) {
+        throw new Error(
+          `layer "${name}" (embedding): characters needs the character vocabulary's size (characterVocabularySize)`,
+        );
+      }
+      // Drawn after the word table, so adding characters leaves the word table's values as they were.
+      this.characters = new CharacterEncoder(
+        name,
+        spec.characters,
+        characters.vocabularySize,
+        random,
+        characters.fusedKernels ?? 'auto',
+      );
+      this.parameters.push(...this.characters.parameters);
+      this.outputSize += this.characters.outputSize;
+      this.extraInputs = [charactersInput('tokens')];
+    }
   }
 
   forward(input: tf.Tensor, context: ForwardContext): tf.Tensor {
@@ -64,7 +93,34 @@ export class EmbeddingLayer implements Layer {
       context.training && this.spec.wordDropout > 0
         ? wordDropout(input as tf.Tensor2D, this.spec, context.random)
         : (input as tf.Tensor2D);
-    return embeddingLookup(ids, this.weight.variable, this.spec.paddingIdx);
+    const words = embeddingLookup(ids, this.weight.variable, this.spec.paddingIdx);
+    if (!this.characters) return words;
+    const characters = this.#characters(input, context);
+    const vectors = this.characters.encode(characters, context, `layer "${this.name}" (embedding)`);
+    return tf.concat([words, vectors], 2);
+  }
+
+  /** The `characters` input, checked against the tokens (the model checks it too; layers run alone). */
+  #characters(tokens: tf.Tensor, context: ForwardContext): tf.Tensor {
+    const where = `layer "${this.name}" (embedding)`;
+    const characters = context.inputs?.get('characters');
+    if (!characters) {
+      throw new Error(
+        `${where} has a character encoder: it needs the input "characters" (int32 [batch, time, chars], each token's character ids), which is missing`,
+      );
+    }
+    const [B, T] = tokens.shape;
+    if (
+      characters.dtype !== 'int32' ||
+      characters.rank !== 3 ||
+      characters.shape[0] !== B ||
+      characters.shape[1] !== T
+    ) {
+      throw new Error(
+        `${where}: input "characters" must be int32 [${B}, ${T}, chars] for tokens [${B}, ${T}], got ${characters.dtype} [${characters.shape.join(', ')}]`,
+      );
+    }
+    return characters;
   }
 }
 

@@ -1,6 +1,7 @@
 // What every layer of a compiled model is: named parameters and a forward function over tensors.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../init/random.js';
+import type { InputDescription } from '../model/inputs.js';
 
 /** A trainable tensor with its PyTorch-style name, "<layer>.<param>" (e.g. "lstm.weight_ih_l0"). */
 export interface Parameter {
@@ -31,6 +32,11 @@ export interface ForwardContext {
   readonly initialStates: ReadonlyMap<string, RecurrentState>;
   /** Final states by recurrent layer name, filled in by recurrent layers. */
   readonly finalStates: Map<string, RecurrentState>;
+  /**
+   * The model's checked input tensors by name, for layers that read an input besides the one
+   * flowing through them (the embedding's `characters`). Absent outside `Model.forward`.
+   */
+  readonly inputs?: ReadonlyMap<string, tf.Tensor>;
 }
 
 export interface Layer {
@@ -42,6 +48,8 @@ export interface Layer {
   readonly outputKind: FlowKind;
   /** Features per step (sequence) or per row (vector) of the output. */
   readonly outputSize: number;
+  /** Model inputs the layer reads from the context, besides its input (they join `model.inputs`). */
+  readonly extraInputs?: readonly InputDescription[];
   forward(input: tf.Tensor, context: ForwardContext): tf.Tensor;
 }
 

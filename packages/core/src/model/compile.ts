@@ -25,6 +25,8 @@ export interface CompileOptions {
   vocabularySize?: number;
   /** Size of an output head with units "auto" (classes, vocabulary, tags, horizon x targets). */
   outputSize?: number;
+  /** Rows of the character table of an embedding with `characters` (the character vocabulary's size). */
+  characterVocabularySize?: number;
   /**
    * Fused recurrent kernels (a whole time loop in one backend call): "auto" (default) uses them
    * when the backend has them, "on" requires them, "off" always runs the tfjs-ops loop.
@@ -97,6 +99,9 @@ function build(spec: ModelSpec, options: CompileOptions, backend: string): Model
   const sizes = {
     ...(options.vocabularySize !== undefined ? { vocabularySize: options.vocabularySize } : {}),
     ...(options.outputSize !== undefined ? { outputSize: options.outputSize } : {}),
+    ...(options.characterVocabularySize !== undefined
+      ? { characterVocabularySize: options.characterVocabularySize }
+      : {}),
   };
   return new Model(spec, layers, inputSize, backend, sizes);
 }
@@ -119,7 +124,11 @@ function buildLayer(
           `layers[${index}] ("${name}", embedding): the vocabulary size is unknown; set numEmbeddings in the spec or pass compile(spec, { vocabularySize })`,
         );
       }
-      return new EmbeddingLayer(name, spec, rows, random);
+      const characters = spec.characters && {
+        vocabularySize: characterRows(name, index, options),
+        fusedKernels: options.fusedKernels,
+      };
+      return new EmbeddingLayer(name, spec, rows, random, characters);
     }
     case 'rnn':
     case 'lstm':
@@ -146,4 +155,20 @@ function buildLayer(
     case 'layer-norm':
       return new LayerNormLayer(name, spec.eps, kind, size, random);
   }
+}
+
+/** The character table's rows of an embedding with `characters`: from compile's sizes. */
+function characterRows(name: string, index: number, options: CompileOptions): number {
+  const rows = options.characterVocabularySize;
+  if (rows === undefined) {
+    throw new CompileError(
+      `layers[${index}] ("${name}", embedding): characters needs the character vocabulary's size; pass compile(spec, { characterVocabularySize })`,
+    );
+  }
+  if (!(Number.isInteger(rows) && rows >= 2)) {
+    throw new CompileError(
+      `layers[${index}] ("${name}", embedding): characterVocabularySize must be an integer >= 2 (padding and unknown included), got ${rows}`,
+    );
+  }
+  return rows;
 }

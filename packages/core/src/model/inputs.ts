@@ -1,7 +1,8 @@
 // The named inputs of a compiled model: what `Model.forward` takes, described by the model itself
 // (`model.inputs`), so that training, data parallelism and truncated BPTT handle any model without
-// knowing its task: a text model takes { tokens, lengths? }, a numeric one { features, lengths? },
-// and an encoder-decoder will take { source, sourceLengths?, target, targetLengths? }.
+// knowing its task: a text model takes { tokens, lengths? } (and { characters } with a
+// character-level word encoder), a numeric one { features, lengths? }, and an encoder-decoder
+// { source, sourceLengths?, target, targetLengths? }.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Real length of each row of a right-padded input (packed-sequence semantics). */
@@ -13,8 +14,15 @@ export type InputValue = tf.Tensor | Lengths;
 /** A model's inputs by name; an undefined value is the same as an absent one. */
 export type ModelInputs = Readonly<Record<string, InputValue | undefined>>;
 
-/** Inputs of a model over token ids (an embedding first). */
-export type TokenInputs = { tokens: tf.Tensor; lengths?: Lengths | undefined };
+/**
+ * Inputs of a model over token ids (an embedding first); `characters` (int32 [batch, time, chars])
+ * when the embedding has a character-level word encoder.
+ */
+export type TokenInputs = {
+  tokens: tf.Tensor;
+  lengths?: Lengths | undefined;
+  characters?: tf.Tensor | undefined;
+};
 /** Inputs of a model over numeric features per step. */
 export type FeatureInputs = { features: tf.Tensor; lengths?: Lengths | undefined };
 /** Inputs of an encoder-decoder model (translation): source and target sequences. */
@@ -25,8 +33,11 @@ export type Seq2SeqInputs = {
   targetLengths?: Lengths | undefined;
 };
 
-/** An axis of an input: the batch, the (padded) time axis, or a fixed size. */
-export type InputAxis = 'batch' | 'time' | number;
+/**
+ * An axis of an input: the batch, the (padded) time axis, the (padded) characters of each token
+ * (any size), or a fixed size.
+ */
+export type InputAxis = 'batch' | 'time' | 'chars' | number;
 
 export interface InputDescription {
   readonly name: string;
@@ -36,6 +47,14 @@ export interface InputDescription {
   readonly required: boolean;
   /** On a lengths input: the input whose padded time axis it measures. */
   readonly lengthsOf?: string;
+  /** An input whose time axis (axis 1) is that of another input, named here (e.g. "tokens"). */
+  readonly alignedWith?: string;
+  /**
+   * The model reads this input's values on the CPU (which character ids are real), so it must be
+   * a tensor made from values (`tf.tensor(...)`): every backend keeps those readable synchronously
+   * until a kernel uses them. Batch splitting and time chunking keep it so.
+   */
+  readonly readOnHost?: boolean;
   /** What it is, in a few words (for errors and summaries). */
   readonly meaning: string;
 }
@@ -70,6 +89,19 @@ export function lengthsInput(name: string, of: string): InputDescription {
     required: false,
     lengthsOf: of,
     meaning: `real length of each row of "${of}"`,
+  };
+}
+
+/** The characters input of a character-level word encoder over the tokens of input `of`. */
+export function charactersInput(of: string): InputDescription {
+  return {
+    name: 'characters',
+    dtype: 'int32',
+    shape: ['batch', 'time', 'chars'],
+    required: true,
+    alignedWith: of,
+    readOnHost: true,
+    meaning: `character ids of each token of "${of}", right-padded with 0`,
   };
 }
 
@@ -121,6 +153,15 @@ export function checkInputs(
   for (const [name, count] of rows) {
     if (first && count !== first[1]) {
       fail(`input "${name}" has ${count} rows but "${first[0]}" has ${first[1]}`);
+    }
+  }
+  for (const d of described) {
+    const tensor = tensors.get(d.name);
+    const other = d.alignedWith === undefined ? undefined : tensors.get(d.alignedWith);
+    if (tensor && other && tensor.shape[1] !== other.shape[1]) {
+      fail(
+        `input "${d.name}" [${tensor.shape.join(', ')}] has ${tensor.shape[1]} time steps but "${d.alignedWith}" [${other.shape.join(', ')}] has ${other.shape[1]}: one entry per token`,
+      );
     }
   }
   return { tensors, lengths };

@@ -33,6 +33,16 @@ export interface ForwardResult {
   states: Record<string, RecurrentState>;
 }
 
+/** Sizes that come from the data, given to compile and saved with the model. */
+export interface ModelSizes {
+  /** Rows of an embedding without numEmbeddings (the word vocabulary). */
+  vocabularySize?: number;
+  /** Units of a head with units "auto". */
+  outputSize?: number;
+  /** Rows of the character table of an embedding with `characters` (the character vocabulary). */
+  characterVocabularySize?: number;
+}
+
 export class Model {
   readonly random: Random;
   /** The named inputs `forward` takes (see inputs.ts). */
@@ -45,13 +55,16 @@ export class Model {
     readonly inputSize: number,
     readonly backend: string,
     /** Sizes given at compile time for an embedding without numEmbeddings / a head with units "auto". */
-    readonly sizes: Readonly<{ vocabularySize?: number; outputSize?: number }> = {},
+    readonly sizes: Readonly<ModelSizes> = {},
     /** The named inputs, when not those of a layer stack (an encoder-decoder's). */
     inputs?: readonly InputDescription[],
   ) {
     this.random = new Random(spec.training.seed).fork();
     const features = layers[0]?.inputKind === 'tokens' ? undefined : inputSize;
-    this.inputs = inputs ?? layerStackInputs(features);
+    this.inputs = inputs ?? [
+      ...layerStackInputs(features),
+      ...layers.flatMap((layer) => layer.extraInputs ?? []),
+    ];
   }
 
   /** Every parameter, named "<layer>.<param>" as in a PyTorch state_dict. */
@@ -62,7 +75,8 @@ export class Model {
   /**
    * Runs the model on its named inputs (`model.inputs`): `{ tokens, lengths? }` with token ids
    * int32 [B, T] for text input, `{ features, lengths? }` with float32 [B, T, features] for numeric
-   * input; `lengths` is the real length of each row of a right-padded batch.
+   * input; `lengths` is the real length of each row of a right-padded batch. With a character-level
+   * word encoder, also `characters`: int32 [B, T, C], each token's character ids right-padded with 0.
    */
   forward(inputs: ModelInputs, options: ForwardOptions = {}): ForwardResult {
     const checked = checkInputs(this.spec.name, this.inputs, inputs);
@@ -73,6 +87,7 @@ export class Model {
       random: options.random ?? this.random,
       initialStates: new Map(Object.entries(options.initialState ?? {})),
       finalStates: new Map(),
+      inputs: checked.tensors,
     };
     // Inside tidy: only the output and the final states outlive the call.
     return tf.tidy(() => {

@@ -1,6 +1,7 @@
 // Rules the JSON Schema cannot express: how layers connect, which settings fit which task, and
 // combinations PyTorch itself rejects. Runs on a schema-valid spec with defaults applied.
 import { bridgeProblem, type RecurrentShape } from '../seq2seq/bridge-rules.js';
+import { characterProblems } from './character-checks.js';
 import type { SpecError } from './spec-error.js';
 import type { DenseLayerSpec, LayerSpec, ModelSpec, TokenizerSpec } from './types.generated.js';
 
@@ -617,6 +618,7 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
   }
   checkTraining(spec, problems);
   checkTagging(spec, problems);
+  problems.push(...characterProblems(spec));
   checkTokenizer(spec.input?.tokenizer, '/input/tokenizer', problems);
   checkTokenizer(spec.target?.tokenizer, '/target/tokenizer', problems);
   if (spec.task === 'generation' && spec.input && !spec.input.tokenizer) {

@@ -47,7 +47,10 @@ export function chunksOf(model: Model, batch: Batch, steps: number): Batch[] {
     for (let start = 0; start < T; start += steps) {
       const size = Math.min(steps, T - start);
       const inputs = Object.fromEntries(
-        timed.map(([name, x]) => [name, tf.keep(sliceTime(x, start, size))]),
+        timed.map(([name, x, onHost]) => [
+          name,
+          tf.keep(onHost ? sliceTimeOnHost(x, start, size) : sliceTime(x, start, size)),
+        ]),
       );
       const chunkTargets = tf.slice(targets, [0, start], [B, size]);
       chunks.push({
@@ -60,10 +63,13 @@ export function chunksOf(model: Model, batch: Batch, steps: number): Batch[] {
   }) as unknown as Batch[];
 }
 
-/** The batch's inputs that have a time axis, all of one length; refuses lengths. */
-function timedInputs(model: Model, inputs: ModelInputs): Array<[string, tf.Tensor]> {
+/**
+ * The batch's inputs that have a time axis, all of one length, each with whether the model reads
+ * it on the CPU (InputDescription.readOnHost); refuses lengths.
+ */
+function timedInputs(model: Model, inputs: ModelInputs): Array<[string, tf.Tensor, boolean]> {
   const described = new Map(model.inputs.map((d) => [d.name, d] as const));
-  const timed: Array<[string, tf.Tensor]> = [];
+  const timed: Array<[string, tf.Tensor, boolean]> = [];
   for (const [name, value] of Object.entries(inputs)) {
     if (value === undefined) continue;
     const d = described.get(name) as InputDescription | undefined;
@@ -83,9 +89,26 @@ function timedInputs(model: Model, inputs: ModelInputs): Array<[string, tf.Tenso
         `truncatedBptt: input "${name}" has ${value.shape[1]} time steps but "${timed[0]?.[0]}" has ${T}`,
       );
     }
-    timed.push([name, value]);
+    timed.push([name, value, d.readOnHost === true]);
   }
   return timed;
+}
+
+/**
+ * sliceTime done in JavaScript: a tensor made from values, which every backend can still read
+ * synchronously (a GPU backend's kernel output could not be, in Node).
+ */
+function sliceTimeOnHost(x: tf.Tensor, start: number, size: number): tf.Tensor {
+  const [B, T] = x.shape as [number, number];
+  const inner = x.size / (B * T);
+  const values = x.dataSync() as Int32Array | Float32Array;
+  const out =
+    x.dtype === 'int32' ? new Int32Array(B * size * inner) : new Float32Array(B * size * inner);
+  for (let b = 0; b < B; b++) {
+    const from = (b * T + start) * inner;
+    out.set(values.subarray(from, from + size * inner), b * size * inner);
+  }
+  return tf.tensor(out, [B, size, ...x.shape.slice(2)], x.dtype);
 }
 
 /** Steps [start, start + size) of x [B, T, ...]. */
