@@ -31,7 +31,7 @@ import {
   taggingReport,
   trainWithSpec,
 } from '@recurrent/core';
-import { Vocabulary } from '@recurrent/data';
+import { CharacterVocabulary, padCharacters, Vocabulary } from '@recurrent/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { type EncodedSentence, inferenceOrder, trainingBatches, wordInputs } from './batches.js';
 import type {
@@ -94,6 +94,8 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
   readonly spec: ModelSpec;
   #model: Model | undefined;
   #words: WordEncoding | undefined;
+  /** With a character encoder: the characters of the training words. */
+  #characters: CharacterVocabulary | undefined;
   #tags: string[] | undefined;
   #column: string | undefined;
   #disposed = false;
@@ -101,11 +103,18 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
   private constructor(
     private readonly settings: TaggingSettings,
     private readonly backend: string | undefined,
-    trained?: { model: Model; words: WordEncoding; tags: string[]; column: string | undefined },
+    trained?: {
+      model: Model;
+      words: WordEncoding;
+      characters: CharacterVocabulary | undefined;
+      tags: string[];
+      column: string | undefined;
+    },
   ) {
     this.spec = settings.spec;
     this.#model = trained?.model;
     this.#words = trained?.words;
+    this.#characters = trained?.characters;
     this.#tags = trained?.tags;
     this.#column = trained?.column;
   }
@@ -167,9 +176,26 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
       if (column !== undefined && typeof column !== 'string') {
         throw new ModelFileError(`${where}: metadata.column must be a string`);
       }
+      let characters: CharacterVocabulary | undefined;
+      if (settings.characters) {
+        try {
+          characters = CharacterVocabulary.fromJson(
+            metadata.characters,
+            `${where}: metadata.characters`,
+          );
+        } catch (error) {
+          throw new ModelFileError((error as Error).message);
+        }
+        if (characters.size !== model.sizes.characterVocabularySize) {
+          throw new ModelFileError(
+            `${where}: metadata.characters has ${characters.size} entries but the model was built for ${model.sizes.characterVocabularySize}`,
+          );
+        }
+      }
       return new TaggingTask(settings, backend, {
         model,
         words: new WordEncoding(settings.tokenizer, vocabulary),
+        characters,
         tags: tags as string[],
         column,
       });
@@ -247,7 +273,17 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
         gold: given.tags,
       };
     }
+    // The character encoder reads the tokens as written (before the tokenizer lowercases).
+    const characters =
+      this.#characters ??
+      (this.settings.characters
+        ? CharacterVocabulary.build(
+            kept.flatMap((i) => data.tokens[i] as readonly string[]),
+            { minFrequency: this.settings.characters.minFrequency },
+          )
+        : undefined);
     this.#words = words;
+    this.#characters = characters;
     this.#tags = tags;
     this.#column ??= data.column;
     const config = this.#targetConfig();
@@ -561,7 +597,16 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
 
   /** The model inputs of some sentences. */
   #inputs(rows: readonly EncodedSentence[]) {
-    return wordInputs(rows);
+    const inputs = wordInputs(rows);
+    const characters = this.#characters;
+    const encoder = this.settings.characters;
+    if (!characters || !encoder) return inputs;
+    const padded = padCharacters(
+      rows.map((r) => r.tokens),
+      characters,
+      encoder.maxLength,
+    );
+    return { ...inputs, characters: tf.tensor3d(padded.ids, padded.shape, 'int32') };
   }
 
   /** The model as in-memory files: the spec, weights, word vocabulary, tags and tag column. */
@@ -573,6 +618,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
       tags,
       ...(this.#column !== undefined ? { column: this.#column } : {}),
       vocabulary: words.vocabulary.toJson(),
+      ...(this.#characters ? { characters: this.#characters.toJson() } : {}),
     });
   }
 
@@ -587,6 +633,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     return {
       spec: this.spec,
       vocabularySize: (this.#words as WordEncoding).vocabulary.size,
+      ...(this.#characters ? { characterVocabularySize: this.#characters.size } : {}),
       tags: this.#tags as string[],
     };
   }

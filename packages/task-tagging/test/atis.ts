@@ -3,7 +3,7 @@
 // and a small tagging spec that trains on them in seconds.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConllu } from '@recurrent/data';
+import { parseConllu, parseTaggedText } from '@recurrent/data';
 import type { TaggedSentences } from '../src/contract.js';
 
 export const atisDir = join(import.meta.dirname, '../../../fixtures/datasets/ud-english-atis');
@@ -65,3 +65,17 @@ export function taggingSpec(
     },
   };
 }
+
+/** The derived entity corpus (fixtures/datasets/atis-names): token<TAB>B-NAME|I-NAME|O. */
+function readNames(name: string): TaggedSentences {
+  const path = join(namesDir, name);
+  const corpus = parseTaggedText(readFileSync(path, 'utf8'), path);
+  return {
+    tokens: corpus.sentences.map((s) => s.tokens),
+    tags: corpus.sentences.map((s) => s.tags),
+    column: corpus.column,
+  };
+}
+
+export const namesTrain = readNames('names-train.txt');
+export const namesDev = readNames('names-dev.txt');
