@@ -20,7 +20,7 @@ export const taggingCommandLine: TaskCommandLine = {
       name: 'val',
       flags: '--val <file>',
       description:
-        'validation data (tagging: a CoNLL-U or column file; default: a seeded tenth of the training sentences)',
+        'validation data: a CoNLL-U or column file (default: a seeded tenth of the training sentences)',
       commands: ['train'],
     },
     {
