@@ -166,16 +166,40 @@ describe('the /node entry', () => {
     task.dispose();
   });
 
-  it('names the file and line of a bad file', async () => {
+  it('names the file and line of a bad file: a missing column, a ragged line, XPOS absent', async () => {
     const dir = temp();
-    const missing = write(dir, 'missing.conllu', '1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\n');
-    await expect(taggingNode.readTrainingData(missing, {}, spec)).rejects.toThrow(
-      new RegExp(`^${missing}:1: `),
-    );
-    const ragged = write(dir, 'ragged.txt', 'a\tO\nb\tO\tx\n');
-    const error = await taggingNode.readTrainingData(ragged, {}, spec).catch((e) => e);
-    expect(error).toBeInstanceOf(DataError);
-    expect((error as Error).message.startsWith(`${ragged}:2: `)).toBe(true);
+    const cases: [string, string, Record<string, string>, string][] = [
+      [
+        'missing.conllu',
+        '1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\n',
+        {},
+        ':1: 9 tab-separated fields where CoNLL-U has 10',
+      ],
+      [
+        'ragged.txt',
+        'a\tO\nb\tO\tx\n',
+        {},
+        ":2: 3 columns where the file's first token line (line 1) has 2",
+      ],
+      [
+        'short.txt',
+        'a\tO\nb\n',
+        {},
+        ":2: 1 column where the file's first token line (line 1) has 2",
+      ],
+      [
+        'atis-like.conllu',
+        '1\tshow\tshow\tVERB\t_\t_\t0\troot\t_\t_\n',
+        { 'tag-column': 'xpos' },
+        ':1: XPOS is "_" on every token: the file has no XPOS tags (choose the upos column)',
+      ],
+    ];
+    for (const [name, text, options, message] of cases) {
+      const path = write(dir, name, text);
+      const error = await taggingNode.readTrainingData(path, options, spec).catch((e) => e);
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as Error).message).toBe(`${path}${message}`);
+    }
   });
 
   it('fingerprints the sentences: the same sentences give the same digest', () => {
