@@ -65,7 +65,7 @@ function logPartitionOp(lengths: ArrayLike<number>, batch: number, time: number)
     }
     // alpha now holds each row's value at its last real step (ended rows kept theirs).
     const logZ = tf.logSumExp(tf.add(alpha, end as tf.Tensor), 1);
-    save([tf.stack(alphas), tf.stack(steps), mask, a, end as tf.Tensor, logZ]);
+    save([tf.stack(alphas), real, mask, a, end as tf.Tensor, logZ]);
 
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sAlphas, sSteps, sMask, sA, sEnd, sLogZ] = saved as [
