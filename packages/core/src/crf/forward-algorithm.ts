@@ -152,6 +152,25 @@ export function crfLogPartition(
   });
 }
 
+/**
+ * Refuses a gold tag id outside 0..K-1 at a real step: its one-hot row would be zero and the path
+ * would silently lose that token's scores. (One read-back of small int32 ids per batch.)
+ */
+function checkTagIds(tags: tf.Tensor, lengths: ArrayLike<number>, k: number): void {
+  const ids = tags.dataSync();
+  const time = tags.shape[1] as number;
+  for (let b = 0; b < lengths.length; b++) {
+    for (let t = 0; t < (lengths[b] as number); t++) {
+      const id = ids[b * time + t] as number;
+      if (!(id >= 0 && id < k)) {
+        throw new Error(
+          `crfPathScore: row ${b}, token ${t} has tag id ${id}, outside 0..${k - 1} (the CRF's ${k} tags); padded positions may hold anything, real ones must be known tags`,
+        );
+      }
+    }
+  }
+}
+
 /** Score of the given tag paths per row [B]: start + emissions + transitions + end, up to each length. */
 export function crfPathScore(
   emissions: tf.Tensor,
@@ -172,6 +191,7 @@ export function crfPathScore(
     );
   }
   checkLengths('crfPathScore', lengths, batch, time);
+  checkTagIds(tags, lengths, k);
   return tf.tidy(() => {
     const { start, end, transitions } = effectiveScores(crf, allowed);
     // One-hot gold tags at real steps only (padded tag ids, whatever they are, count nothing).
