@@ -428,6 +428,18 @@ describe('masking and batching', () => {
       expect(() => crfPathScore(e, tf.zeros([2, 3]), [2, 3], crf)).toThrow(
         'crfPathScore: tags must be int32 [2, 3] (one tag id per token of the emissions), got float32 [2, 3]',
       );
+      const unknownTag = tf.tensor2d(
+        [
+          [0, 2, -1],
+          [1, 3, 0],
+        ],
+        undefined,
+        'int32',
+      );
+      expect(() => crfPathScore(e, unknownTag, [2, 3], crf)).toThrow(
+        "crfPathScore: row 1, token 1 has tag id 3, outside 0..2 (the CRF's 3 tags); padded positions may hold anything, real ones must be known tags",
+      );
+      expect(() => crfPathScore(e, unknownTag, [2, 1], crf)).not.toThrow();
       expect(() =>
         crfLogPartition(e, [2, 3], crf, allowedTransitions(['O', 'B-X'], 'bio')),
       ).toThrow('crf: the allowed transitions are for 2 tags, but the CRF has 3');

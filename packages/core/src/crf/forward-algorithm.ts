@@ -20,13 +20,15 @@ function checkEmissions(
   return emissions.shape as [number, number, number];
 }
 
-/** [T, B, 1] booleans: is step t a real token of row b. */
-function stepMask(lengths: ArrayLike<number>, batch: number, time: number): tf.Tensor {
-  const values = new Uint8Array(time * batch);
+/** [T, B, K] booleans: is step t a real token of row b (full shape: a broadcast condition costs a Tile per call). */
+function stepMask(lengths: ArrayLike<number>, batch: number, time: number, k: number): tf.Tensor {
+  const values = new Uint8Array(time * batch * k);
   for (let t = 0; t < time; t++) {
-    for (let b = 0; b < batch; b++) values[t * batch + b] = t < (lengths[b] as number) ? 1 : 0;
+    for (let b = 0; b < batch; b++) {
+      if (t < (lengths[b] as number)) values.fill(1, (t * batch + b) * k, (t * batch + b + 1) * k);
+    }
   }
-  return tf.tensor(values, [time, batch, 1], 'bool');
+  return tf.tensor(values, [time, batch, k], 'bool');
 }
 
 /**
@@ -41,25 +43,29 @@ function logPartitionOp(lengths: ArrayLike<number>, batch: number, time: number)
   return customOp(([emissions, start, end, transitions], save) => {
     const e = emissions as tf.Tensor;
     const a = transitions as tf.Tensor;
-    const mask = stepMask(lengths, batch, time);
-    const steps = tf.unstack(tf.transpose(e, [1, 0, 2])); // T × [B, K]
-    const masks = tf.unstack(mask); // T × [B, 1]
+    // Every log-sum-exp runs over the last axis: a reduction over another axis costs a transpose
+    // on some backends (tfjs-backend-wasm), once per step.
+    const aT = tf.transpose(a); // [to j, from i]
+    const mask = stepMask(lengths, batch, time, e.shape[2] as number);
+    // Emissions by step, 0 at padded steps: whatever padding holds never reaches an exp.
+    const real = tf.where(mask, tf.transpose(e, [1, 0, 2]), tf.zeros(mask.shape));
+    const steps = tf.unstack(real); // T × [B, K]
+    const masks = tf.unstack(mask); // T × [B, K]
     let alpha = tf.add(steps[0] as tf.Tensor, start as tf.Tensor);
     const alphas = [alpha];
     for (let t = 1; t < time; t++) {
       const previous = alpha;
       alpha = tf.tidy(() => {
-        const next = tf.add(
-          tf.logSumExp(tf.add(tf.expandDims(previous, 2), a), 1),
-          steps[t] as tf.Tensor,
-        );
+        // [B, j, i] = alpha_{t-1}[b, i] + A[i, j]
+        const scores = tf.add(tf.expandDims(previous, 1), aT);
+        const next = tf.add(tf.logSumExp(scores, 2), steps[t] as tf.Tensor);
         return tf.where(masks[t] as tf.Tensor, next, previous);
       });
       alphas.push(alpha);
     }
     // alpha now holds each row's value at its last real step (ended rows kept theirs).
     const logZ = tf.logSumExp(tf.add(alpha, end as tf.Tensor), 1);
-    save([tf.stack(alphas), tf.stack(steps), mask, a, end as tf.Tensor, logZ]);
+    save([tf.stack(alphas), real, mask, a, end as tf.Tensor, logZ]);
 
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sAlphas, sSteps, sMask, sA, sEnd, sLogZ] = saved as [
@@ -74,33 +80,47 @@ function logPartitionOp(lengths: ArrayLike<number>, batch: number, time: number)
       const emissionAt = tf.unstack(sSteps);
       const maskAt = tf.unstack(sMask);
       const logZ3 = tf.reshape(sLogZ, [batch, 1, 1]);
-      const dy3 = tf.reshape(dy, [batch, 1, 1]);
+      // dy of each row at its real steps, 0 at padded ones: T × [B, 1, 1].
+      const realSteps = new Float32Array(time * batch);
+      for (let t = 0; t < time; t++) {
+        for (let b = 0; b < batch; b++)
+          realSteps[t * batch + b] = t < (lengths[b] as number) ? 1 : 0;
+      }
+      const stepWeights = tf.unstack(
+        tf.reshape(tf.mul(tf.tensor(realSteps, [time, batch]), tf.reshape(dy, [1, batch])), [
+          time,
+          batch,
+          1,
+          1,
+        ]),
+      );
       // beta_t[b, i]: log-sum of the scores after step t given tag i there; end scores at the last real step.
       let beta = tf.add(tf.zeros([batch, sEnd.shape[0] as number]), sEnd);
       const betas: tf.Tensor[] = new Array(time);
       betas[time - 1] = beta;
-      let dTransitions: tf.Tensor = tf.zerosLike(sA);
+      // Pair marginals times dy, summed over the steps per row; over the rows once at the end.
+      let pairSum: tf.Tensor = tf.zeros([batch, ...sA.shape]);
       for (let t = time - 1; t >= 1; t--) {
         const after = beta;
-        const [nextBeta, pairs] = tf.tidy(() => {
+        const [nextBeta, nextSum] = tf.tidy(() => {
           // s[b, i, j] = A[i, j] + E_t[b, j] + beta_t[b, j]
           const s = tf.add(sA, tf.expandDims(tf.add(emissionAt[t] as tf.Tensor, after), 1));
-          const real = maskAt[t] as tf.Tensor; // [B, 1]
           const candidate = tf.logSumExp(s, 2);
-          // P(y_{t-1} = i, y_t = j) for the rows where step t is real; -inf elsewhere gives 0,
-          // even where padded scores would overflow.
+          // P(y_{t-1} = i, y_t = j). At padded steps (weight 0) it stays finite: emissions are 0
+          // there and beta is the end score, so it is at most exp(A[i, j] + end[j] - end[i]).
           const logPair = tf.sub(tf.add(tf.expandDims(alphaAt[t - 1] as tf.Tensor, 2), s), logZ3);
-          const real3 = tf.expandDims(real, 2);
-          const pair = tf.exp(tf.where(real3, logPair, tf.fill(logPair.shape, -Infinity)));
-          return [tf.where(real, candidate, after), tf.sum(tf.mul(pair, dy3), 0)];
+          const weight = stepWeights[t] as tf.Tensor; // [B, 1, 1]
+          return [
+            tf.where(maskAt[t] as tf.Tensor, candidate, after),
+            tf.add(pairSum, tf.mul(tf.exp(logPair), weight)),
+          ];
         });
         beta = nextBeta;
         betas[t - 1] = beta;
-        const sum = tf.add(dTransitions, pairs);
-        dTransitions.dispose();
-        pairs.dispose();
-        dTransitions = sum;
+        pairSum.dispose();
+        pairSum = nextSum;
       }
+      const dTransitions = tf.sum(pairSum, 0);
       const sBetas = tf.stack(betas);
       // P(y_t = j) at real steps, 0 at padded ones.
       const logMarginal = tf.sub(tf.add(sAlphas, sBetas), tf.reshape(sLogZ, [1, batch, 1]));
@@ -132,6 +152,25 @@ export function crfLogPartition(
   });
 }
 
+/**
+ * Refuses a gold tag id outside 0..K-1 at a real step: its one-hot row would be zero and the path
+ * would silently lose that token's scores. (One read-back of small int32 ids per batch.)
+ */
+function checkTagIds(tags: tf.Tensor, lengths: ArrayLike<number>, k: number): void {
+  const ids = tags.dataSync();
+  const time = tags.shape[1] as number;
+  for (let b = 0; b < lengths.length; b++) {
+    for (let t = 0; t < (lengths[b] as number); t++) {
+      const id = ids[b * time + t] as number;
+      if (!(id >= 0 && id < k)) {
+        throw new Error(
+          `crfPathScore: row ${b}, token ${t} has tag id ${id}, outside 0..${k - 1} (the CRF's ${k} tags); padded positions may hold anything, real ones must be known tags`,
+        );
+      }
+    }
+  }
+}
+
 /** Score of the given tag paths per row [B]: start + emissions + transitions + end, up to each length. */
 export function crfPathScore(
   emissions: tf.Tensor,
@@ -152,6 +191,7 @@ export function crfPathScore(
     );
   }
   checkLengths('crfPathScore', lengths, batch, time);
+  checkTagIds(tags, lengths, k);
   return tf.tidy(() => {
     const { start, end, transitions } = effectiveScores(crf, allowed);
     // One-hot gold tags at real steps only (padded tag ids, whatever they are, count nothing).
