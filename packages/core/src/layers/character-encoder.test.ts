@@ -2,6 +2,8 @@
 // equal an independent computation (the reference recurrent layer of test/reference.ts, PyTorch's
 // equations written plainly, run on that word alone), padding must change nothing, gradients must
 // reach every parameter and match autograd of the reference, and bad input must be named.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type ReferenceWeights, referenceRecurrent } from '../../test/reference.js';
@@ -219,6 +221,64 @@ describe.each([
       ...Object.values(ours.grads),
       ...Object.values(reference.grads),
     ]);
+    model.dispose();
+  });
+});
+
+interface TorchCase {
+  name: string;
+  spec: { embeddingDim: number; characters: Record<string, unknown> };
+  sizes: { vocabularySize: number; characterVocabularySize: number };
+  tokens: number[][];
+  lengths: number[];
+  characters: number[][][];
+  weights: Record<string, { shape: number[]; values: number[] }>;
+  r: number[];
+  output: { shape: number[]; values: number[] };
+  grads: Record<string, number[]>;
+}
+
+const torchCases = (
+  JSON.parse(
+    readFileSync(
+      join(import.meta.dirname, '../../test/fixtures/characters/characters.json'),
+      'utf8',
+    ),
+  ) as { cases: TorchCase[] }
+).cases;
+
+describe.each(torchCases)('character encoder vs PyTorch (pack_padded_sequence): $name', (c) => {
+  it("gives PyTorch's output and gradients", async () => {
+    const model = await compile(
+      {
+        ...taggerSpec('lstm', true),
+        layers: [
+          { type: 'embedding', ...c.spec },
+          { type: 'dense', units: 'auto' },
+        ],
+      },
+      { ...c.sizes, outputSize: 2 },
+    );
+    const parameters = embeddingOf(model).parameters;
+    expect(parameters.map((p) => p.name).sort()).toEqual(Object.keys(c.weights).sort());
+    for (const p of parameters) {
+      const w = c.weights[p.name] as { shape: number[]; values: number[] };
+      p.variable.assign(tf.tensor(w.values, w.shape));
+    }
+    const r = tf.tensor(c.r, c.output.shape);
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const out = embed(model, c.tokens, c.characters, c.lengths);
+        expect(maxDiff(out, tf.tensor(c.output.values, c.output.shape))).toBeLessThan(1e-5);
+        return tf.sum(tf.mul(out, r)) as tf.Scalar;
+      },
+      parameters.map((p) => p.variable),
+    );
+    for (const p of parameters) {
+      const expected = tf.tensor(c.grads[p.name] as number[], p.variable.shape);
+      expect(maxDiff(grads[p.variable.name] as tf.Tensor, expected), p.name).toBeLessThan(1e-5);
+    }
+    tf.dispose([r, value, ...Object.values(grads)]);
     model.dispose();
   });
 });
