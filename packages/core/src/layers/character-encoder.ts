@@ -206,7 +206,9 @@ export function lengthBuckets(lengths: Int32Array, max: number, stepCost: number
     groupOf[n] = group;
   }
   const groups: number[][] = ends.map(() => []);
-  lengths.forEach((n, w) => (groups[groupOf[n] as number] as number[]).push(w));
+  lengths.forEach((n, w) => {
+    (groups[groupOf[n] as number] as number[]).push(w);
+  });
   return groups.filter((g) => g.length > 0);
 }
 
