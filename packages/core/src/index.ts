@@ -68,7 +68,14 @@ export {
   type TorchImportOptions,
   WeightsMismatchError,
 } from './io/torch-import.js';
-export type { FlowKind, Layer, Parameter, RecurrentState } from './layers/layer.js';
+export { CharacterEncoder } from './layers/character-encoder.js';
+export type {
+  FlowKind,
+  ForwardContext,
+  Layer,
+  Parameter,
+  RecurrentState,
+} from './layers/layer.js';
 export {
   type DecodeStepArguments,
   type DecodeStepBlock,
@@ -135,6 +142,7 @@ export {
 } from './model/compile.js';
 export {
   type CheckedInputs,
+  charactersInput,
   checkInputs,
   describeInput,
   type FeatureInputs,
@@ -146,7 +154,12 @@ export {
   type Seq2SeqInputs,
   type TokenInputs,
 } from './model/inputs.js';
-export { type ForwardOptions, type ForwardResult, Model } from './model/model.js';
+export {
+  type ForwardOptions,
+  type ForwardResult,
+  Model,
+  type ModelSizes,
+} from './model/model.js';
 export {
   type Attention,
   type AttentionSizes,
