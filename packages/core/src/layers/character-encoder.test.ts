@@ -12,7 +12,10 @@ import { compile } from '../model/compile.js';
 import type { Model } from '../model/model.js';
 import { validateSpec } from '../spec/validate.js';
 import { chunksOf } from '../train/batch.js';
-import { splitBatch } from '../train/data-parallel.js';
+import { GradientWorkers, splitBatch } from '../train/data-parallel.js';
+import { crossEntropy } from '../train/losses.js';
+import { parameterGradients } from '../train/optimizer.js';
+import type { Batch } from '../train/types.js';
 import { lengthBuckets, realWords } from './character-encoder.js';
 import type { EmbeddingLayer } from './embedding.js';
 
@@ -668,6 +671,50 @@ describe('character encoder in a model', () => {
     tf.dispose([whole, batch.inputs.tokens, batch.inputs.characters, batch.targets]);
     model.dispose();
   });
+
+  it('data-parallel training on worker threads gives the whole batch gradient', async () => {
+    const before = tf.memory().numTensors;
+    const spec = taggerSpec('lstm', true);
+    const sizes = { vocabularySize: WORDS, outputSize: 3, characterVocabularySize: CHARS };
+    const model = await compile(spec, sizes);
+    const parameters = model.parameters();
+    const workers = await GradientWorkers.start(model, {
+      workers: 2,
+      script: new URL('../../test/fixtures/gradient-worker.mjs', import.meta.url),
+      config: { spec, ...sizes },
+    });
+    // 3 rows: the worker threads take rows of tokens, lengths and characters alike.
+    const batch: Batch = {
+      inputs: {
+        tokens: tf.tensor2d([...tokens, [9, 10, 11]], undefined, 'int32'),
+        lengths: [3, 2, 3],
+        characters: tf.tensor3d([...characters, characters[0] as number[][]], undefined, 'int32'),
+      },
+      targets: tf.tensor1d([0, 1, 2, 1, 0, 0, 2, 2, 1], 'int32'),
+    };
+    const loss = (b: Batch) => {
+      const { output } = model.forward(b.inputs, { training: true });
+      return crossEntropy(tf.reshape(output, [-1, 3]), b.targets) as tf.Scalar;
+    };
+    try {
+      const parallel = await workers.gradients(batch, 11, 0, (b) => loss(b));
+      const whole = parameterGradients(parameters, () => tf.tidy(() => loss(batch)));
+      expect(parallel.loss).toBeCloseTo(whole.value.dataSync()[0] as number, 5);
+      for (const [p, g] of whole.grads) {
+        expect(maxDiff(parallel.grads.get(p) as tf.Tensor, g), p.name).toBeLessThan(1e-5);
+      }
+      tf.dispose([whole.value, ...whole.grads.values(), ...parallel.grads.values()]);
+    } finally {
+      await workers.dispose();
+      tf.dispose([
+        batch.inputs.tokens as tf.Tensor,
+        batch.inputs.characters as tf.Tensor,
+        batch.targets,
+      ]);
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
 
   it('truncated BPTT: chunks cut the characters along time with the tokens, as fresh tensors', async () => {
     const model = await tagger('lstm', true);
