@@ -80,7 +80,14 @@ export {
   type TorchImportOptions,
   WeightsMismatchError,
 } from './io/torch-import.js';
-export type { FlowKind, Layer, Parameter, RecurrentState } from './layers/layer.js';
+export { CharacterEncoder } from './layers/character-encoder.js';
+export type {
+  FlowKind,
+  ForwardContext,
+  Layer,
+  Parameter,
+  RecurrentState,
+} from './layers/layer.js';
 export {
   type DecodeStepArguments,
   type DecodeStepBlock,
@@ -160,6 +167,7 @@ export {
 } from './model/compile.js';
 export {
   type CheckedInputs,
+  charactersInput,
   checkInputs,
   describeInput,
   type FeatureInputs,
@@ -171,7 +179,12 @@ export {
   type Seq2SeqInputs,
   type TokenInputs,
 } from './model/inputs.js';
-export { type ForwardOptions, type ForwardResult, Model } from './model/model.js';
+export {
+  type ForwardOptions,
+  type ForwardResult,
+  Model,
+  type ModelSizes,
+} from './model/model.js';
 export {
   type Attention,
   type AttentionSizes,

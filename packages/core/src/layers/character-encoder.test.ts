@@ -2,6 +2,8 @@
 // equal an independent computation (the reference recurrent layer of test/reference.ts, PyTorch's
 // equations written plainly, run on that word alone), padding must change nothing, gradients must
 // reach every parameter and match autograd of the reference, and bad input must be named.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type ReferenceWeights, referenceRecurrent } from '../../test/reference.js';
@@ -10,8 +12,11 @@ import { compile } from '../model/compile.js';
 import type { Model } from '../model/model.js';
 import { validateSpec } from '../spec/validate.js';
 import { chunksOf } from '../train/batch.js';
-import { splitBatch } from '../train/data-parallel.js';
-import { realWords } from './character-encoder.js';
+import { GradientWorkers, splitBatch } from '../train/data-parallel.js';
+import { crossEntropy } from '../train/losses.js';
+import { parameterGradients } from '../train/optimizer.js';
+import type { Batch } from '../train/types.js';
+import { lengthBuckets, realWords } from './character-encoder.js';
 import type { EmbeddingLayer } from './embedding.js';
 
 type Cell = 'lstm' | 'gru' | 'rnn';
@@ -223,6 +228,64 @@ describe.each([
   });
 });
 
+interface TorchCase {
+  name: string;
+  spec: { embeddingDim: number; characters: Record<string, unknown> };
+  sizes: { vocabularySize: number; characterVocabularySize: number };
+  tokens: number[][];
+  lengths: number[];
+  characters: number[][][];
+  weights: Record<string, { shape: number[]; values: number[] }>;
+  r: number[];
+  output: { shape: number[]; values: number[] };
+  grads: Record<string, number[]>;
+}
+
+const torchCases = (
+  JSON.parse(
+    readFileSync(
+      join(import.meta.dirname, '../../test/fixtures/characters/characters.json'),
+      'utf8',
+    ),
+  ) as { cases: TorchCase[] }
+).cases;
+
+describe.each(torchCases)('character encoder vs PyTorch (pack_padded_sequence): $name', (c) => {
+  it("gives PyTorch's output and gradients", async () => {
+    const model = await compile(
+      {
+        ...taggerSpec('lstm', true),
+        layers: [
+          { type: 'embedding', ...c.spec },
+          { type: 'dense', units: 'auto' },
+        ],
+      },
+      { ...c.sizes, outputSize: 2 },
+    );
+    const parameters = embeddingOf(model).parameters;
+    expect(parameters.map((p) => p.name).sort()).toEqual(Object.keys(c.weights).sort());
+    for (const p of parameters) {
+      const w = c.weights[p.name] as { shape: number[]; values: number[] };
+      p.variable.assign(tf.tensor(w.values, w.shape));
+    }
+    const r = tf.tensor(c.r, c.output.shape);
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const out = embed(model, c.tokens, c.characters, c.lengths);
+        expect(maxDiff(out, tf.tensor(c.output.values, c.output.shape))).toBeLessThan(1e-5);
+        return tf.sum(tf.mul(out, r)) as tf.Scalar;
+      },
+      parameters.map((p) => p.variable),
+    );
+    for (const p of parameters) {
+      const expected = tf.tensor(c.grads[p.name] as number[], p.variable.shape);
+      expect(maxDiff(grads[p.variable.name] as tf.Tensor, expected), p.name).toBeLessThan(1e-5);
+    }
+    tf.dispose([r, value, ...Object.values(grads)]);
+    model.dispose();
+  });
+});
+
 describe('character encoder: padding', () => {
   it('padded words, padded characters and tokens past a row length change nothing', async () => {
     const model = await tagger('lstm', true);
@@ -267,15 +330,124 @@ describe('character encoder: padding', () => {
     widerModel.dispose();
   });
 
-  it('gathers only real words into the recurrent run, as long as the longest of them', () => {
+  it('gathers only the real words, within each row length', () => {
     const values = Int32Array.from(characters.flat(2));
     const words = realWords(values, [2, 3, 6], Int32Array.from([3, 2]), CHARS, 6, 'here');
     expect(words.count).toBe(5);
-    expect(words.width).toBe(6);
     expect(Array.from(words.lengths)).toEqual([3, 1, 6, 2, 4]);
-    expect(Array.from(words.slots)).toEqual([1, 2, 3, 4, 5, 0]);
+    expect(Array.from(words.starts)).toEqual([0, 6, 12, 18, 24]);
+    expect(Array.from(words.slots)).toEqual([0, 1, 2, 3, 4, -1]);
     const short = realWords(values, [2, 3, 6], Int32Array.from([1, 1]), CHARS, 6, 'here');
-    expect([short.count, short.width, Array.from(short.slots)]).toEqual([2, 3, [1, 0, 0, 2, 0, 0]]);
+    expect([short.count, Array.from(short.slots)]).toEqual([2, [0, -1, -1, 1, -1, -1]]);
+  });
+
+  it('groups words by length into the cheapest runs (brute force over every grouping)', () => {
+    const cost = (groups: number[][], lengths: Int32Array, stepCost: number) =>
+      groups.reduce((sum, g) => {
+        const longest = Math.max(...g.map((w) => lengths[w] as number));
+        return sum + longest * (g.length + stepCost);
+      }, 0);
+    /** Every split of the distinct lengths into at most `max` contiguous runs. */
+    const bruteForce = (lengths: Int32Array, max: number, stepCost: number) => {
+      const distinct = [...new Set(lengths)].sort((a, b) => a - b);
+      let best = Number.POSITIVE_INFINITY;
+      const cuts = distinct.length - 1;
+      for (let mask = 0; mask < 1 << cuts; mask++) {
+        const ends = distinct.filter((_, i) => i === cuts || (mask >> i) & 1);
+        if (ends.length > max) continue;
+        const groups = ends.map((end, k) =>
+          Array.from(lengths.keys()).filter((w) => {
+            const n = lengths[w] as number;
+            return n <= end && (k === 0 || n > (ends[k - 1] as number));
+          }),
+        );
+        best = Math.min(best, cost(groups, lengths, stepCost));
+      }
+      return best;
+    };
+    let seed = 3;
+    const next = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let trial = 0; trial < 40; trial++) {
+      const count = 1 + Math.floor(next() * 300);
+      const lengths = Int32Array.from(
+        { length: count },
+        () => 1 + Math.floor(next() * next() * 15),
+      );
+      const max = 1 + (trial % 4);
+      const stepCost = [0, 16, 64][trial % 3] as number;
+      const groups = lengthBuckets(lengths, max, stepCost);
+      expect(groups.length).toBeLessThanOrEqual(max);
+      expect(groups.flat().sort((a, b) => a - b)).toEqual(Array.from(lengths.keys()));
+      for (const g of groups) expect(g).toEqual([...g].sort((a, b) => a - b));
+      expect(cost(groups, lengths, stepCost)).toBe(bruteForce(lengths, max, stepCost));
+    }
+    // One length, or no gain: one run.
+    expect(lengthBuckets(Int32Array.from([3, 3, 3]), 4, 64)).toEqual([[0, 1, 2]]);
+  });
+
+  it('a batch of many short words and a few long ones (several runs) still gives the reference vectors', async () => {
+    const model = await tagger('lstm', true);
+    // 2 rows of 40 tokens: mostly 1-2 characters, every tenth 6.
+    const row = (r: number) =>
+      Array.from({ length: 40 }, (_, t) =>
+        Array.from({ length: 6 }, (_, k) =>
+          k < (t % 10 === 0 ? 6 : 1 + ((t + r) % 2)) ? 2 + ((t + k + r) % 7) : 0,
+        ),
+      );
+    const chars = [row(0), row(1)];
+    const lengths = Int32Array.from(chars.flat(1).map((ids) => ids.filter((id) => id > 0).length));
+    expect(lengthBuckets(lengths, 4, 64).length).toBeGreaterThan(1);
+    const charParams = embeddingOf(model).parameters.filter((p) => p.name.includes('.characters.'));
+    const r = tf.randomNormal([2, 40, 10], 0, 1, 'float32', 9);
+    const kept: tf.Tensor[] = [];
+    const ours = tf.variableGrads(
+      () => {
+        const out = embed(
+          model,
+          chars.map((row) => row.map(() => 3)),
+          chars,
+        );
+        const vectors = tf.keep(tf.slice(out, [0, 0, 3], [2, 40, 10]));
+        kept.push(vectors);
+        return tf.sum(tf.mul(vectors, r)) as tf.Scalar;
+      },
+      charParams.map((p) => p.variable),
+    );
+    const reference = tf.variableGrads(
+      () => {
+        const table = param(model, 'embedding.characters.weight');
+        const ids = tf.tensor2d(chars.flat(1), undefined, 'int32');
+        const { h } = referenceRecurrent(
+          'lstm',
+          tf.gather(table, ids),
+          referenceWeights(model, 'lstm', 2),
+          tf.zeros([2, 80, 5]),
+          tf.zeros([2, 80, 5]),
+          Array.from(lengths),
+        );
+        const vectors = tf.keep(tf.reshape(tf.transpose(h, [1, 0, 2]), [2, 40, 10]));
+        kept.push(vectors);
+        return tf.sum(tf.mul(vectors, r)) as tf.Scalar;
+      },
+      charParams.map((p) => p.variable),
+    );
+    expect(maxDiff(kept[0] as tf.Tensor, kept[1] as tf.Tensor)).toBeLessThan(1e-5);
+    for (const p of charParams) {
+      const g = ours.grads[p.variable.name] as tf.Tensor;
+      expect(maxDiff(g, reference.grads[p.variable.name] as tf.Tensor), p.name).toBeLessThan(1e-4);
+    }
+    tf.dispose([
+      ...kept,
+      r,
+      ours.value,
+      reference.value,
+      ...Object.values(ours.grads),
+      ...Object.values(reference.grads),
+    ]);
+    model.dispose();
   });
 
   it('a batch with no characters at all gives zeros', async () => {
@@ -499,6 +671,50 @@ describe('character encoder in a model', () => {
     tf.dispose([whole, batch.inputs.tokens, batch.inputs.characters, batch.targets]);
     model.dispose();
   });
+
+  it('data-parallel training on worker threads gives the whole batch gradient', async () => {
+    const before = tf.memory().numTensors;
+    const spec = taggerSpec('lstm', true);
+    const sizes = { vocabularySize: WORDS, outputSize: 3, characterVocabularySize: CHARS };
+    const model = await compile(spec, sizes);
+    const parameters = model.parameters();
+    const workers = await GradientWorkers.start(model, {
+      workers: 2,
+      script: new URL('../../test/fixtures/gradient-worker.mjs', import.meta.url),
+      config: { spec, ...sizes },
+    });
+    // 3 rows: the worker threads take rows of tokens, lengths and characters alike.
+    const batch: Batch = {
+      inputs: {
+        tokens: tf.tensor2d([...tokens, [9, 10, 11]], undefined, 'int32'),
+        lengths: [3, 2, 3],
+        characters: tf.tensor3d([...characters, characters[0] as number[][]], undefined, 'int32'),
+      },
+      targets: tf.tensor1d([0, 1, 2, 1, 0, 0, 2, 2, 1], 'int32'),
+    };
+    const loss = (b: Batch) => {
+      const { output } = model.forward(b.inputs, { training: true });
+      return crossEntropy(tf.reshape(output, [-1, 3]), b.targets) as tf.Scalar;
+    };
+    try {
+      const parallel = await workers.gradients(batch, 11, 0, (b) => loss(b));
+      const whole = parameterGradients(parameters, () => tf.tidy(() => loss(batch)));
+      expect(parallel.loss).toBeCloseTo(whole.value.dataSync()[0] as number, 5);
+      for (const [p, g] of whole.grads) {
+        expect(maxDiff(parallel.grads.get(p) as tf.Tensor, g), p.name).toBeLessThan(1e-5);
+      }
+      tf.dispose([whole.value, ...whole.grads.values(), ...parallel.grads.values()]);
+    } finally {
+      await workers.dispose();
+      tf.dispose([
+        batch.inputs.tokens as tf.Tensor,
+        batch.inputs.characters as tf.Tensor,
+        batch.targets,
+      ]);
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
 
   it('truncated BPTT: chunks cut the characters along time with the tokens, as fresh tensors', async () => {
     const model = await tagger('lstm', true);

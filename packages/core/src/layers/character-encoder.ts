@@ -7,9 +7,9 @@
 //
 // Speed: a batch has many padded token slots (short sentences in a batch of long ones). The ids are
 // read on the CPU (they arrive as a freshly made tensor, readable on every backend), only the real
-// words are gathered into the recurrent run, as many steps as the longest of them, and their
-// vectors are scattered back to [B, T, D * H] with zeros elsewhere: padding costs nothing but
-// those zeros.
+// words are gathered into the recurrent run, grouped by length into a few runs so that short words
+// do not wait through the steps of the longest one (lengthBuckets), and their vectors are
+// scattered back to [B, T, D * H] with zeros elsewhere: padding costs nothing but those zeros.
 import * as tf from '@tensorflow/tfjs-core';
 import { normalValues } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
@@ -23,17 +23,23 @@ import { RecurrentLayer } from './recurrent/recurrent-layer.js';
 const padCharacter = 0;
 const unknownCharacter = 1;
 
-/** The real words of a [B, T, C] block of character ids, laid out for the recurrent run. */
+/** The real words of a [B, T, C] block of character ids, in reading order. */
 export interface CharacterWords {
-  /** [N, C'] ids of the N words with at least one character; C' the longest of them. */
-  ids: Int32Array;
   count: number;
-  width: number;
   /** Characters of each word (its packed length). */
   lengths: Int32Array;
-  /** [B * T]: 0 for a slot without a word, else 1 + the word's index among the N. */
+  /** Where each word's ids start in the block. */
+  starts: Int32Array;
+  /** [B * T]: -1 for a slot without a word, else the word's index among the `count`. */
   slots: Int32Array;
 }
+
+/**
+ * Per-step cost of a recurrent run that does not depend on its rows, in rows (measured on wasm
+ * for hiddenSize 25: a step of a run costs about as much as 64 more words in it).
+ */
+const stepCostInRows = 64;
+const maxBuckets = 4;
 
 export class CharacterEncoder {
   /** Features added to each token: directions x hiddenSize. */
@@ -97,8 +103,9 @@ export class CharacterEncoder {
    */
   encode(characters: tf.Tensor, context: ForwardContext, where: string): tf.Tensor3D {
     const [B, T] = characters.shape as [number, number, number];
+    const values = characters.dataSync() as Int32Array;
     const words = realWords(
-      characters.dataSync() as Int32Array,
+      values,
       characters.shape as [number, number, number],
       context.lengths,
       this.vocabularySize,
@@ -107,29 +114,107 @@ export class CharacterEncoder {
     );
     const H = this.outputSize;
     if (words.count === 0) return tf.zeros([B, T, H]);
+    const buckets = lengthBuckets(words.lengths, maxBuckets, stepCostInRows);
     return tf.tidy(() => {
-      const ids = tf.tensor2d(words.ids, [words.count, words.width], 'int32');
-      const embedded = embeddingLookup(ids, this.table.variable, padCharacter);
-      const inner: ForwardContext = {
-        training: context.training,
-        lengths: words.lengths,
-        random: context.random,
-        initialStates: new Map(),
-        finalStates: new Map(),
-      };
-      const vectors = this.recurrent.forward(embedded, inner) as tf.Tensor2D;
-      // Every slot holds a word, in order: no scatter needed.
-      if (words.count === B * T) return tf.reshape(vectors, [B, T, H]);
-      const withZeroRow = tf.concat([tf.zeros([1, H]), vectors]);
-      const slots = tf.tensor2d(words.slots, [B, T], 'int32');
-      return embeddingLookup(slots, withZeroRow, 0);
+      const vectors = buckets.map((bucket) => this.#run(values, words, bucket, context));
+      const all = vectors.length === 1 ? (vectors[0] as tf.Tensor2D) : tf.concat(vectors);
+      // Every slot holds a word, in reading order: no scatter needed.
+      if (buckets.length === 1 && words.count === B * T) return tf.reshape(all, [B, T, H]);
+      // Row 0 of the table is zeros for the slots without a word; word w is row 1 + its place.
+      const place = new Int32Array(words.count);
+      let k = 0;
+      for (const bucket of buckets) for (const w of bucket) place[w] = k++;
+      const slots = words.slots.map((w) => (w < 0 ? 0 : (place[w] as number) + 1));
+      const withZeroRow = tf.concat([tf.zeros([1, H]), all]);
+      return embeddingLookup(tf.tensor2d(slots, [B, T], 'int32'), withZeroRow, 0);
     });
+  }
+
+  /** The vectors [n, D * H] of the words of one bucket, as long as its longest word. */
+  #run(
+    values: Int32Array,
+    words: CharacterWords,
+    bucket: readonly number[],
+    context: ForwardContext,
+  ): tf.Tensor2D {
+    let width = 0;
+    for (const w of bucket) width = Math.max(width, words.lengths[w] as number);
+    const ids = new Int32Array(bucket.length * width);
+    const lengths = new Int32Array(bucket.length);
+    bucket.forEach((w, n) => {
+      const start = words.starts[w] as number;
+      lengths[n] = words.lengths[w] as number;
+      ids.set(values.subarray(start, start + (lengths[n] as number)), n * width);
+    });
+    const embedded = embeddingLookup(
+      tf.tensor2d(ids, [bucket.length, width], 'int32'),
+      this.table.variable,
+      padCharacter,
+    );
+    const inner: ForwardContext = {
+      training: context.training,
+      lengths,
+      random: context.random,
+      initialStates: new Map(),
+      finalStates: new Map(),
+    };
+    return this.recurrent.forward(embedded, inner) as tf.Tensor2D;
   }
 }
 
 /**
+ * Words grouped by length into at most `max` runs, as cheaply as possible: a run costs its
+ * longest word's length in steps, each step (rows + `stepCost`). Every word is read alone (packed
+ * lengths), so the grouping changes the cost, never a result. Each group lists word indices in
+ * reading order.
+ */
+export function lengthBuckets(lengths: Int32Array, max: number, stepCost: number): number[][] {
+  let longest = 0;
+  for (const n of lengths) longest = Math.max(longest, n);
+  const counts = new Array<number>(longest + 1).fill(0);
+  for (const n of lengths) counts[n] = (counts[n] as number) + 1;
+  // best[k][m]: cheapest cost of the words of length <= m in k runs, the last one ending at m.
+  const present = counts.flatMap((c, n) => (c > 0 ? [n] : []));
+  const before = (m: number) => counts.slice(0, m + 1).reduce((a, b) => a + b, 0);
+  const cost = new Map<string, { total: number; from: number }>();
+  const best = (runs: number, end: number): { total: number; from: number } => {
+    const key = `${runs},${end}`;
+    const known = cost.get(key);
+    if (known) return known;
+    const rows = before(end);
+    let answer = { total: end * (rows + stepCost), from: -1 };
+    if (runs > 1) {
+      for (const cut of present) {
+        if (cut >= end) break;
+        const total = best(runs - 1, cut).total + end * (rows - before(cut) + stepCost);
+        if (total < answer.total) answer = { total, from: cut };
+      }
+    }
+    cost.set(key, answer);
+    return answer;
+  };
+  const ends: number[] = [];
+  let end = longest;
+  for (let runs = max; end > 0; runs--) {
+    ends.unshift(end);
+    end = best(runs, end).from;
+  }
+  const groupOf = new Array<number>(longest + 1).fill(0);
+  let group = 0;
+  for (let n = 0; n <= longest; n++) {
+    if (n > (ends[group] as number)) group++;
+    groupOf[n] = group;
+  }
+  const groups: number[][] = ends.map(() => []);
+  lengths.forEach((n, w) => {
+    (groups[groupOf[n] as number] as number[]).push(w);
+  });
+  return groups.filter((g) => g.length > 0);
+}
+
+/**
  * The words of `values` ([B, T, C] character ids) that have characters, within each row's length:
- * their ids packed to the longest of them, their lengths, and where each goes back. Checks what
+ * their lengths, where their ids start, and which slot each fills. Checks what
  * the tensor's shape cannot: ids inside the table, characters left-aligned (no padding before a
  * character), at most `maxLength` of them.
  */
@@ -148,8 +233,7 @@ export function realWords(
   }
   const lengths: number[] = [];
   const starts: number[] = [];
-  const slots = new Int32Array(B * T);
-  let width = 0;
+  const slots = new Int32Array(B * T).fill(-1);
   for (let b = 0; b < B; b++) {
     const realSteps = Math.min(T, rowLengths?.[b] ?? T);
     for (let t = 0; t < realSteps; t++) {
@@ -171,17 +255,15 @@ export function realWords(
         length++;
       }
       if (length === 0) continue;
+      slots[b * T + t] = lengths.length;
       lengths.push(length);
       starts.push(start);
-      slots[b * T + t] = lengths.length;
-      width = Math.max(width, length);
     }
   }
-  const count = lengths.length;
-  const ids = new Int32Array(count * width);
-  for (let n = 0; n < count; n++) {
-    const start = starts[n] as number;
-    ids.set(values.subarray(start, start + (lengths[n] as number)), n * width);
-  }
-  return { ids, count, width, lengths: Int32Array.from(lengths), slots };
+  return {
+    count: lengths.length,
+    lengths: Int32Array.from(lengths),
+    starts: Int32Array.from(starts),
+    slots,
+  };
 }
