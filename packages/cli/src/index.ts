@@ -22,6 +22,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerParity } from './commands/parity.js';
 import { registerPredict } from './commands/predict.js';
 import { CommandError } from './commands/spec-file.js';
+import { registerTag } from './commands/tag.js';
 import { registerTrain } from './commands/train.js';
 import { registerTranslate } from './commands/translate.js';
 import { registerValidate } from './commands/validate.js';
@@ -48,6 +49,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerPredict(program, io, setExit);
   registerGenerate(program, io, setExit);
   registerTranslate(program, io, setExit);
+  registerTag(program, io, setExit);
   registerBackends(program, io, setExit);
   return program;
 }

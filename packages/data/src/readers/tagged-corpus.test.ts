@@ -186,6 +186,15 @@ describe('parseConllColumns', () => {
     );
   });
 
+  it('reads a token of 1,000+ characters whole, in both formats and through the writers', () => {
+    const long = 'x'.repeat(1500);
+    expect(parseConllColumns(`${long} NOUN\nb X\n`, 'l.txt').sentences[0]?.tokens[0]).toBe(long);
+    const conllu = `1\t${long}\t_\tNOUN\t_\t_\t0\troot\t_\t_\n`;
+    expect(parseConlluTags(conllu, 'l.conllu').sentences[0]?.tokens).toEqual([long]);
+    expect(conlluWithTags(conllu, 'l.conllu', 'upos', [['X']])).toBe(conllu.replace('NOUN', 'X'));
+    expect(columnsWithTags(`${long}\n`, 'l.txt', [['X']])).toBe(`${long} X\n`);
+  });
+
   it('reads an empty file as no sentences', () => {
     expect(parseConllColumns('\n\n', 'e.txt')).toEqual({
       sentences: [],

@@ -1,0 +1,232 @@
+// `recurrent tag <model-dir> [text...]`: tags by a trained tagging model. Texts are split at
+// whitespace (the model's tokens are given, never re-tokenized), each argument one sentence, or
+// each stdin line one, printed as it arrives and in order; `--conll <file>` tags a CoNLL-U or
+// column file and prints it back with the predicted tags. The task tags; this shell parses the
+// flags, reads and prints. Ctrl-C, or a reader that closes the pipe, stops at the next sentence.
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { loadTaskFolder } from '@recurrent/core/node';
+import {
+  type ConlluTagColumn,
+  columnsWithTags,
+  conlluWithTags,
+  DataError,
+  decodeUtf8,
+  parseTokenText,
+  type TokenCorpus,
+} from '@recurrent/data';
+import type { TaggedSentenceResult, TaggingTask } from '@recurrent/task-tagging';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
+import { type Interruption, listenForInterruption } from '../interruption.js';
+import { type CliIO, ExitCode } from '../io.js';
+import { CommandError } from './spec-file.js';
+import { folderPlugin } from './task-folder.js';
+
+interface TagFlags extends BackendOptions {
+  conll?: string;
+  tagColumn?: string;
+  tokenColumn?: number;
+  json?: boolean;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError('expected a column number, 1 or more');
+  }
+  return n;
+}
+
+/** Sentences per call to the task when tagging a file (between two checks for Ctrl-C). */
+const fileChunk = 256;
+
+const helpText = `
+Input: each text argument is one sentence, split into tokens at whitespace; without any, each line
+of stdin is one, tagged as it arrives (empty lines included), in order. --conll <file> tags a
+CoNLL-U file or a column file (token ... per line, a blank line between sentences) instead: its
+tokens are read as they are.
+
+Output: one line per sentence, "token/TAG token/TAG ...". --json prints one object per line
+instead: { tokens, tags, confidence (softmax: probability of each tag), score (CRF: Viterbi path
+score), unknown (tokens the vocabulary does not know) }, with "line" (the first token's line) for
+--conll. With --conll (and no --json) the file comes back with the predicted tags: in CoNLL-U the
+UPOS or XPOS field is replaced (the one the model was trained on, or --tag-column) and every other
+line and field is kept; in a column file each token line gets the tag as a new last column.`;
+
+export function registerTag(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('tag')
+    .description(
+      'tag the tokens of texts (arguments, or one per line on stdin) or of a CoNLL file with a trained tagging model',
+    )
+    .argument('<model-dir>', 'model folder written by recurrent train (a tagging model)')
+    .argument('[text...]', 'sentences to tag, tokens separated by spaces (default: stdin lines)')
+    .option('--conll <file>', 'tag a CoNLL-U or column file and print it with the predicted tags')
+    .option(
+      '--tag-column <upos|xpos>',
+      "--conll on CoNLL-U: the field that gets the tags (default: the model's column)",
+    )
+    .option(
+      '--token-column <N>',
+      '--conll on a column file: the 1-based column of the tokens (default: 1)',
+      positiveInteger,
+    )
+    .option('--json', 'one JSON object per sentence (tokens, tags, confidence, unknown)')
+    .addOption(backendOption())
+    .addHelpText('after', helpText)
+    .action(async (dir: string, texts: string[], flags: TagFlags) => {
+      await tag(dir, texts, flags, io);
+      setExit(ExitCode.ok);
+    });
+}
+
+function checkFlags(texts: string[], flags: TagFlags): void {
+  if (flags.conll !== undefined && texts.length > 0) {
+    throw new CommandError('give texts or --conll <file>, not both');
+  }
+  if (flags.json && flags.tagColumn !== undefined) {
+    throw new CommandError(
+      '--tag-column chooses the CoNLL-U field to write; --json writes no file',
+    );
+  }
+  for (const [given, name] of [
+    [flags.tagColumn, '--tag-column'],
+    [flags.tokenColumn, '--token-column'],
+  ] as const) {
+    if (given !== undefined && flags.conll === undefined) {
+      throw new CommandError(`${name} applies to --conll <file>`);
+    }
+  }
+}
+
+async function tag(dir: string, texts: string[], flags: TagFlags, io: CliIO): Promise<void> {
+  checkFlags(texts, flags);
+  const plugin = await folderPlugin(dir);
+  if (plugin.name !== 'tagging') {
+    throw new CommandError(`${dir} is a ${plugin.name} model: recurrent tag needs a tagging model`);
+  }
+  // Read the file before the model loads: a bad file fails fast.
+  const file = flags.conll !== undefined ? await readTokenFile(flags.conll, flags) : undefined;
+  const backend = await startBackend(flags.backend);
+  const task = (await loadTaskFolder(dir, { backend: backend.name })) as TaggingTask;
+  const interruption = listenForInterruption(io);
+  const print = (lines: string[]) => {
+    if (!interruption.closed) io.stdout(lines.map((line) => `${line}\n`).join(''));
+  };
+  try {
+    if (file) {
+      await tagFile(task, file, flags, interruption, io, print);
+      return;
+    }
+    const input = texts.length > 0 ? texts : stdinLines();
+    for await (const text of input) {
+      if (interruption.signal.aborted) break;
+      const tokens = text.split(/\s+/u).filter((token) => token !== '');
+      const [result] = await task.tag([tokens]);
+      if (result === undefined) throw new Error(`the tagging task returned nothing for "${text}"`);
+      print([flags.json ? JSON.stringify(taggedJson(result)) : taggedLine(result)]);
+    }
+  } finally {
+    interruption.dispose();
+    task.dispose();
+  }
+}
+
+interface TokenFile {
+  path: string;
+  text: string;
+  corpus: TokenCorpus;
+}
+
+async function readTokenFile(path: string, flags: TagFlags): Promise<TokenFile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
+  }
+  const text = decodeUtf8(bytes, path);
+  const corpus = parseTokenText(text, path, {
+    ...(flags.tokenColumn !== undefined && { tokenColumn: flags.tokenColumn }),
+  });
+  if (corpus.format === 'columns' && flags.tagColumn !== undefined) {
+    throw new CommandError(
+      `--tag-column: ${path} is a column file, which gets the tags as a new last column; the option is for CoNLL-U`,
+    );
+  }
+  return { path, text, corpus };
+}
+
+/** The CoNLL-U field that gets the tags: --tag-column, else the model's column. */
+function conlluColumn(task: TaggingTask, flags: TagFlags, path: string): ConlluTagColumn {
+  const column = flags.tagColumn ?? task.column;
+  if (column === 'upos' || column === 'xpos') return column;
+  if (flags.tagColumn !== undefined) {
+    throw new CommandError(`--tag-column ${flags.tagColumn}: choose upos or xpos`);
+  }
+  throw new CommandError(
+    `${path} is CoNLL-U and the model's tags come from ${column ?? 'no CoNLL-U column'}: give --tag-column upos or xpos for the field to write`,
+  );
+}
+
+async function tagFile(
+  task: TaggingTask,
+  file: TokenFile,
+  flags: TagFlags,
+  interruption: Interruption,
+  io: CliIO,
+  print: (lines: string[]) => void,
+): Promise<void> {
+  const column =
+    file.corpus.format === 'conllu' && !flags.json
+      ? conlluColumn(task, flags, file.path)
+      : undefined;
+  const sentences = file.corpus.sentences;
+  const results: TaggedSentenceResult[] = [];
+  for (let start = 0; start < sentences.length; start += fileChunk) {
+    if (interruption.signal.aborted) {
+      io.stderr(`recurrent: tag stopped before the end of ${file.path}; nothing printed\n`);
+      return;
+    }
+    const chunk = sentences.slice(start, start + fileChunk);
+    const tagged = await task.tag(chunk.map((s) => s.tokens));
+    if (!flags.json) {
+      results.push(...tagged);
+      continue;
+    }
+    print(
+      tagged.map((result, i) =>
+        JSON.stringify({ ...taggedJson(result), line: (chunk[i] as { line: number }).line }),
+      ),
+    );
+  }
+  if (flags.json) return;
+  const tags = results.map((r) => r.tags);
+  const written =
+    column !== undefined
+      ? conlluWithTags(file.text, file.path, column, tags)
+      : columnsWithTags(file.text, file.path, tags);
+  if (!interruption.closed) io.stdout(written.endsWith('\n') ? written : `${written}\n`);
+}
+
+/** Lines of stdin as they arrive (without their line breaks). */
+async function* stdinLines(): AsyncGenerator<string> {
+  yield* createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+/** What the plain output prints for one sentence: "token/TAG token/TAG". */
+export function taggedLine(result: TaggedSentenceResult): string {
+  return result.tokens.map((token, i) => `${token}/${result.tags[i]}`).join(' ');
+}
+
+/** What --json prints for one sentence. */
+export function taggedJson(result: TaggedSentenceResult) {
+  return {
+    tokens: result.tokens,
+    tags: result.tags,
+    ...(result.confidence !== undefined && { confidence: result.confidence }),
+    ...(result.score !== undefined && { score: result.score }),
+    unknown: result.unknown,
+  };
+}
