@@ -1,7 +1,7 @@
 // The README's table of bad input, row by row: what each input does (an error naming where, or a
 // stated behaviour), and that a refused train leaves the task as it was.
 import '@recurrent/backend-wasm';
-import { useBackend } from '@recurrent/core';
+import { ModelFileError, useBackend } from '@recurrent/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { atisTrain, slice, taggingSpec } from '../test/atis.js';
 import { TaggingDataError } from './sentences.js';
@@ -144,6 +144,24 @@ describe('bad input to the tagging task', () => {
     // Tagging runs whole sentences, however long.
     const [tagged] = await task.tag([data.tokens[0] as string[]]);
     expect(tagged?.tags).toHaveLength(9);
+    task.dispose();
+  });
+
+  it('refuses more training on tags from another column, and model files whose tags do not fit', async () => {
+    const task = TaggingTask.create(taggingSpec({ training: { epochs: 1 } }));
+    await task.train(small);
+    await expect(task.train({ ...small, column: 'xpos' })).rejects.toThrow(
+      'training data: its tags come from xpos, but the model was trained on upos',
+    );
+    const files = await task.save();
+    const json = JSON.parse(files['model.json']);
+    json.metadata.tags = json.metadata.tags.slice(1);
+    const broken = { ...files, 'model.json': JSON.stringify(json) };
+    const error = await TaggingTask.load(broken).catch((e) => e);
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect((error as Error).message).toBe(
+      `model.json: metadata.tags must be the ${task.tags.length} distinct tags of the head, in order`,
+    );
     task.dispose();
   });
 });
