@@ -42,11 +42,16 @@ function taggerSpec(cell: Cell, bidirectional: boolean, extra: Record<string, un
   };
 }
 
-async function tagger(cell: Cell, bidirectional: boolean, extra: Record<string, unknown> = {}) {
+async function tagger(
+  cell: Cell,
+  bidirectional: boolean,
+  extra: Record<string, unknown> = {},
+  characterVocabularySize = CHARS,
+) {
   return compile(taggerSpec(cell, bidirectional, extra), {
     vocabularySize: WORDS,
     outputSize: 3,
-    characterVocabularySize: CHARS,
+    characterVocabularySize,
   });
 }
 
@@ -337,8 +342,41 @@ describe('character encoder: padding', () => {
     expect(Array.from(words.lengths)).toEqual([3, 1, 6, 2, 4]);
     expect(Array.from(words.starts)).toEqual([0, 6, 12, 18, 24]);
     expect(Array.from(words.slots)).toEqual([0, 1, 2, 3, 4, -1]);
+    expect(words.count).toBe(5); // all different
     const short = realWords(values, [2, 3, 6], Int32Array.from([1, 1]), CHARS, 6, 'here');
     expect([short.count, Array.from(short.slots)]).toEqual([2, [0, -1, -1, 1, -1, -1]]);
+  });
+
+  it('runs a repeated word once and gives every occurrence its vector', async () => {
+    const values = Int32Array.from([2, 3, 0, 5, 0, 0, 2, 3, 0, 2, 3, 4]);
+    const words = realWords(values, [1, 4, 3], undefined, CHARS, 3, 'here');
+    expect([words.count, Array.from(words.slots), Array.from(words.lengths)]).toEqual([
+      3,
+      [0, 1, 0, 2],
+      [2, 1, 3],
+    ]);
+    const model = await tagger('gru', true);
+    const out = embed(
+      model,
+      [[4, 5, 4, 6]],
+      [
+        [
+          [2, 3, 0],
+          [5, 0, 0],
+          [2, 3, 0],
+          [2, 3, 4],
+        ],
+      ],
+    );
+    const [first, again] = [0, 2].map((t) =>
+      tf.reshape(tf.slice(out, [0, t, 3], [1, 1, 10]), [10]),
+    );
+    expect(maxDiff(first as tf.Tensor, again as tf.Tensor)).toBe(0);
+    expect(maxDiff(first as tf.Tensor, referenceVector(model, 'gru', 2, [2, 3]))).toBeLessThan(
+      1e-5,
+    );
+    tf.dispose([out, first as tf.Tensor, again as tf.Tensor]);
+    model.dispose();
   });
 
   it('groups words by length into the cheapest runs (brute force over every grouping)', () => {
@@ -388,18 +426,22 @@ describe('character encoder: padding', () => {
     expect(lengthBuckets(Int32Array.from([3, 3, 3]), 4, 64)).toEqual([[0, 1, 2]]);
   });
 
-  it('a batch of many short words and a few long ones (several runs) still gives the reference vectors', async () => {
-    const model = await tagger('lstm', true);
-    // 2 rows of 40 tokens: mostly 1-2 characters, every tenth 6.
-    const row = (r: number) =>
-      Array.from({ length: 40 }, (_, t) =>
-        Array.from({ length: 6 }, (_, k) =>
-          k < (t % 10 === 0 ? 6 : 1 + ((t + r) % 2)) ? 2 + ((t + k + r) % 7) : 0,
-        ),
+  it('a batch of many short words, a few long ones and repeated ones (several runs, each word once) gives the reference vectors and gradients', async () => {
+    const model = await tagger('lstm', true, {}, 64);
+    // 2 rows of 40 tokens: mostly 1-2 characters, every tenth 6, every fifth a copy of the first.
+    const word = (r: number, t: number) =>
+      Array.from({ length: 6 }, (_, k) =>
+        k < (t % 10 === 0 ? 6 : 1 + ((t + r) % 2)) ? 2 + ((t * 7 + k * 13 + r * 29) % 60) : 0,
       );
+    const row = (r: number) =>
+      Array.from({ length: 40 }, (_, t) => (t % 5 === 4 ? word(r, 0) : word(r, t)));
     const chars = [row(0), row(1)];
+    const words = realWords(Int32Array.from(chars.flat(2)), [2, 40, 6], undefined, 64, 6, 'here');
+    const distinct = new Set(chars.flat(1).map((ids) => ids.filter((id) => id > 0).join(',')));
+    expect(words.count).toBe(distinct.size);
+    expect(words.count).toBeLessThan(80 - 10);
+    expect(lengthBuckets(words.lengths, 4, 64).length).toBeGreaterThan(1);
     const lengths = Int32Array.from(chars.flat(1).map((ids) => ids.filter((id) => id > 0).length));
-    expect(lengthBuckets(lengths, 4, 64).length).toBeGreaterThan(1);
     const charParams = embeddingOf(model).parameters.filter((p) => p.name.includes('.characters.'));
     const r = tf.randomNormal([2, 40, 10], 0, 1, 'float32', 9);
     const kept: tf.Tensor[] = [];

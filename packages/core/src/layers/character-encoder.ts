@@ -5,11 +5,12 @@
 // count of non-zero ids), as PyTorch's pack_padded_sequence would run it, so the forward state is
 // taken at the word's last character and the reverse pass starts there.
 //
-// Speed: a batch has many padded token slots (short sentences in a batch of long ones). The ids are
-// read on the CPU (they arrive as a freshly made tensor, readable on every backend), only the real
-// words are gathered into the recurrent run, grouped by length into a few runs so that short words
-// do not wait through the steps of the longest one (lengthBuckets), and their vectors are
-// scattered back to [B, T, D * H] with zeros elsewhere: padding costs nothing but those zeros.
+// Speed: this runs on every training step of a tagger. The ids are read on the CPU (they arrive
+// as a freshly made tensor, readable on every backend); only the distinct real words are gathered
+// into the recurrent run (a batch repeats "the", "to", "flights": each runs once, and the gather
+// back sums their gradients), grouped by length into a few runs so that short words do not wait
+// through the steps of the longest one (lengthBuckets); their vectors are gathered back to
+// [B, T, D * H] with zeros for padding, which costs nothing else.
 import * as tf from '@tensorflow/tfjs-core';
 import { normalValues } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
@@ -23,12 +24,15 @@ import { RecurrentLayer } from './recurrent/recurrent-layer.js';
 const padCharacter = 0;
 const unknownCharacter = 1;
 
-/** The real words of a [B, T, C] block of character ids, in reading order. */
+/**
+ * The distinct real words of a [B, T, C] block of character ids, in order of first appearance: a
+ * word that occurs again (the same ids) is run once, and its vector goes to every slot it fills.
+ */
 export interface CharacterWords {
   count: number;
   /** Characters of each word (its packed length). */
   lengths: Int32Array;
-  /** Where each word's ids start in the block. */
+  /** Where each word's ids start in the block (its first occurrence). */
   starts: Int32Array;
   /** [B * T]: -1 for a slot without a word, else the word's index among the `count`. */
   slots: Int32Array;
@@ -118,7 +122,7 @@ export class CharacterEncoder {
     return tf.tidy(() => {
       const vectors = buckets.map((bucket) => this.#run(values, words, bucket, context));
       const all = vectors.length === 1 ? (vectors[0] as tf.Tensor2D) : tf.concat(vectors);
-      // Every slot holds a word, in reading order: no scatter needed.
+      // Every slot holds its own word, in reading order: nothing to gather.
       if (buckets.length === 1 && words.count === B * T) return tf.reshape(all, [B, T, H]);
       // Row 0 of the table is zeros for the slots without a word; word w is row 1 + its place.
       const place = new Int32Array(words.count);
@@ -213,8 +217,8 @@ export function lengthBuckets(lengths: Int32Array, max: number, stepCost: number
 }
 
 /**
- * The words of `values` ([B, T, C] character ids) that have characters, within each row's length:
- * their lengths, where their ids start, and which slot each fills. Checks what
+ * The distinct words of `values` ([B, T, C] character ids) that have characters, within each row's
+ * length: their lengths, where their ids start, and which slots each fills. Checks what
  * the tensor's shape cannot: ids inside the table, characters left-aligned (no padding before a
  * character), at most `maxLength` of them.
  */
@@ -234,6 +238,7 @@ export function realWords(
   const lengths: number[] = [];
   const starts: number[] = [];
   const slots = new Int32Array(B * T).fill(-1);
+  const seen = new Map<string, number>();
   for (let b = 0; b < B; b++) {
     const realSteps = Math.min(T, rowLengths?.[b] ?? T);
     for (let t = 0; t < realSteps; t++) {
@@ -255,9 +260,15 @@ export function realWords(
         length++;
       }
       if (length === 0) continue;
-      slots[b * T + t] = lengths.length;
-      lengths.push(length);
-      starts.push(start);
+      const key = values.subarray(start, start + length).join(',');
+      let word = seen.get(key);
+      if (word === undefined) {
+        word = lengths.length;
+        seen.set(key, word);
+        lengths.push(length);
+        starts.push(start);
+      }
+      slots[b * T + t] = word;
     }
   }
   return {
