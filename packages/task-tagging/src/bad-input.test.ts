@@ -57,6 +57,9 @@ describe('bad input to the tagging task', () => {
     await expect(task.train({ tokens: [['a']], tags: ['X'] } as never)).rejects.toThrow(
       'training data: the tags of sentence 1 are string, not an array',
     );
+    await expect(task.train({ tokens: [['a']], tags: [['X']], tokenColumn: 0 })).rejects.toThrow(
+      'training data: tokenColumn must be a 1-based column number, got 0',
+    );
   });
 
   it('refuses a tag outside the spec labels, naming the sentence, token and tag', async () => {
@@ -147,14 +150,31 @@ describe('bad input to the tagging task', () => {
     task.dispose();
   });
 
-  it('refuses more training on tags from another column, and model files whose tags do not fit', async () => {
+  it('refuses more training on tags or tokens from another column, and model files whose tags do not fit', async () => {
     const task = TaggingTask.create(taggingSpec({ training: { epochs: 1 } }));
-    await task.train(small);
+    await task.train({ ...small, tokenColumn: 2 });
     await expect(task.train({ ...small, column: 'xpos' })).rejects.toThrow(
       'training data: its tags come from xpos, but the model was trained on upos',
     );
+    await expect(task.train({ ...small, tokenColumn: 1 })).rejects.toThrow(
+      'training data: its tokens come from column 1, but the model was trained on tokens from column 2',
+    );
     const files = await task.save();
     const json = JSON.parse(files['model.json']);
+    // The token column is saved and checked on load like the tag column.
+    expect(json.metadata.tokenColumn).toBe(2);
+    const loaded = await TaggingTask.load(files);
+    expect(loaded.tokenColumn).toBe(2);
+    await expect(loaded.train({ ...small, tokenColumn: 3 })).rejects.toThrow(
+      'training data: its tokens come from column 3, but the model was trained on tokens from column 2',
+    );
+    loaded.dispose();
+    for (const bad of [0, 1.5, '2']) {
+      const wrong = { ...json, metadata: { ...json.metadata, tokenColumn: bad } };
+      await expect(
+        TaggingTask.load({ ...files, 'model.json': JSON.stringify(wrong) }),
+      ).rejects.toThrow('model.json: metadata.tokenColumn must be a column number, 1 or more');
+    }
     json.metadata.tags = json.metadata.tags.slice(1);
     const broken = { ...files, 'model.json': JSON.stringify(json) };
     const error = await TaggingTask.load(broken).catch((e) => e);

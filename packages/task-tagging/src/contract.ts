@@ -8,6 +8,8 @@ export interface TaggedSentences {
   tags: ReadonlyArray<readonly string[]>;
   /** Where the tags came from ('upos', 'xpos', 'column 4'): saved in the model, the default for eval and tag --conll. */
   column?: string;
+  /** Column files: the 1-based column the tokens came from; saved in the model, the default for eval and tag --conll. */
+  tokenColumn?: number;
   /** Where the sentences were read from (a file name), for errors. */
   source?: string;
   /** The 1-based line of each sentence's first token in `source`, for errors. */

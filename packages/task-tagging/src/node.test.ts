@@ -113,10 +113,12 @@ describe('the /node entry', () => {
     const last = await readTaggedFile(path);
     expect(last.data.tags).toEqual([['O', 'O', 'B-LOC', 'I-LOC']]);
     expect(last.data.column).toBe('column 3');
+    expect(last.data.tokenColumn).toBe(1);
     const second = await readTaggedFile(path, { 'tag-column': '2' });
     expect(second.data.tags).toEqual([['VB', 'TO', 'NNP', 'NNP']]);
     const tokens = await readTaggedFile(path, { 'token-column': '2', 'tag-column': '3' });
     expect(tokens.data.tokens).toEqual([['VB', 'TO', 'NNP', 'NNP']]);
+    expect(tokens.data.tokenColumn).toBe(2);
     await expect(readTaggedFile(path, { 'token-column': 'x' })).rejects.toThrow(
       '--token-column x: expected a column number, 1 or more',
     );
@@ -163,6 +165,46 @@ describe('the /node entry', () => {
     expect(evaluation?.unseenTags).toEqual({});
     const onUpos = await taggingNode.evaluate?.(task, data, { 'tag-column': 'upos' });
     expect(onUpos?.unseenTags).toEqual({ DET: 2, NOUN: 2, VERB: 2 });
+    task.dispose();
+  });
+
+  it("eval reads a column file's tokens from the model's token column, unless --token-column says otherwise", async () => {
+    const dir = temp();
+    // "ID FORM UPOS" from the CoNLL-U text: the forms in column 2.
+    const ids = conllu
+      .split('\n')
+      .filter((line) => line === '' || /^\d+\t/.test(line))
+      .map((line) =>
+        line === ''
+          ? ''
+          : line
+              .split('\t')
+              .slice(0, 4)
+              .filter((_, i) => i !== 2)
+              .join('\t'),
+      )
+      .join('\n');
+    const path = write(dir, 'ids.tsv', ids);
+    const flags = { 'token-column': '2', 'tag-column': '3' };
+    const task = TaggingTask.create(taggingSpec({ training: { epochs: 1 } }));
+    const trainData = (await readTaggedFile(path, flags)).data;
+    expect(trainData.tokens[0]).toEqual(['The', 'dog', 'barks']);
+    await task.train(trainData);
+    expect(task.tokenColumn).toBe(2);
+    const data = await taggingNode.readEvaluationData(path, {});
+    expect(data.tokens[0]).toEqual(['1', '2', '3']);
+    const byModel = await taggingNode.evaluate?.(task, data, {});
+    expect(byModel).toEqual(await task.evaluate(trainData));
+    expect(byModel?.unknownWordRate).toBe(0);
+    // --token-column 1 reads the ids, none of them a word the model knows.
+    const onIds = await taggingNode.evaluate?.(task, data, { 'token-column': '1' });
+    expect(onIds?.unknownWordRate).toBe(1);
+    // A file without the model's columns: the error says which columns were read and why.
+    const short = write(dir, 'short.txt', 'The DET\ndog NOUN\n\n');
+    const shortData = await taggingNode.readEvaluationData(short, {});
+    await expect(taggingNode.evaluate?.(task, shortData, {})).rejects.toThrow(
+      /\(read as the model was trained: tokens from column 2, tags from column 3; --token-column and --tag-column choose others\)$/,
+    );
     task.dispose();
   });
 

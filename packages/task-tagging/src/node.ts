@@ -31,12 +31,17 @@ async function readText(path: string): Promise<string> {
   return decodeUtf8(bytes, path);
 }
 
-/** A tagged corpus as the task's sentences, naming its file and lines. */
-function sentencesOf(corpus: TaggedCorpus, source: string): TaggedSentences {
+/** A tagged corpus as the task's sentences, naming its file, lines and (column files) token column. */
+function sentencesOf(
+  corpus: TaggedCorpus,
+  source: string,
+  tokenColumn: number | undefined,
+): TaggedSentences {
   return {
     tokens: corpus.sentences.map((s) => s.tokens),
     tags: corpus.sentences.map((s) => s.tags),
     column: corpus.column,
+    ...(corpus.format === 'columns' && { tokenColumn: tokenColumn ?? 1 }),
     source,
     lines: corpus.sentences.map((s) => s.line),
   };
@@ -64,8 +69,20 @@ function parseTagged(
   });
 }
 
-/** Evaluation data read without --tag-column, with how to read its text with another column. */
-const rereadable = new WeakMap<TaggedSentences, (column: string) => TaggedSentences | undefined>();
+/** The columns a model was trained on, for reading evaluation data the same way. */
+interface ModelColumns {
+  column: string | undefined;
+  tokenColumn: number | undefined;
+}
+
+/**
+ * Data read without --tag-column or --token-column, with how to read its text again with the
+ * model's columns (undefined: the columns read are the model's, or the model's do not apply).
+ */
+const rereadable = new WeakMap<
+  TaggedSentences,
+  (model: ModelColumns) => TaggedSentences | undefined
+>();
 
 /**
  * Sentences and tags of a CoNLL-U or column file, with the columns the options name
@@ -79,12 +96,46 @@ export async function readTaggedFile(
   const tokens = tokenColumn(options);
   const column = options['tag-column'];
   const corpus = parseTagged(text, path, column, tokens);
-  const data = sentencesOf(corpus, path);
-  if (column === undefined) {
-    rereadable.set(data, (modelColumn) => {
-      const conllu = modelColumn === 'upos' || modelColumn === 'xpos';
-      if (conllu !== (corpus.format === 'conllu')) return undefined;
-      return sentencesOf(parseTagged(text, path, modelColumn, tokens), path);
+  const data = sentencesOf(corpus, path, tokens);
+  if (column === undefined || tokens === undefined) {
+    rereadable.set(data, (model) => {
+      // A CoNLL-U model's column does not apply to a column file, nor the other way round.
+      const sameKind =
+        (model.column === 'upos' || model.column === 'xpos') === (corpus.format === 'conllu');
+      const modelTags =
+        column === undefined &&
+        model.column !== undefined &&
+        sameKind &&
+        model.column !== data.column
+          ? model.column
+          : undefined;
+      const modelTokens =
+        tokens === undefined &&
+        corpus.format === 'columns' &&
+        model.tokenColumn !== undefined &&
+        model.tokenColumn !== data.tokenColumn
+          ? model.tokenColumn
+          : undefined;
+      if (modelTags === undefined && modelTokens === undefined) return undefined;
+      const tokenColumn = modelTokens ?? tokens;
+      try {
+        return sentencesOf(
+          parseTagged(text, path, modelTags ?? column, tokenColumn),
+          path,
+          tokenColumn,
+        );
+      } catch (error) {
+        if (!(error instanceof DataError)) throw error;
+        const read = [
+          ...(modelTokens !== undefined ? [`tokens from column ${modelTokens}`] : []),
+          ...(modelTags !== undefined ? [`tags from ${modelTags}`] : []),
+        ].join(', ');
+        throw new DataError(
+          error.source,
+          error.line,
+          `${error.problem} (read as the model was trained: ${read}; --token-column and --tag-column choose others)`,
+        );
+      }
     });
   }
   const notes: string[] = [];
@@ -133,14 +184,14 @@ export const taggingNode: TaskNodeSupport<TaggingTask> = {
     return (await readTaggedFile(path, options)).data;
   },
 
-  // Without --tag-column, a file is scored on the column the model was trained on.
+  // Without --tag-column (--token-column), a file is scored on the tag (token) column the model
+  // was trained on.
   async evaluate(task, data, options) {
-    const column = task.column;
-    if (options['tag-column'] === undefined && column !== undefined && data.column !== column) {
-      const reread = rereadable.get(data)?.(column);
-      if (reread) return task.evaluate(reread);
-    }
-    return task.evaluate(data);
+    const reread = rereadable.get(data)?.({
+      column: options['tag-column'] === undefined ? task.column : undefined,
+      tokenColumn: options['token-column'] === undefined ? task.tokenColumn : undefined,
+    });
+    return task.evaluate(reread ?? data);
   },
 
   // A digest rather than the JSON of every sentence.

@@ -33,7 +33,7 @@ export const taggingCommandLine: TaskCommandLine = {
     {
       name: 'token-column',
       flags: '--token-column <N>',
-      description: 'column files: the 1-based column of the tokens (default: 1)',
+      description: "column files: the 1-based column of the tokens (default: 1; eval: the model's)",
       commands: ['train', 'eval'],
     },
   ],

@@ -35,6 +35,12 @@ export function checkTagged(data: unknown, what: string): TaggedSentences {
       `${what}: ${sentences.tokens.length} token sentences but ${sentences.tags.length} tag sentences`,
     );
   }
+  const { tokenColumn } = sentences;
+  if (tokenColumn !== undefined && !(Number.isInteger(tokenColumn) && tokenColumn >= 1)) {
+    throw new TypeError(
+      `${what}: tokenColumn must be a 1-based column number, got ${JSON.stringify(tokenColumn)}`,
+    );
+  }
   checkTokens(sentences.tokens, what, sentences);
   sentences.tags.forEach((tags, i) => {
     const tokens = sentences.tokens[i] as readonly string[];

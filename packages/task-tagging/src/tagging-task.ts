@@ -98,6 +98,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
   #characters: CharacterVocabulary | undefined;
   #tags: string[] | undefined;
   #column: string | undefined;
+  #tokenColumn: number | undefined;
   #disposed = false;
 
   private constructor(
@@ -109,6 +110,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
       characters: CharacterVocabulary | undefined;
       tags: string[];
       column: string | undefined;
+      tokenColumn: number | undefined;
     },
   ) {
     this.spec = settings.spec;
@@ -117,6 +119,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     this.#characters = trained?.characters;
     this.#tags = trained?.tags;
     this.#column = trained?.column;
+    this.#tokenColumn = trained?.tokenColumn;
   }
 
   /**
@@ -176,6 +179,15 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
       if (column !== undefined && typeof column !== 'string') {
         throw new ModelFileError(`${where}: metadata.column must be a string`);
       }
+      const tokenColumn = metadata.tokenColumn;
+      if (
+        tokenColumn !== undefined &&
+        !(Number.isInteger(tokenColumn) && (tokenColumn as number) >= 1)
+      ) {
+        throw new ModelFileError(
+          `${where}: metadata.tokenColumn must be a column number, 1 or more`,
+        );
+      }
       let characters: CharacterVocabulary | undefined;
       if (settings.characters) {
         try {
@@ -198,6 +210,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
         characters,
         tags: tags as string[],
         column,
+        tokenColumn: tokenColumn as number | undefined,
       });
     } catch (error) {
       model.dispose();
@@ -213,6 +226,11 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
   /** Where the training tags came from ('upos', 'xpos', 'column 2'), if the data said. */
   get column(): string | undefined {
     return this.#column;
+  }
+
+  /** Column files: the 1-based column the training tokens came from, if the data said. */
+  get tokenColumn(): number | undefined {
+    return this.#tokenColumn;
   }
 
   /** The word vocabulary built from the training tokens (or loaded with the model). */
@@ -242,6 +260,15 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     if (this.#column !== undefined && data.column !== undefined && data.column !== this.#column) {
       throw new TaggingDataError(
         `training data: its tags come from ${data.column}, but the model was trained on ${this.#column}`,
+      );
+    }
+    if (
+      this.#tokenColumn !== undefined &&
+      data.tokenColumn !== undefined &&
+      data.tokenColumn !== this.#tokenColumn
+    ) {
+      throw new TaggingDataError(
+        `training data: its tokens come from column ${data.tokenColumn}, but the model was trained on tokens from column ${this.#tokenColumn}`,
       );
     }
     // Vocabulary and tags are kept only once every check below passed: a failed train changes nothing.
@@ -286,6 +313,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     this.#characters = characters;
     this.#tags = tags;
     this.#column ??= data.column;
+    this.#tokenColumn ??= data.tokenColumn;
     const config = this.#targetConfig();
     this.#model ??= await compileTagger(config, this.backend);
     const model = this.#model;
@@ -609,7 +637,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     return { ...inputs, characters: tf.tensor3d(padded.ids, padded.shape, 'int32') };
   }
 
-  /** The model as in-memory files: the spec, weights, word vocabulary, tags and tag column. */
+  /** The model as in-memory files: the spec, weights, word vocabulary, tags, tag and token columns. */
   async save(metadata: Record<string, unknown> = {}): Promise<ModelFiles> {
     const { model, words, tags } = this.#trained();
     return modelToFiles(model, {
@@ -617,6 +645,7 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
       task: 'tagging',
       tags,
       ...(this.#column !== undefined ? { column: this.#column } : {}),
+      ...(this.#tokenColumn !== undefined ? { tokenColumn: this.#tokenColumn } : {}),
       vocabulary: words.vocabulary.toJson(),
       ...(this.#characters ? { characters: this.#characters.toJson() } : {}),
     });

@@ -20,6 +20,7 @@ export function splitSentences(
     tokens: rows.map((i) => data.tokens[i] as readonly string[]),
     tags: rows.map((i) => data.tags[i] as readonly string[]),
     ...(data.column !== undefined ? { column: data.column } : {}),
+    ...(data.tokenColumn !== undefined ? { tokenColumn: data.tokenColumn } : {}),
     ...(data.source !== undefined ? { source: data.source } : {}),
     ...(data.lines ? { lines: rows.map((i) => data.lines?.[i] as number) } : {}),
   });

@@ -69,7 +69,7 @@ export function registerTag(program: Command, io: CliIO, setExit: (code: number)
     )
     .option(
       '--token-column <N>',
-      '--conll on a column file: the 1-based column of the tokens (default: 1)',
+      "--conll on a column file: the 1-based column of the tokens (default: the model's, else 1)",
       positiveInteger,
     )
     .option('--json', 'one JSON object per sentence (tokens, tags, confidence, unknown)')
@@ -107,7 +107,7 @@ async function tag(dir: string, texts: string[], flags: TagFlags, io: CliIO): Pr
     throw new CommandError(`${dir} is a ${plugin.name} model: recurrent tag needs a tagging model`);
   }
   // Read the file before the model loads: a bad file fails fast.
-  const file = flags.conll !== undefined ? await readTokenFile(flags.conll, flags) : undefined;
+  const read = flags.conll !== undefined ? await readTokenFile(flags.conll, flags) : undefined;
   const backend = await startBackend(flags.backend);
   const task = (await loadTaskFolder(dir, { backend: backend.name })) as TaggingTask;
   const interruption = listenForInterruption(io);
@@ -115,7 +115,8 @@ async function tag(dir: string, texts: string[], flags: TagFlags, io: CliIO): Pr
     if (!interruption.closed) io.stdout(lines.map((line) => `${line}\n`).join(''));
   };
   try {
-    if (file) {
+    if (read) {
+      const file = withModelTokenColumn(read, task, flags);
       await tagFile(task, file, flags, interruption, io, print);
       return;
     }
@@ -156,6 +157,32 @@ async function readTokenFile(path: string, flags: TagFlags): Promise<TokenFile> 
     );
   }
   return { path, text, corpus };
+}
+
+/**
+ * Without --token-column, a column file's tokens come from the column the model was trained on
+ * (the file was first read with column 1, to fail fast before the model loads).
+ */
+function withModelTokenColumn(file: TokenFile, task: TaggingTask, flags: TagFlags): TokenFile {
+  const tokenColumn = task.tokenColumn;
+  if (
+    file.corpus.format !== 'columns' ||
+    flags.tokenColumn !== undefined ||
+    tokenColumn === undefined ||
+    tokenColumn === 1
+  ) {
+    return file;
+  }
+  try {
+    return { ...file, corpus: parseTokenText(file.text, file.path, { tokenColumn }) };
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    throw new DataError(
+      error.source,
+      error.line,
+      `${error.problem} (the model's tokens come from column ${tokenColumn}; --token-column chooses another)`,
+    );
+  }
 }
 
 /** The CoNLL-U field that gets the tags: --tag-column, else the model's column. */

@@ -329,6 +329,40 @@ describe('tagging from the CLI', () => {
       (await runCli('eval', model, '--data', dev.conllu, ...backend, '--json')).stdout,
     );
     expect(evaluation.accuracy).toBe(reference.accuracy);
+    // The model remembers its token column: eval and tag --conll without --token-column read column 2.
+    expect(
+      JSON.parse(readFileSync(join(columnsModel, 'model.json'), 'utf8')).metadata,
+    ).toMatchObject({ column: 'column 3', tokenColumn: 2 });
+    const byModel = await runCli(
+      'eval',
+      columnsModel,
+      '--data',
+      dev.idColumns,
+      ...backend,
+      '--json',
+    );
+    expect(byModel.code, byModel.stderr).toBe(0);
+    expect(JSON.parse(byModel.stdout).accuracy).toBe(reference.accuracy);
+    const tagged = await runCli(
+      'tag',
+      columnsModel,
+      '--conll',
+      dev.idColumns,
+      ...backend,
+      '--json',
+    );
+    expect(tagged.code, tagged.stderr).toBe(0);
+    const taggedJsons = lines(tagged.stdout).map((l) => JSON.parse(l) as TaggedJson);
+    expect(taggedJsons.map((o) => o.tokens)).toEqual(dev.tokens);
+    const fromForms = (await tagJson('--conll', dev.conllu)).map((o) => o.tags);
+    expect(taggedJsons.map((o) => o.tags)).toEqual(fromForms);
+    const appended = await runCli('tag', columnsModel, '--conll', dev.idColumns, ...backend);
+    expect(appended.code, appended.stderr).toBe(0);
+    expect(
+      lines(appended.stdout)
+        .filter((l) => l !== '')
+        .map((l) => l.split('\t')[3]),
+    ).toEqual(fromForms.flat());
     // A CoNLL-U file for a model trained on a column: the field to write must be named.
     const refused = await runCli('tag', columnsModel, '--conll', dev.conllu, ...backend);
     expect(refused.code).toBe(1);
