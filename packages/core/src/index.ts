@@ -256,6 +256,8 @@ export {
   isModelFiles,
   type TaskSpec,
 } from './tasks/create-task.js';
+export { type LoadedTaskModel, loadTaskModel } from './tasks/load-task-model.js';
+export { taskModuleUrl } from './tasks/module-url.js';
 export {
   findTask,
   registeredPlugins,

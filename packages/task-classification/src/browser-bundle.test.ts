@@ -8,73 +8,35 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import '@recurrent/backend-cpu';
 import { useBackend } from '@recurrent/core';
-import { build } from 'esbuild';
+import {
+  type BrowserBundle,
+  bundleForBrowser,
+  expectBrowserSafe,
+  workerLikeContext,
+} from '@recurrent/testkit/browser-bundle';
 import { describe, expect, it } from 'vitest';
 import { ClassificationTask } from './classification-task.js';
 
 const packageDir = join(import.meta.dirname, '..');
 const uci = join(import.meta.dirname, '../../../fixtures/datasets/sentiment-labelled-sentences');
 
-async function bundle(): Promise<{ code: string; inputs: string[]; imports: string[] }> {
-  const result = await build({
-    stdin: {
-      contents: [
-        "import '@recurrent/backend-cpu';",
-        "import './src/index.ts';",
-        "export { createTask, useBackend } from '@recurrent/core';",
-        "export { splitTexts } from '@recurrent/data';",
-      ].join('\n'),
-      resolveDir: packageDir,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'recurrent',
-    write: false,
-    metafile: true,
-    conditions: ['@recurrent/source'],
-    logLevel: 'silent',
-  });
-  const inputs = Object.keys(result.metafile.inputs);
-  const imports = Object.values(result.metafile.inputs).flatMap((i) =>
-    i.imports.map((x) => x.path),
-  );
-  return { code: result.outputFiles[0]?.text ?? '', inputs, imports };
-}
-
-/** A context with a web worker's globals and nothing of Node's. */
-function workerLikeContext(): vm.Context {
-  const context = vm.createContext({
-    console,
-    TextEncoder,
-    TextDecoder,
-    performance,
-    setTimeout,
-    clearTimeout,
-    queueMicrotask,
-    URL,
-    WebAssembly,
-  });
-  vm.runInContext(
-    'globalThis.self = globalThis; globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};',
-    context,
-  );
-  return context;
+/** The IIFE bundle of a page's worker entry. */
+function bundle(): Promise<BrowserBundle> {
+  return bundleForBrowser(packageDir, [
+    "import '@recurrent/backend-cpu';",
+    "import './src/index.ts';",
+    "export { createTask, useBackend } from '@recurrent/core';",
+    "export { splitTexts } from '@recurrent/data';",
+  ]);
 }
 
 describe('the browser bundle', () => {
   it('builds from the main entries of core, data and task-classification with no node: import', async () => {
-    const { inputs, imports } = await bundle();
-    // Paths are relative to this package: src/... here, ../core/src/... for core.
-    const own = inputs.filter((i) => /^(\.\.\/(core|data)\/)?src\//.test(i));
-    expect(own).toContain('../core/src/index.ts');
-    expect(own).toContain('../data/src/index.ts');
-    expect(own).toContain('src/index.ts');
-    expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
-    expect(own.filter((i) => /\/node\.ts$|model-folder|run-checkpoint|threads/.test(i))).toEqual(
-      [],
-    );
+    expectBrowserSafe(await bundle(), [
+      '../core/src/index.ts',
+      '../data/src/index.ts',
+      'src/index.ts',
+    ]);
   }, 60_000);
 
   it('loads a model trained in Node from its in-memory files and predicts the same', async () => {

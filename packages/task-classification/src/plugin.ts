@@ -1,6 +1,6 @@
 // The classification plug-in: how core's registry creates, loads and trains this task on threads,
 // and what the CLI may pass it (labelled files, their columns, a validation file).
-import type { TaskPlugin } from '@recurrent/core';
+import { type TaskPlugin, taskModuleUrl } from '@recurrent/core';
 import { ClassificationTask } from './classification-task.js';
 import { classificationTrainingTarget } from './training-target.js';
 
@@ -12,18 +12,11 @@ declare module '@recurrent/core' {
 
 const columnHelp = '(a header name, or a 0-based index)';
 
-/** The URL of the package's main entry, or "" where a bundle gives no import.meta.url. */
-function entryModule(): string {
-  const here: string | undefined = import.meta.url;
-  if (!here) return '';
-  return new URL(here.endsWith('.ts') ? './index.ts' : './index.js', here).href;
-}
-
 export const classificationPlugin: TaskPlugin<'classification', ClassificationTask> = {
   name: 'classification',
   aliases: ['sentiment-analysis', 'text-classification'],
   // The package's main entry, which registers this plug-in (worker threads import it).
-  module: entryModule(),
+  module: taskModuleUrl(() => import.meta.url, 'index'),
   create: (spec, options) => ClassificationTask.create(spec, options),
   load: (files, options) => ClassificationTask.load(files, options),
   trainingTarget: classificationTrainingTarget,

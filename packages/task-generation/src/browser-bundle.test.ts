@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import '@recurrent/backend-cpu';
 import { useBackend } from '@recurrent/core';
+import { workerLikeContext } from '@recurrent/testkit/browser-bundle';
 import type { Rollup } from 'vite';
 import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
@@ -63,27 +64,6 @@ function bundle(): Promise<Bundle> {
   return bundled;
 }
 
-/** A context with a web worker's globals and nothing of Node's. */
-function workerLikeContext(): vm.Context {
-  const context = vm.createContext({
-    console,
-    TextEncoder,
-    TextDecoder,
-    performance,
-    setTimeout,
-    clearTimeout,
-    queueMicrotask,
-    URL,
-    WebAssembly,
-    location: { href: 'https://example.test/worker.js' },
-  });
-  vm.runInContext(
-    'globalThis.self = globalThis; globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};',
-    context,
-  );
-  return context;
-}
-
 describe('the browser bundle', () => {
   it('builds from the main entries of core, data and task-generation with nothing of Node', async () => {
     const { modules, imports } = await bundle();
@@ -122,7 +102,7 @@ describe('the browser bundle', () => {
     const inNode = await task.evaluate(text);
     task.dispose();
 
-    const context = workerLikeContext();
+    const context = workerLikeContext({ location: { href: 'https://example.test/worker.js' } });
     vm.runInContext((await bundle()).code, context);
     context.modelJson = files['model.json'];
     context.weights = Array.from(files['weights.safetensors']);

@@ -8,12 +8,12 @@ import {
   compile,
   type GeneratedPiece,
   type GeneratedText,
+  loadTaskModel,
   type Model,
   ModelFileError,
   type ModelFileSource,
   type ModelFiles,
   type ModelSpec,
-  modelFromFiles,
   modelToFiles,
   type Task,
   TaskError,
@@ -204,41 +204,29 @@ export class GenerationTask implements Task<string, GenerationEvaluation>, TextG
     files: ModelFiles,
     options: TaskOptions & { source?: ModelFileSource } = {},
   ): Promise<GenerationTask> {
-    const { backend, source } = options;
-    const where = source?.json ?? 'model.json';
-    const { model, metadata } = await modelFromFiles(files, {
-      ...(backend ? { backend } : {}),
-      ...(source ? { source } : {}),
-    });
-    try {
-      if (metadata.task !== 'generation') {
-        throw new ModelFileError(
-          `${where}: not a generation model (metadata.task is ${JSON.stringify(metadata.task)})`,
-        );
-      }
-      let settings: GenerationSettings;
-      try {
-        settings = generationSettings(model.spec);
-      } catch (error) {
-        throw new ModelFileError(`${where}: ${(error as Error).message}`);
-      }
-      const tokenizer = savedTokenizer(metadata.tokenizer, settings.tokenizer, where);
-      let vocabulary: Vocabulary;
-      try {
-        vocabulary = Vocabulary.fromJson(metadata.vocabulary, `${where}: metadata.vocabulary`);
-      } catch (error) {
-        throw new ModelFileError((error as Error).message);
-      }
-      if (vocabulary.size !== model.sizes.vocabularySize) {
-        throw new ModelFileError(
-          `${where}: metadata.vocabulary has ${vocabulary.size} tokens but the model was built for ${model.sizes.vocabularySize}`,
-        );
-      }
-      return new GenerationTask(settings, backend, model, new TokenStream(tokenizer, vocabulary));
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+    const { backend } = options;
+    // The model, checked to be a generation model with valid settings; disposed if the rest throws.
+    return loadTaskModel(
+      files,
+      'generation',
+      options,
+      generationSettings,
+      ({ model, metadata, where, settings }) => {
+        const tokenizer = savedTokenizer(metadata.tokenizer, settings.tokenizer, where);
+        let vocabulary: Vocabulary;
+        try {
+          vocabulary = Vocabulary.fromJson(metadata.vocabulary, `${where}: metadata.vocabulary`);
+        } catch (error) {
+          throw new ModelFileError((error as Error).message);
+        }
+        if (vocabulary.size !== model.sizes.vocabularySize) {
+          throw new ModelFileError(
+            `${where}: metadata.vocabulary has ${vocabulary.size} tokens but the model was built for ${model.sizes.vocabularySize}`,
+          );
+        }
+        return new GenerationTask(settings, backend, model, new TokenStream(tokenizer, vocabulary));
+      },
+    );
   }
 
   /** The vocabulary built from the training text (or loaded with the model). */

@@ -1,7 +1,12 @@
 // @recurrent/task-generation: language models (char- or word-level) from a generation spec.
 // Importing it registers the task with @recurrent/core (createTask; aliases text-generation and
 // language-modeling). Browser-safe: no node: imports here (file reading is in ./node).
-import { registerTask, type TaskCommandLine, type TaskPlugin } from '@recurrent/core';
+import {
+  registerTask,
+  type TaskCommandLine,
+  type TaskPlugin,
+  taskModuleUrl,
+} from '@recurrent/core';
 import { GenerationTask } from './generation-task.js';
 import { generationTrainingTarget } from './training-target.js';
 
@@ -19,24 +24,12 @@ export const generationCommandLine: TaskCommandLine = {
   options: [],
 };
 
-/**
- * This module's URL, or "" where a bundle has none: esbuild's IIFE leaves import.meta.url
- * undefined, Vite's reads `document`, which a worker lacks. Core's threads() refuses an empty
- * module by name, and nothing else reads it.
- */
-function moduleUrl(): string {
-  try {
-    return (import.meta.url as string | undefined) ?? '';
-  } catch {
-    return '';
-  }
-}
-
 export const generationPlugin: TaskPlugin<'generation', GenerationTask> = {
   name: 'generation',
   aliases: ['text-generation', 'language-modeling'],
   // Data-parallel worker threads import this module to register the task and find trainingTarget.
-  module: moduleUrl(),
+  // This module is the entry ("" in a bundle without import.meta.url: one thread).
+  module: taskModuleUrl(() => import.meta.url),
   create: (spec, options) => GenerationTask.create(spec, options),
   load: (files, options) => GenerationTask.load(files, options),
   trainingTarget: (config, options) => generationTrainingTarget(config, options),

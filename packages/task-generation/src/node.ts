@@ -3,9 +3,9 @@
 // a fingerprint of the text for checkpoint identity, and the lines `recurrent eval` prints.
 // Everything in the main entry is re-exported.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { registerTask, type TaskNodeSupport } from '@recurrent/core';
-import { createTokenizer, DataError, decodeUtf8 } from '@recurrent/data';
+import { createTokenizer, DataError } from '@recurrent/data';
+import { readTextFile } from '@recurrent/data/node';
 import { generationSettings } from './generation-spec.js';
 import type { GenerationTask, GenerationTexts } from './generation-task.js';
 import { generationPlugin } from './index.js';
@@ -14,16 +14,8 @@ import { streamTokens } from './token-stream.js';
 
 export * from './index.js';
 
-/** A text file, decoded as strict UTF-8 (a byte that is not UTF-8 is an error with its line). */
-export async function readTextFile(path: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
-  }
-  return decodeUtf8(bytes, path);
-}
+// Kept as this entry's export (it was defined here before @recurrent/data/node owned it).
+export { readTextFile };
 
 export const generationNodeSupport: TaskNodeSupport<GenerationTask> = {
   /**

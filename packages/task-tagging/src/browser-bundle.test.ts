@@ -7,85 +7,40 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import '@recurrent/backend-cpu';
 import { useBackend } from '@recurrent/core';
-import { build } from 'esbuild';
+import {
+  type BrowserBundle,
+  bundleForBrowser,
+  expectBrowserSafe,
+  workerLikeContext,
+} from '@recurrent/testkit/browser-bundle';
 import { describe, expect, it } from 'vitest';
 import { namesDev, namesTrain, slice, taggingSpec } from '../test/atis.js';
 import { TaggingTask } from './tagging-task.js';
 
 const packageDir = join(import.meta.dirname, '..');
 
-let bundled: Promise<{ code: string; inputs: string[]; imports: string[] }> | undefined;
+let bundled: Promise<BrowserBundle> | undefined;
 
 /** The IIFE bundle of a page's worker entry, built once. */
-function bundle() {
-  bundled ??= (async () => {
-    const result = await build({
-      stdin: {
-        contents: [
-          "import '@recurrent/backend-cpu';",
-          "import './src/index.ts';",
-          "export { createTask, useBackend } from '@recurrent/core';",
-        ].join('\n'),
-        resolveDir: packageDir,
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      globalName: 'recurrent',
-      write: false,
-      metafile: true,
-      conditions: ['@recurrent/source'],
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
-    const imports = Object.values(result.metafile.inputs).flatMap((i) =>
-      i.imports.map((x) => x.path),
-    );
-    return { code: result.outputFiles[0]?.text ?? '', inputs, imports };
-  })();
+function bundle(): Promise<BrowserBundle> {
+  bundled ??= bundleForBrowser(packageDir, [
+    "import '@recurrent/backend-cpu';",
+    "import './src/index.ts';",
+    "export { createTask, useBackend } from '@recurrent/core';",
+  ]);
   return bundled;
-}
-
-/** A context with a web worker's globals and nothing of Node's. */
-function workerLikeContext(): vm.Context {
-  const context = vm.createContext({
-    console,
-    TextEncoder,
-    TextDecoder,
-    performance,
-    setTimeout,
-    clearTimeout,
-    queueMicrotask,
-    URL,
-    WebAssembly,
-  });
-  vm.runInContext(
-    'globalThis.self = globalThis; globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};',
-    context,
-  );
-  return context;
 }
 
 describe('the browser bundle', () => {
   it('builds from the main entries of core, data and task-tagging with no node: import', async () => {
-    const { inputs, imports } = await bundle();
-    // Paths are relative to this package: src/... here, ../core/src/... for core.
-    const own = inputs.filter((i) => /^(\.\.\/(core|data)\/)?src\//.test(i));
-    for (const needed of [
+    expectBrowserSafe(await bundle(), [
       '../core/src/index.ts',
       '../core/src/crf/viterbi.ts',
       '../data/src/index.ts',
       '../data/src/characters.ts',
       'src/index.ts',
       'src/tagging-task.ts',
-    ]) {
-      expect(own).toContain(needed);
-    }
-    expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
-    expect(own.filter((i) => /\/node\.ts$|model-folder|run-checkpoint|threads/.test(i))).toEqual(
-      [],
-    );
+    ]);
   }, 60_000);
 
   it('loads a tagger trained in Node from its in-memory files and tags and evaluates the same', async () => {

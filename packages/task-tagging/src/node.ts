@@ -4,7 +4,6 @@
 // for checkpoint identity, and the lines `recurrent train` and `recurrent eval` print. Everything
 // in the main entry is re-exported.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import {
   type EpochRecord,
   registerTask,
@@ -12,24 +11,14 @@ import {
   type TaskNodeSupport,
   type TaskOptionValues,
 } from '@recurrent/core';
-import { DataError, decodeUtf8, parseTaggedText, type TaggedCorpus } from '@recurrent/data';
+import { DataError, parseTaggedText, type TaggedCorpus } from '@recurrent/data';
+import { readTextFile } from '@recurrent/data/node';
 import type { TaggedSentences, TaggingEvaluation } from './contract.js';
 import { taggingPlugin } from './plugin.js';
 import type { TaggingTask } from './tagging-task.js';
 import { splitSentences } from './validation-split.js';
 
 export * from './index.js';
-
-/** A text file, decoded as strict UTF-8 (a byte that is not UTF-8 is an error with its line). */
-async function readText(path: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
-  }
-  return decodeUtf8(bytes, path);
-}
 
 /** A tagged corpus as the task's sentences, naming its file, lines and (column files) token column. */
 function sentencesOf(
@@ -92,7 +81,7 @@ export async function readTaggedFile(
   path: string,
   options: TaskOptionValues = {},
 ): Promise<{ data: TaggedSentences; notes: string[] }> {
-  const text = await readText(path);
+  const text = await readTextFile(path);
   const tokens = tokenColumn(options);
   const column = options['tag-column'];
   const corpus = parseTagged(text, path, column, tokens);

@@ -1,7 +1,7 @@
 // The tagging plug-in: how core's registry creates, loads and trains this task on threads, and
 // what the CLI may pass it (CoNLL-U or CoNLL column files, which column holds the tags and the
 // tokens, a validation file).
-import type { TaskCommandLine, TaskPlugin } from '@recurrent/core';
+import { type TaskCommandLine, type TaskPlugin, taskModuleUrl } from '@recurrent/core';
 import { TaggingTask } from './tagging-task.js';
 import { taggingTrainingTarget } from './training-target.js';
 
@@ -39,25 +39,11 @@ export const taggingCommandLine: TaskCommandLine = {
   ],
 };
 
-/**
- * This module's URL, or "" where a bundle has none (esbuild's IIFE leaves import.meta.url
- * undefined; Vite's reads `document`, which a worker lacks): such a task trains on one thread.
- */
-function moduleUrl(): string {
-  try {
-    const here = import.meta.url as string | undefined;
-    if (!here) return '';
-    return new URL(here.endsWith('.ts') ? './index.ts' : './index.js', here).href;
-  } catch {
-    return '';
-  }
-}
-
 export const taggingPlugin: TaskPlugin<'tagging', TaggingTask> = {
   name: 'tagging',
   aliases: ['token-classification', 'pos-tagging'],
   // The package's main entry, which registers this plug-in (worker threads import it).
-  module: moduleUrl(),
+  module: taskModuleUrl(() => import.meta.url, 'index'),
   create: (spec, options) => TaggingTask.create(spec, options),
   load: (files, options) => TaggingTask.load(files, options),
   trainingTarget: (config, options) => taggingTrainingTarget(config, options),

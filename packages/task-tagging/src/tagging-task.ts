@@ -11,12 +11,12 @@ import {
   crfLayerOf,
   crfLogPartition,
   crfPathScore,
+  loadTaskModel,
   type Model,
   ModelFileError,
   type ModelFileSource,
   type ModelFiles,
   type ModelSpec,
-  modelFromFiles,
   modelToFiles,
   type Scores,
   schemeViolation,
@@ -135,87 +135,75 @@ export class TaggingTask implements Task<TaggedSentences, TaggingEvaluation> {
     files: ModelFiles,
     options: TaskOptions & { source?: ModelFileSource } = {},
   ): Promise<TaggingTask> {
-    const { backend, source } = options;
-    const where = source?.json ?? 'model.json';
-    const { model, metadata } = await modelFromFiles(files, {
-      ...(backend ? { backend } : {}),
-      ...(source ? { source } : {}),
-    });
-    try {
-      if (metadata.task !== 'tagging') {
-        throw new ModelFileError(
-          `${where}: not a tagging model (metadata.task is ${JSON.stringify(metadata.task)})`,
-        );
-      }
-      let settings: TaggingSettings;
-      try {
-        settings = taggingSettings(model.spec);
-      } catch (error) {
-        throw new ModelFileError(`${where}: ${(error as Error).message}`);
-      }
-      const tags = metadata.tags;
-      if (
-        !Array.isArray(tags) ||
-        tags.length !== model.sizes.outputSize ||
-        !tags.every((t) => typeof t === 'string' && t !== '') ||
-        new Set(tags).size !== tags.length
-      ) {
-        throw new ModelFileError(
-          `${where}: metadata.tags must be the ${model.sizes.outputSize} distinct tags of the head, in order`,
-        );
-      }
-      let vocabulary: Vocabulary;
-      try {
-        vocabulary = Vocabulary.fromJson(metadata.vocabulary, `${where}: metadata.vocabulary`);
-      } catch (error) {
-        throw new ModelFileError((error as Error).message);
-      }
-      if (vocabulary.size !== model.sizes.vocabularySize) {
-        throw new ModelFileError(
-          `${where}: metadata.vocabulary has ${vocabulary.size} tokens but the model was built for ${model.sizes.vocabularySize}`,
-        );
-      }
-      const column = metadata.column;
-      if (column !== undefined && typeof column !== 'string') {
-        throw new ModelFileError(`${where}: metadata.column must be a string`);
-      }
-      const tokenColumn = metadata.tokenColumn;
-      if (
-        tokenColumn !== undefined &&
-        !(Number.isInteger(tokenColumn) && (tokenColumn as number) >= 1)
-      ) {
-        throw new ModelFileError(
-          `${where}: metadata.tokenColumn must be a column number, 1 or more`,
-        );
-      }
-      let characters: CharacterVocabulary | undefined;
-      if (settings.characters) {
-        try {
-          characters = CharacterVocabulary.fromJson(
-            metadata.characters,
-            `${where}: metadata.characters`,
+    const { backend } = options;
+    // The model, checked to be a tagging model with valid settings; disposed if the rest throws.
+    return loadTaskModel(
+      files,
+      'tagging',
+      options,
+      taggingSettings,
+      ({ model, metadata, where, settings }) => {
+        const tags = metadata.tags;
+        if (
+          !Array.isArray(tags) ||
+          tags.length !== model.sizes.outputSize ||
+          !tags.every((t) => typeof t === 'string' && t !== '') ||
+          new Set(tags).size !== tags.length
+        ) {
+          throw new ModelFileError(
+            `${where}: metadata.tags must be the ${model.sizes.outputSize} distinct tags of the head, in order`,
           );
+        }
+        let vocabulary: Vocabulary;
+        try {
+          vocabulary = Vocabulary.fromJson(metadata.vocabulary, `${where}: metadata.vocabulary`);
         } catch (error) {
           throw new ModelFileError((error as Error).message);
         }
-        if (characters.size !== model.sizes.characterVocabularySize) {
+        if (vocabulary.size !== model.sizes.vocabularySize) {
           throw new ModelFileError(
-            `${where}: metadata.characters has ${characters.size} entries but the model was built for ${model.sizes.characterVocabularySize}`,
+            `${where}: metadata.vocabulary has ${vocabulary.size} tokens but the model was built for ${model.sizes.vocabularySize}`,
           );
         }
-      }
-      return new TaggingTask(settings, backend, {
-        model,
-        words: new WordEncoding(settings.tokenizer, vocabulary),
-        characters,
-        tags: tags as string[],
-        column,
-        tokenColumn: tokenColumn as number | undefined,
-      });
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+        const column = metadata.column;
+        if (column !== undefined && typeof column !== 'string') {
+          throw new ModelFileError(`${where}: metadata.column must be a string`);
+        }
+        const tokenColumn = metadata.tokenColumn;
+        if (
+          tokenColumn !== undefined &&
+          !(Number.isInteger(tokenColumn) && (tokenColumn as number) >= 1)
+        ) {
+          throw new ModelFileError(
+            `${where}: metadata.tokenColumn must be a column number, 1 or more`,
+          );
+        }
+        let characters: CharacterVocabulary | undefined;
+        if (settings.characters) {
+          try {
+            characters = CharacterVocabulary.fromJson(
+              metadata.characters,
+              `${where}: metadata.characters`,
+            );
+          } catch (error) {
+            throw new ModelFileError((error as Error).message);
+          }
+          if (characters.size !== model.sizes.characterVocabularySize) {
+            throw new ModelFileError(
+              `${where}: metadata.characters has ${characters.size} entries but the model was built for ${model.sizes.characterVocabularySize}`,
+            );
+          }
+        }
+        return new TaggingTask(settings, backend, {
+          model,
+          words: new WordEncoding(settings.tokenizer, vocabulary),
+          characters,
+          tags: tags as string[],
+          column,
+          tokenColumn: tokenColumn as number | undefined,
+        });
+      },
+    );
   }
 
   /** The tags the model chooses from, in the head's order. */

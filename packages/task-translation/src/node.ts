@@ -4,7 +4,6 @@
 // checkpoint identity, and the lines `recurrent train` and `recurrent eval` print. Everything in
 // the main entry is re-exported.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import {
   type EpochRecord,
   registerTask,
@@ -12,7 +11,8 @@ import {
   type TaskNodeSupport,
   type TaskOptionValues,
 } from '@recurrent/core';
-import { createTokenizer, DataError, decodeUtf8 } from '@recurrent/data';
+import { createTokenizer } from '@recurrent/data';
+import { readTextFile } from '@recurrent/data/node';
 import type { TranslationEvaluation, TranslationPair, TranslationPairs } from './contract.js';
 import { trainable } from './pair-encoding.js';
 import { parseParallelPairs, parseTsvPairs } from './pair-files.js';
@@ -23,20 +23,9 @@ import { splitPairs } from './validation-split.js';
 
 export * from './index.js';
 
-/** A text file, decoded as strict UTF-8 (a byte that is not UTF-8 is an error with its line). */
-async function readText(path: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
-  }
-  return decodeUtf8(bytes, path);
-}
-
 /** Pairs of a tab-separated file: `source<TAB>target[<TAB>anything]` per line. */
 export async function readTsvPairs(path: string): Promise<TranslationPair[]> {
-  return parseTsvPairs(await readText(path), path);
+  return parseTsvPairs(await readTextFile(path), path);
 }
 
 /** Pairs of two parallel files, line i of one with line i of the other. */
@@ -44,7 +33,7 @@ export async function readParallelPairs(
   source: string,
   target: string,
 ): Promise<TranslationPair[]> {
-  const [s, t] = await Promise.all([readText(source), readText(target)]);
+  const [s, t] = await Promise.all([readTextFile(source), readTextFile(target)]);
   return parseParallelPairs(s, t, { source, target });
 }
 

@@ -1,7 +1,7 @@
 // The translation plug-in: how core's registry creates, loads and trains this task on threads,
 // and what the CLI may pass it (tab-separated pairs, or parallel source and target files, and
 // validation data in either form).
-import type { TaskCommandLine, TaskPlugin } from '@recurrent/core';
+import { type TaskCommandLine, type TaskPlugin, taskModuleUrl } from '@recurrent/core';
 import { translationTrainingTarget } from './training-target.js';
 import { TranslationTask } from './translation-task.js';
 
@@ -60,25 +60,11 @@ export const translationCommandLine: TaskCommandLine = {
   ],
 };
 
-/**
- * This module's URL, or "" where a bundle has none (esbuild's IIFE leaves import.meta.url
- * undefined; Vite's reads `document`, which a worker lacks): such a task trains on one thread.
- */
-function moduleUrl(): string {
-  try {
-    const here = import.meta.url as string | undefined;
-    if (!here) return '';
-    return new URL(here.endsWith('.ts') ? './index.ts' : './index.js', here).href;
-  } catch {
-    return '';
-  }
-}
-
 export const translationPlugin: TaskPlugin<'translation', TranslationTask> = {
   name: 'translation',
   aliases: ['machine-translation', 'seq2seq'],
   // The package's main entry, which registers this plug-in (worker threads import it).
-  module: moduleUrl(),
+  module: taskModuleUrl(() => import.meta.url, 'index'),
   create: (spec, options) => TranslationTask.create(spec, options),
   load: (files, options) => TranslationTask.load(files, options),
   trainingTarget: (config, options) => translationTrainingTarget(config, options),

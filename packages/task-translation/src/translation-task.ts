@@ -5,12 +5,12 @@
 // loads from in-memory model files. Runs in any runtime; file readers are in `/node`.
 import {
   checkpointWeightProblems,
+  loadTaskModel,
   type Model,
   ModelFileError,
   type ModelFileSource,
   type ModelFiles,
   type ModelSpec,
-  modelFromFiles,
   modelToFiles,
   seq2seqLoss,
   TaskError,
@@ -170,47 +170,35 @@ export class TranslationTask implements TranslationTaskApi {
     files: ModelFiles,
     options: TaskOptions & { source?: ModelFileSource } = {},
   ): Promise<TranslationTask> {
-    const { backend, source } = options;
-    const where = source?.json ?? 'model.json';
-    const { model, metadata } = await modelFromFiles(files, {
-      ...(backend ? { backend } : {}),
-      ...(source ? { source } : {}),
-    });
-    try {
-      if (metadata.task !== 'translation') {
-        throw new ModelFileError(
-          `${where}: not a translation model (metadata.task is ${JSON.stringify(metadata.task)})`,
-        );
-      }
-      let settings: TranslationSettings;
-      try {
-        settings = translationSettings(model.spec);
-      } catch (error) {
-        throw new ModelFileError(`${where}: ${(error as Error).message}`);
-      }
-      const side = (name: 'source' | 'target', spec: SideSettings, size: number | undefined) => {
-        const saved = metadata[name] as { tokenizer?: unknown; vocabulary?: unknown } | undefined;
-        return {
-          tokenizer: savedTokenizer(
-            saved?.tokenizer,
-            spec.tokenizer,
-            `${where}: metadata.${name}.tokenizer`,
-          ),
-          vocabulary: savedVocabulary(
-            saved?.vocabulary,
-            `${where}: metadata.${name}.vocabulary`,
-            size,
-          ),
+    const { backend } = options;
+    // The model, checked to be a translation model with valid settings; disposed if the rest throws.
+    return loadTaskModel(
+      files,
+      'translation',
+      options,
+      translationSettings,
+      ({ model, metadata, where, settings }) => {
+        const side = (name: 'source' | 'target', spec: SideSettings, size: number | undefined) => {
+          const saved = metadata[name] as { tokenizer?: unknown; vocabulary?: unknown } | undefined;
+          return {
+            tokenizer: savedTokenizer(
+              saved?.tokenizer,
+              spec.tokenizer,
+              `${where}: metadata.${name}.tokenizer`,
+            ),
+            vocabulary: savedVocabulary(
+              saved?.vocabulary,
+              `${where}: metadata.${name}.vocabulary`,
+              size,
+            ),
+          };
         };
-      };
-      const s = side('source', settings.source, model.sizes.vocabularySize);
-      const t = side('target', settings.target, model.sizes.outputSize);
-      const encoding = new PairEncoding(s.tokenizer, s.vocabulary, t.tokenizer, t.vocabulary);
-      return new TranslationTask(settings, backend, asTranslationModel(model), encoding);
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+        const s = side('source', settings.source, model.sizes.vocabularySize);
+        const t = side('target', settings.target, model.sizes.outputSize);
+        const encoding = new PairEncoding(s.tokenizer, s.vocabulary, t.tokenizer, t.vocabulary);
+        return new TranslationTask(settings, backend, asTranslationModel(model), encoding);
+      },
+    );
   }
 
   /** The source-language vocabulary built from the training pairs (or loaded with the model). */

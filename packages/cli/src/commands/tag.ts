@@ -3,7 +3,6 @@
 // each stdin line one, printed as it arrives and in order; `--conll <file>` tags a CoNLL-U or
 // column file and prints it back with the predicted tags. The task tags; this shell parses the
 // flags, reads and prints. Ctrl-C, or a reader that closes the pipe, stops at the next sentence.
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadTaskFolder } from '@recurrent/core/node';
 import {
@@ -11,10 +10,10 @@ import {
   columnsWithTags,
   conlluWithTags,
   DataError,
-  decodeUtf8,
   parseTokenText,
   type TokenCorpus,
 } from '@recurrent/data';
+import { readTextFile } from '@recurrent/data/node';
 import type { TaggedSentenceResult, TaggingTask } from '@recurrent/task-tagging';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
@@ -141,13 +140,7 @@ interface TokenFile {
 }
 
 async function readTokenFile(path: string, flags: TagFlags): Promise<TokenFile> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new DataError(path, undefined, `cannot read the file (${(error as Error).message})`);
-  }
-  const text = decodeUtf8(bytes, path);
+  const text = await readTextFile(path);
   const corpus = parseTokenText(text, path, {
     ...(flags.tokenColumn !== undefined && { tokenColumn: flags.tokenColumn }),
   });
