@@ -55,6 +55,16 @@ export {
   type TokenCorpus,
 } from './readers/tagged-corpus.js';
 export { decodeUtf8 } from './readers/utf8.js';
+export { parseSeriesCsv, type SeriesCsvOptions, type SeriesTable } from './series/csv.js';
+export { difference, undifference } from './series/differencing.js';
+export { fitScaler, Scaler, type ScalerJson, type ScalerKind } from './series/scalers.js';
+export {
+  type ChronologicalSplit,
+  type ChronologicalSplitOptions,
+  chronologicalSplit,
+  type IndexRange,
+} from './series/split.js';
+export { type WindowOptions, type Windows, windows } from './series/windows.js';
 export {
   fragmentRows,
   type SplitMode,
