@@ -141,6 +141,17 @@ export {
   tokenAccuracy,
 } from './metrics/classification.js';
 export {
+  type BaselineReport,
+  baselineReport,
+  type ForecastScores,
+  type HorizonReport,
+  horizonReport,
+  meanAbsoluteScaledError,
+  naiveForecast,
+  seasonalNaiveForecast,
+  symmetricMape,
+} from './metrics/forecasting.js';
+export {
   meanAbsoluteError,
   meanAbsolutePercentageError,
   perplexity,
