@@ -160,10 +160,12 @@ describe('the /node entry', () => {
     expect(task.column).toBe('xpos');
     const data = await taggingNode.readEvaluationData(path, {});
     expect(data.column).toBe('upos');
-    const evaluation = await taggingNode.evaluate?.(task, data, {});
+    const evaluation = await task.evaluate(await taggingNode.readEvaluationData(path, {}, task));
     // Scored on XPOS: every gold tag is one the model knows.
     expect(evaluation?.unseenTags).toEqual({});
-    const onUpos = await taggingNode.evaluate?.(task, data, { 'tag-column': 'upos' });
+    const onUpos = await task.evaluate(
+      await taggingNode.readEvaluationData(path, { 'tag-column': 'upos' }, task),
+    );
     expect(onUpos?.unseenTags).toEqual({ DET: 2, NOUN: 2, VERB: 2 });
     task.dispose();
   });
@@ -193,16 +195,17 @@ describe('the /node entry', () => {
     expect(task.tokenColumn).toBe(2);
     const data = await taggingNode.readEvaluationData(path, {});
     expect(data.tokens[0]).toEqual(['1', '2', '3']);
-    const byModel = await taggingNode.evaluate?.(task, data, {});
+    const byModel = await task.evaluate(await taggingNode.readEvaluationData(path, {}, task));
     expect(byModel).toEqual(await task.evaluate(trainData));
     expect(byModel?.unknownWordRate).toBe(0);
     // --token-column 1 reads the ids, none of them a word the model knows.
-    const onIds = await taggingNode.evaluate?.(task, data, { 'token-column': '1' });
+    const onIds = await task.evaluate(
+      await taggingNode.readEvaluationData(path, { 'token-column': '1' }, task),
+    );
     expect(onIds?.unknownWordRate).toBe(1);
     // A file without the model's columns: the error says which columns were read and why.
     const short = write(dir, 'short.txt', 'The DET\ndog NOUN\n\n');
-    const shortData = await taggingNode.readEvaluationData(short, {});
-    await expect(taggingNode.evaluate?.(task, shortData, {})).rejects.toThrow(
+    await expect(taggingNode.readEvaluationData(short, {}, task)).rejects.toThrow(
       /\(read as the model was trained: tokens from column 2, tags from column 3; --token-column and --tag-column choose others\)$/,
     );
     task.dispose();

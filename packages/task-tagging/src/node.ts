@@ -11,7 +11,13 @@ import {
   type TaskNodeSupport,
   type TaskOptionValues,
 } from '@recurrent/core';
-import { DataError, parseTaggedText, type TaggedCorpus } from '@recurrent/data';
+import {
+  DataError,
+  detectTaggedFormat,
+  parseTaggedText,
+  type TaggedCorpus,
+  type TaggedFormat,
+} from '@recurrent/data';
 import { readTextFile } from '@recurrent/data/node';
 import type { TaggedSentences, TaggingEvaluation } from './contract.js';
 import { taggingPlugin } from './plugin.js';
@@ -59,74 +65,69 @@ function parseTagged(
 }
 
 /** The columns a model was trained on, for reading evaluation data the same way. */
-interface ModelColumns {
+export interface ModelColumns {
   column: string | undefined;
   tokenColumn: number | undefined;
 }
 
 /**
- * Data read without --tag-column or --token-column, with how to read its text again with the
- * model's columns (undefined: the columns read are the model's, or the model's do not apply).
+ * The columns to read that the options leave open and the model fills in: its tag column when it
+ * is of the file's kind (a CoNLL-U field for CoNLL-U, a column number for a column file), its token
+ * column for a column file.
  */
-const rereadable = new WeakMap<
-  TaggedSentences,
-  (model: ModelColumns) => TaggedSentences | undefined
->();
+function columnsFromModel(
+  format: TaggedFormat,
+  given: { column: string | undefined; tokenColumn: number | undefined },
+  model: ModelColumns | undefined,
+): { column?: string; tokenColumn?: number } {
+  if (!model) return {};
+  const conlluColumn = model.column === 'upos' || model.column === 'xpos';
+  return {
+    ...(given.column === undefined &&
+      model.column !== undefined &&
+      conlluColumn === (format === 'conllu') && { column: model.column }),
+    ...(given.tokenColumn === undefined &&
+      format === 'columns' &&
+      model.tokenColumn !== undefined &&
+      model.tokenColumn !== 1 && { tokenColumn: model.tokenColumn }),
+  };
+}
 
 /**
  * Sentences and tags of a CoNLL-U or column file, with the columns the options name
- * (--tag-column, --token-column), and notes on what was read (blocks with no tokens skipped).
+ * (--tag-column, --token-column), else those of `model` (evaluation: a file is read as the model
+ * was trained), and notes on what was read (blocks with no tokens skipped).
  */
 export async function readTaggedFile(
   path: string,
   options: TaskOptionValues = {},
+  model?: ModelColumns,
 ): Promise<{ data: TaggedSentences; notes: string[] }> {
   const text = await readTextFile(path);
-  const tokens = tokenColumn(options);
-  const column = options['tag-column'];
-  const corpus = parseTagged(text, path, column, tokens);
-  const data = sentencesOf(corpus, path, tokens);
-  if (column === undefined || tokens === undefined) {
-    rereadable.set(data, (model) => {
-      // A CoNLL-U model's column does not apply to a column file, nor the other way round.
-      const sameKind =
-        (model.column === 'upos' || model.column === 'xpos') === (corpus.format === 'conllu');
-      const modelTags =
-        column === undefined &&
-        model.column !== undefined &&
-        sameKind &&
-        model.column !== data.column
-          ? model.column
-          : undefined;
-      const modelTokens =
-        tokens === undefined &&
-        corpus.format === 'columns' &&
-        model.tokenColumn !== undefined &&
-        model.tokenColumn !== data.tokenColumn
-          ? model.tokenColumn
-          : undefined;
-      if (modelTags === undefined && modelTokens === undefined) return undefined;
-      const tokenColumn = modelTokens ?? tokens;
-      try {
-        return sentencesOf(
-          parseTagged(text, path, modelTags ?? column, tokenColumn),
-          path,
-          tokenColumn,
-        );
-      } catch (error) {
-        if (!(error instanceof DataError)) throw error;
-        const read = [
-          ...(modelTokens !== undefined ? [`tokens from column ${modelTokens}`] : []),
-          ...(modelTags !== undefined ? [`tags from ${modelTags}`] : []),
-        ].join(', ');
-        throw new DataError(
-          error.source,
-          error.line,
-          `${error.problem} (read as the model was trained: ${read}; --token-column and --tag-column choose others)`,
-        );
-      }
-    });
+  const given = { column: options['tag-column'], tokenColumn: tokenColumn(options) };
+  const fromModel = columnsFromModel(detectTaggedFormat(text, path), given, model);
+  const column = given.column ?? fromModel.column;
+  const tokens = given.tokenColumn ?? fromModel.tokenColumn;
+  let corpus: TaggedCorpus;
+  try {
+    corpus = parseTagged(text, path, column, tokens);
+  } catch (error) {
+    const read = [
+      ...(fromModel.tokenColumn !== undefined
+        ? [`tokens from column ${fromModel.tokenColumn}`]
+        : []),
+      ...(fromModel.column !== undefined && fromModel.column !== 'upos'
+        ? [`tags from ${fromModel.column}`]
+        : []),
+    ].join(', ');
+    if (!(error instanceof DataError) || read === '') throw error;
+    throw new DataError(
+      error.source,
+      error.line,
+      `${error.problem} (read as the model was trained: ${read}; --token-column and --tag-column choose others)`,
+    );
   }
+  const data = sentencesOf(corpus, path, tokens);
   const notes: string[] = [];
   if (corpus.empty.length > 0) {
     const lines = corpus.empty.map((e) => e.line);
@@ -169,18 +170,11 @@ export const taggingNode: TaskNodeSupport<TaggingTask> = {
     };
   },
 
-  async readEvaluationData(path, options) {
-    return (await readTaggedFile(path, options)).data;
-  },
-
-  // Without --tag-column (--token-column), a file is scored on the tag (token) column the model
-  // was trained on.
-  async evaluate(task, data, options) {
-    const reread = rereadable.get(data)?.({
-      column: options['tag-column'] === undefined ? task.column : undefined,
-      tokenColumn: options['token-column'] === undefined ? task.tokenColumn : undefined,
-    });
-    return task.evaluate(reread ?? data);
+  // Without --tag-column (--token-column), a file is read on the tag (token) column the model was
+  // trained on.
+  async readEvaluationData(path, options, task) {
+    const model = task && { column: task.column, tokenColumn: task.tokenColumn };
+    return (await readTaggedFile(path, options, model)).data;
   },
 
   // A digest rather than the JSON of every sentence.

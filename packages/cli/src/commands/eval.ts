@@ -37,7 +37,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     const backend = await startBackend(options.backend);
     const task: Task = await loadTaskFolder(dir, { backend: backend.name });
     try {
-      const data = await node.readEvaluationData(path, taskOptions);
+      const data = await node.readEvaluationData(path, taskOptions, task);
       const evaluation = await evaluateTask(node, task, data, taskOptions);
       if (options.json) {
         io.stdout(`${JSON.stringify(evaluation, null, 2)}\n`);

@@ -3,7 +3,6 @@
 // each stdin line one, printed as it arrives and in order; `--conll <file>` tags a CoNLL-U or
 // column file and prints it back with the predicted tags. The task tags; this shell parses the
 // flags, reads and prints. Ctrl-C, or a reader that closes the pipe, stops at the next sentence.
-import { createInterface } from 'node:readline';
 import { loadTaskFolder } from '@recurrent/core/node';
 import {
   type ConlluTagColumn,
@@ -17,10 +16,14 @@ import { readTextFile } from '@recurrent/data/node';
 import type { TaggedSentenceResult, TaggingTask } from '@recurrent/task-tagging';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
-import { type Interruption, listenForInterruption } from '../interruption.js';
+import {
+  argumentsOrStdinLines,
+  type Interruption,
+  listenForInterruption,
+} from '../interruption.js';
 import { type CliIO, ExitCode } from '../io.js';
 import { CommandError } from './spec-file.js';
-import { folderPlugin } from './task-folder.js';
+import { requireFolderTask } from './task-folder.js';
 
 interface TagFlags extends BackendOptions {
   conll?: string;
@@ -101,31 +104,27 @@ function checkFlags(texts: string[], flags: TagFlags): void {
 
 async function tag(dir: string, texts: string[], flags: TagFlags, io: CliIO): Promise<void> {
   checkFlags(texts, flags);
-  const plugin = await folderPlugin(dir);
-  if (plugin.name !== 'tagging') {
-    throw new CommandError(`${dir} is a ${plugin.name} model: recurrent tag needs a tagging model`);
-  }
+  await requireFolderTask(dir, 'tagging', 'recurrent tag');
   // Read the file before the model loads: a bad file fails fast.
   const read = flags.conll !== undefined ? await readTokenFile(flags.conll, flags) : undefined;
   const backend = await startBackend(flags.backend);
   const task = (await loadTaskFolder(dir, { backend: backend.name })) as TaggingTask;
   const interruption = listenForInterruption(io);
-  const print = (lines: string[]) => {
-    if (!interruption.closed) io.stdout(lines.map((line) => `${line}\n`).join(''));
-  };
   try {
     if (read) {
       const file = withModelTokenColumn(read, task, flags);
-      await tagFile(task, file, flags, interruption, io, print);
+      await tagFile(task, file, flags, interruption, io);
       return;
     }
-    const input = texts.length > 0 ? texts : stdinLines();
+    const input = argumentsOrStdinLines(texts);
     for await (const text of input) {
       if (interruption.signal.aborted) break;
       const tokens = text.split(/\s+/u).filter((token) => token !== '');
       const [result] = await task.tag([tokens]);
       if (result === undefined) throw new Error(`the tagging task returned nothing for "${text}"`);
-      print([flags.json ? JSON.stringify(taggedJson(result)) : taggedLine(result)]);
+      interruption.printLines([
+        flags.json ? JSON.stringify(taggedJson(result)) : taggedLine(result),
+      ]);
     }
   } finally {
     interruption.dispose();
@@ -196,7 +195,6 @@ async function tagFile(
   flags: TagFlags,
   interruption: Interruption,
   io: CliIO,
-  print: (lines: string[]) => void,
 ): Promise<void> {
   const column =
     file.corpus.format === 'conllu' && !flags.json
@@ -215,7 +213,7 @@ async function tagFile(
       results.push(...tagged);
       continue;
     }
-    print(
+    interruption.printLines(
       tagged.map((result, i) =>
         JSON.stringify({ ...taggedJson(result), line: (chunk[i] as { line: number }).line }),
       ),
@@ -228,11 +226,6 @@ async function tagFile(
       ? conlluWithTags(file.text, file.path, column, tags)
       : columnsWithTags(file.text, file.path, tags);
   if (!interruption.closed) io.stdout(written.endsWith('\n') ? written : `${written}\n`);
-}
-
-/** Lines of stdin as they arrive (without their line breaks). */
-async function* stdinLines(): AsyncGenerator<string> {
-  yield* createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 }
 
 /** What the plain output prints for one sentence: "token/TAG token/TAG". */

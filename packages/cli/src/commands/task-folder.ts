@@ -24,3 +24,16 @@ export function nodeSupport(plugin: TaskPlugin, command: string): TaskNodeSuppor
   }
   return plugin.node;
 }
+
+/** The plug-in of the model in `dir`, which must be of task `name` for `command` to use it. */
+export async function requireFolderTask(
+  dir: string,
+  name: string,
+  command: string,
+): Promise<TaskPlugin> {
+  const plugin = await folderPlugin(dir);
+  if (plugin.name !== name) {
+    throw new CommandError(`${dir} is a ${plugin.name} model: ${command} needs a ${name} model`);
+  }
+  return plugin;
+}

@@ -4,7 +4,6 @@
 // per line, and a text heatmap of the attention. The task translates; this shell parses the
 // flags, reads the lines and prints. Ctrl-C, or a reader that closes the pipe, stops at the next
 // line.
-import { createInterface } from 'node:readline';
 import { loadTaskFolder } from '@recurrent/core/node';
 import {
   type TranslateOptions,
@@ -15,11 +14,11 @@ import {
 } from '@recurrent/task-translation';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
-import { listenForInterruption } from '../interruption.js';
+import { argumentsOrStdinLines, listenForInterruption } from '../interruption.js';
 import { type CliIO, ExitCode } from '../io.js';
 import { attentionHeatmap, heatmapLegend } from '../translate/attention-heatmap.js';
 import { CommandError } from './spec-file.js';
-import { folderPlugin } from './task-folder.js';
+import { requireFolderTask } from './task-folder.js';
 
 interface TranslateFlags extends BackendOptions {
   beam?: number;
@@ -138,20 +137,12 @@ async function translate(
   io: CliIO,
 ): Promise<void> {
   const options = translateOptions(flags);
-  const plugin = await folderPlugin(dir);
-  if (plugin.name !== 'translation') {
-    throw new CommandError(
-      `${dir} is a ${plugin.name} model: recurrent translate needs a translation model`,
-    );
-  }
+  await requireFolderTask(dir, 'translation', 'recurrent translate');
   const backend = await startBackend(flags.backend);
   const task = (await loadTaskFolder(dir, { backend: backend.name })) as TranslationTaskApi;
   // Ctrl-C or a closed pipe stops before the next sentence (interruption.ts).
   const interruption = listenForInterruption(io);
-  const print = (lines: string[]) => {
-    if (!interruption.closed) io.stdout(lines.map((line) => `${line}\n`).join(''));
-  };
-  const input = texts.length > 0 ? texts : stdinLines();
+  const input = argumentsOrStdinLines(texts);
   try {
     let legend = !flags.json && flags.showAttention;
     for await (const source of input) {
@@ -164,13 +155,13 @@ async function translate(
         throw new Error(`the translation task returned no translation for "${source}"`);
       }
       if (flags.json) {
-        print([JSON.stringify(translationJson(translation))]);
+        interruption.printLines([JSON.stringify(translationJson(translation))]);
         continue;
       }
-      print(translationLines(translation, flags));
+      interruption.printLines(translationLines(translation, flags));
       if (legend) {
         // Once, after the first map: what the shades mean.
-        print([heatmapLegend(), '']);
+        interruption.printLines([heatmapLegend(), '']);
         legend = false;
       }
     }
@@ -186,11 +177,6 @@ async function translate(
     interruption.dispose();
     task.dispose();
   }
-}
-
-/** Lines of stdin as they arrive (without their line breaks). */
-async function* stdinLines(): AsyncGenerator<string> {
-  yield* createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 }
 
 /** The output tokens the attention rows stand for: the tokens, then "<eos>" when it ended there. */

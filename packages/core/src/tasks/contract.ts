@@ -189,8 +189,11 @@ export interface TaskNodeSupport<T extends Task = Task> {
     options: TaskOptionValues,
     spec: ModelSpec,
   ): Promise<{ train: TaskData<T>; validation?: TaskData<T>; notes: string[] }>;
-  /** Evaluation data from `--data` ("" when the task's `dataOptions` give it instead). */
-  readEvaluationData(path: string, options: TaskOptionValues): Promise<TaskData<T>>;
+  /**
+   * Evaluation data from `--data` ("" when the task's `dataOptions` give it instead), for `task`
+   * when given (the loaded model: e.g. a tagger reads the columns it was trained on).
+   */
+  readEvaluationData(path: string, options: TaskOptionValues, task?: T): Promise<TaskData<T>>;
   /**
    * `recurrent eval`: the evaluation with the task's eval options (translation: `--beam`);
    * absent: `task.evaluate(data)`.
