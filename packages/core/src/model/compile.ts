@@ -70,7 +70,12 @@ function build(spec: ModelSpec, options: CompileOptions, backend: string): Model
   const random = new Random(spec.training.seed);
   const names = new Set<string>();
   const layers: Layer[] = [];
-  const features = spec.input?.features ?? spec.forecasting?.features.length;
+  if (spec.forecasting && !spec.forecasting.features) {
+    throw new CompileError(
+      'forecasting.features is not given: the forecasting task resolves it from the training data before compiling (compile a spec that lists the feature columns)',
+    );
+  }
+  const features = spec.input?.features ?? spec.forecasting?.features?.length;
   let kind: FlowKind = features === undefined ? 'tokens' : 'sequence';
   let size = features ?? 0;
   let inputSize = size;

@@ -808,6 +808,83 @@ const cases: Case[] = [
     message: 'target "passengers" is not one of the features ("Passengers")',
   },
   {
+    name: 'seasonal differencing without a season',
+    spec: {
+      version: 1,
+      name: 'f',
+      task: 'forecasting',
+      forecasting: { window: 12, features: ['Passengers'], differencing: 'first-and-seasonal' },
+      layers: [
+        { type: 'lstm', hiddenSize: 4, returnSequences: false },
+        { type: 'dense', units: 'auto' },
+      ],
+      training: { optimizer: { type: 'adam' } },
+    },
+    pointer: '/forecasting/differencing',
+    message:
+      'differencing "first-and-seasonal" subtracts the value one season earlier, but forecasting.season is not given',
+    suggestion: 'add forecasting.season (12 for monthly data with a yearly cycle)',
+  },
+  {
+    name: 'recursive strategy with a covariate',
+    spec: {
+      version: 1,
+      name: 'f',
+      task: 'forecasting',
+      forecasting: {
+        window: 30,
+        horizon: 7,
+        features: ['Close', 'Volume'],
+        targets: ['Close'],
+        strategy: 'recursive',
+      },
+      layers: [
+        { type: 'lstm', hiddenSize: 4, returnSequences: false },
+        { type: 'dense', units: 'auto' },
+      ],
+      training: { optimizer: { type: 'adam' } },
+    },
+    pointer: '/forecasting/strategy',
+    message:
+      'a recursive forecaster feeds each prediction back as the next input, so every feature must be a target; "Volume" is not (their future values are unknown)',
+    suggestion: 'use strategy "direct", or make every feature a target',
+  },
+  {
+    name: 'recursive head sized for the whole horizon',
+    spec: {
+      version: 1,
+      name: 'f',
+      task: 'forecasting',
+      forecasting: { window: 12, horizon: 12, features: ['Passengers'], strategy: 'recursive' },
+      layers: [
+        { type: 'lstm', hiddenSize: 4, returnSequences: false },
+        { type: 'dense', units: 12 },
+      ],
+      training: { optimizer: { type: 'adam' } },
+    },
+    pointer: '/layers/1/units',
+    message: "a recursive forecaster's head outputs one step: one value per target (1), not 12",
+    suggestion: 'use "auto"',
+  },
+  {
+    name: 'numeric head without features',
+    spec: {
+      version: 1,
+      name: 'f',
+      task: 'forecasting',
+      forecasting: { window: 12 },
+      layers: [
+        { type: 'lstm', hiddenSize: 4, returnSequences: false },
+        { type: 'dense', units: 1 },
+      ],
+      training: { optimizer: { type: 'adam' } },
+    },
+    pointer: '/layers/1/units',
+    message:
+      "the head's size depends on the targets, which come from the data when forecasting.features is not given",
+    suggestion: 'use "auto", or list forecasting.features',
+  },
+  {
     name: 'xavier initializer on a bias',
     spec: edit(base, (s) => {
       s.layers[1].init = { bias: 'xavier-uniform' };

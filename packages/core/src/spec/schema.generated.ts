@@ -887,7 +887,7 @@ export const modelSchema: Record<string, unknown> = {
           },
           "minItems": 1,
           "uniqueItems": true,
-          "description": "Input columns, by name."
+          "description": "Input columns, by name, in the order the model reads them. Default: every value column of the training data (all but the date column), resolved at the first training and saved with the model."
         },
         "targets": {
           "type": "array",
@@ -897,7 +897,7 @@ export const modelSchema: Record<string, unknown> = {
           },
           "minItems": 1,
           "uniqueItems": true,
-          "description": "Columns to predict; each must be one of the features. Defaults to all features."
+          "description": "Columns to predict; each must be one of the features. Default: all features."
         },
         "scaling": {
           "enum": [
@@ -906,12 +906,34 @@ export const modelSchema: Record<string, unknown> = {
             "none"
           ],
           "default": "standard",
-          "description": "Per-column scaling fitted on the training split only."
+          "description": "Per-column scaling, fitted on the training rows only (after differencing) and saved with the model: standard (mean 0, standard deviation 1), minmax (to [0, 1]) or none."
+        },
+        "differencing": {
+          "enum": [
+            "none",
+            "first",
+            "seasonal",
+            "first-and-seasonal"
+          ],
+          "default": "none",
+          "description": "Differencing of the target columns before scaling, undone on every forecast: first (y[t] - y[t-1]), seasonal (y[t] - y[t-season]), or first then seasonal. Other feature columns are read as given."
+        },
+        "season": {
+          "type": "integer",
+          "minimum": 2,
+          "description": "The seasonal period in steps (12 for monthly data with a yearly cycle, 7 for a weekly cycle in daily data): used by seasonal differencing and by the seasonal-naive baseline of evaluation."
+        },
+        "strategy": {
+          "enum": [
+            "direct",
+            "recursive"
+          ],
+          "default": "direct",
+          "description": "Multi-step forecasts: direct (the head outputs all horizon steps at once: horizon x targets units) or recursive (the head outputs one step, fed back as the next input for each further step; every feature must then be a target)."
         }
       },
       "required": [
-        "window",
-        "features"
+        "window"
       ],
       "additionalProperties": false
     },

@@ -243,13 +243,24 @@ function checkHead(spec: ModelSpec, problems: Problem[]): void {
       suggestion: 'use "auto"',
     });
   }
-  if (spec.task === 'forecasting' && spec.forecasting) {
-    const targets = (spec.forecasting.targets ?? spec.forecasting.features).length;
-    const expected = spec.forecasting.horizon * targets;
-    if (layer.units !== expected) {
+  const forecasting = spec.task === 'forecasting' ? spec.forecasting : undefined;
+  if (forecasting) {
+    // Without features (resolved from the data) the number of targets is not known yet.
+    const targets = (forecasting.targets ?? forecasting.features)?.length;
+    const recursive = forecasting.strategy === 'recursive';
+    const steps = recursive ? 1 : forecasting.horizon;
+    if (targets === undefined) {
       problems.push({
         pointer: `${at}/units`,
-        message: `the head must output horizon x targets = ${spec.forecasting.horizon} x ${targets} = ${expected} values, not ${layer.units}`,
+        message: `the head's size depends on the targets, which come from the data when forecasting.features is not given`,
+        suggestion: 'use "auto", or list forecasting.features',
+      });
+    } else if (layer.units !== steps * targets) {
+      problems.push({
+        pointer: `${at}/units`,
+        message: recursive
+          ? `a recursive forecaster's head outputs one step: one value per target (${targets}), not ${layer.units}`
+          : `the head must output horizon x targets = ${steps} x ${targets} = ${steps * targets} values, not ${layer.units}`,
         suggestion: 'use "auto"',
       });
     }
@@ -644,15 +655,7 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
       message: `nBest ${decoding.nBest} is more than beamWidth ${decoding.beamWidth}: beam search keeps at most beamWidth hypotheses`,
     });
   }
-  const forecasting = spec.forecasting;
-  forecasting?.targets?.forEach((target, i) => {
-    if (!forecasting.features.includes(target)) {
-      problems.push({
-        pointer: `/forecasting/targets/${i}`,
-        message: `target ${JSON.stringify(target)} is not one of the features (${forecasting.features.map((f) => JSON.stringify(f)).join(', ')})`,
-      });
-    }
-  });
+  checkForecasting(spec, problems);
   const maxVocab = spec.input?.vocabulary?.maxSize;
   const embedding = spec.layers?.[0];
   if (
@@ -667,4 +670,39 @@ export function semanticProblems(spec: ModelSpec): SpecError[] {
     });
   }
   return problems.map((p) => ({ kind: 'semantic', ...p }));
+}
+
+/** The forecasting block's fields that depend on each other. */
+function checkForecasting(spec: ModelSpec, problems: Problem[]): void {
+  const forecasting = spec.forecasting;
+  if (!forecasting) return;
+  const { features, targets } = forecasting;
+  if (features) {
+    targets?.forEach((target, i) => {
+      if (!features.includes(target)) {
+        problems.push({
+          pointer: `/forecasting/targets/${i}`,
+          message: `target ${JSON.stringify(target)} is not one of the features (${features.map((f) => JSON.stringify(f)).join(', ')})`,
+        });
+      }
+    });
+  }
+  const differencing = forecasting.differencing ?? 'none';
+  if (differencing.includes('seasonal') && forecasting.season === undefined) {
+    problems.push({
+      pointer: '/forecasting/differencing',
+      message: `differencing "${differencing}" subtracts the value one season earlier, but forecasting.season is not given`,
+      suggestion: 'add forecasting.season (12 for monthly data with a yearly cycle)',
+    });
+  }
+  if (forecasting.strategy === 'recursive' && features && targets) {
+    const covariates = features.filter((f) => !targets.includes(f));
+    if (covariates.length > 0) {
+      problems.push({
+        pointer: '/forecasting/strategy',
+        message: `a recursive forecaster feeds each prediction back as the next input, so every feature must be a target; ${covariates.map((c) => JSON.stringify(c)).join(', ')} ${covariates.length === 1 ? 'is' : 'are'} not (their future values are unknown)`,
+        suggestion: 'use strategy "direct", or make every feature a target',
+      });
+    }
+  }
 }

@@ -592,21 +592,33 @@ export interface ForecastingSpec {
    */
   horizon: number;
   /**
-   * Input columns, by name.
+   * Input columns, by name, in the order the model reads them. Default: every value column of the training data (all but the date column), resolved at the first training and saved with the model.
    *
    * @minItems 1
    */
-  features: [string, ...string[]];
+  features?: [string, ...string[]];
   /**
-   * Columns to predict; each must be one of the features. Defaults to all features.
+   * Columns to predict; each must be one of the features. Default: all features.
    *
    * @minItems 1
    */
   targets?: [string, ...string[]];
   /**
-   * Per-column scaling fitted on the training split only.
+   * Per-column scaling, fitted on the training rows only (after differencing) and saved with the model: standard (mean 0, standard deviation 1), minmax (to [0, 1]) or none.
    */
   scaling: 'standard' | 'minmax' | 'none';
+  /**
+   * Differencing of the target columns before scaling, undone on every forecast: first (y[t] - y[t-1]), seasonal (y[t] - y[t-season]), or first then seasonal. Other feature columns are read as given.
+   */
+  differencing: 'none' | 'first' | 'seasonal' | 'first-and-seasonal';
+  /**
+   * The seasonal period in steps (12 for monthly data with a yearly cycle, 7 for a weekly cycle in daily data): used by seasonal differencing and by the seasonal-naive baseline of evaluation.
+   */
+  season?: number;
+  /**
+   * Multi-step forecasts: direct (the head outputs all horizon steps at once: horizon x targets units) or recursive (the head outputs one step, fed back as the next input for each further step; every feature must then be a target).
+   */
+  strategy: 'direct' | 'recursive';
 }
 /**
  * Tagging only: how the head's scores for each token become tags.
@@ -1436,21 +1448,33 @@ export interface ForecastingSpecInput {
    */
   horizon?: number;
   /**
-   * Input columns, by name.
+   * Input columns, by name, in the order the model reads them. Default: every value column of the training data (all but the date column), resolved at the first training and saved with the model.
    *
    * @minItems 1
    */
-  features: [string, ...string[]];
+  features?: [string, ...string[]];
   /**
-   * Columns to predict; each must be one of the features. Defaults to all features.
+   * Columns to predict; each must be one of the features. Default: all features.
    *
    * @minItems 1
    */
   targets?: [string, ...string[]];
   /**
-   * Per-column scaling fitted on the training split only.
+   * Per-column scaling, fitted on the training rows only (after differencing) and saved with the model: standard (mean 0, standard deviation 1), minmax (to [0, 1]) or none.
    */
   scaling?: 'standard' | 'minmax' | 'none';
+  /**
+   * Differencing of the target columns before scaling, undone on every forecast: first (y[t] - y[t-1]), seasonal (y[t] - y[t-season]), or first then seasonal. Other feature columns are read as given.
+   */
+  differencing?: 'none' | 'first' | 'seasonal' | 'first-and-seasonal';
+  /**
+   * The seasonal period in steps (12 for monthly data with a yearly cycle, 7 for a weekly cycle in daily data): used by seasonal differencing and by the seasonal-naive baseline of evaluation.
+   */
+  season?: number;
+  /**
+   * Multi-step forecasts: direct (the head outputs all horizon steps at once: horizon x targets units) or recursive (the head outputs one step, fed back as the next input for each further step; every feature must then be a target).
+   */
+  strategy?: 'direct' | 'recursive';
 }
 /**
  * Tagging only: how the head's scores for each token become tags.
