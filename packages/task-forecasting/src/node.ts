@@ -1,0 +1,2 @@
+// Placeholder until the Node entry (CSV series readers) lands: the browser-safe entry as is.
+export * from './index.js';
