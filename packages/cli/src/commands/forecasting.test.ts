@@ -1,5 +1,5 @@
 // Forecasting from the command line on the repository's copies of the airline passengers series
-// (monthly, 1949-1960) and of a slice of daily Bitcoin prices (several columns): train with the
+// (monthly, 1949-1960: data's test fixture) and of a slice of daily Bitcoin prices (several columns): train with the
 // test part held back (the same weights as training on the file cut before it), eval with the
 // model beside the naive and seasonal-naive baselines (the baselines recomputed here from the
 // file), `recurrent forecast` (dates continuing the file's, --json, --horizon, no date column),
@@ -12,9 +12,8 @@ import { runCli } from '../../test/run-cli.js';
 
 const fixtures = join(import.meta.dirname, '../../test/fixtures');
 const spec = join(fixtures, 'tiny-forecaster.json');
-const datasets = join(import.meta.dirname, '../../../../fixtures/datasets');
-const airline = join(datasets, 'timeseries-classic/airline-passengers.csv');
-const bitcoin = join(datasets, 'bitcoin-usd-daily/BTC-USD.csv');
+const airline = join(import.meta.dirname, '../../../data/test/fixtures/airline-passengers.csv');
+const bitcoin = join(import.meta.dirname, '../../../../fixtures/datasets/bitcoin-usd-daily/BTC-USD.csv');
 const backend = ['--backend', 'cpu', '--threads', '1'];
 const lines = (text: string) => text.split('\n').slice(0, -1);
 
@@ -286,7 +285,7 @@ describe('forecasting from the CLI', () => {
     expect((JSON.parse(none.stdout) as ForecastJson).values).toEqual(b.values);
   });
 
-  it('forecast refuses a file without the model\'s column, naming it, and a model of another task', async () => {
+  it('forecast refuses a file without the model\'s column, naming it', async () => {
     const other = join(root, 'other.csv');
     writeFileSync(other, `Month,Travellers\n1949-01,112\n1949-02,118\n`);
     const result = await runCli('forecast', model, '--data', other, ...backend);
