@@ -4,3 +4,5 @@ export * from './contract.js';
 export * from './forecasting-settings.js';
 export * from './series-check.js';
 export * from './series-transform.js';
+export * from './series-windows.js';
+export * from './split.js';
