@@ -19,8 +19,7 @@ export function windowInputs(set: WindowSet, rows?: readonly number[]): { featur
 
 /** The targets [B, horizon × targets] of windows `rows` of `set`. */
 export function windowTargets(set: WindowSet, rows: readonly number[]): tf.Tensor {
-  // Values per window (horizon × targets), read off the array: it holds count of them.
-  const size = set.count === 0 ? 0 : set.targets.length / set.count;
+  const size = set.horizon * set.targetCount;
   const values = new Float32Array(rows.length * size);
   rows.forEach((r, b) => {
     values.set(set.targets.subarray(r * size, (r + 1) * size), b * size);

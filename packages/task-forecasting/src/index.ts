@@ -24,6 +24,7 @@ export { forecastingCommandLine, forecastingPlugin } from './plugin.js';
 export * from './series-check.js';
 export * from './series-transform.js';
 export * from './series-windows.js';
+export * from './split.js';
 export {
   compileForecaster,
   type ForecastingTargetConfig,
