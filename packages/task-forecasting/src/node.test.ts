@@ -23,13 +23,14 @@ const write = (name: string, text: string) => {
 function spec(forecasting: Record<string, unknown>): ModelSpec {
   const result = validateSpec({
     version: 1,
+    name: 'node-test',
     task: 'forecasting',
     forecasting,
     layers: [
       { type: 'lstm', hiddenSize: 4, returnSequences: false },
       { type: 'dense', units: 'auto' },
     ],
-    training: { epochs: 1 },
+    training: { epochs: 1, optimizer: { type: 'adam', lr: 0.01 } },
   });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.spec;
@@ -60,7 +61,7 @@ describe('readSeriesFile', () => {
       const series = await readSeriesFile(path);
       expect(series.dates).toEqual(['2000-01', '2000-02', '2000-03']);
       expect(Object.keys(series.columns)).toEqual(['a', 'b']);
-      expect([...(series.columns.b as ArrayLike<number>)]).toEqual([10, 20, 30]);
+      expect(Array.from(series.columns.b as ArrayLike<number>)).toEqual([10, 20, 30]);
       expect(series.source).toBe(path);
     }
   });
@@ -100,9 +101,7 @@ describe('readSeriesFile', () => {
       `${path}:2: date "01/02/2020" in column "Date" is not YYYY, YYYY-MM or YYYY-MM-DD (the first column "Date" was taken for the dates by its header; --date-column none reads it as values, --date-column <name> names another)`,
     );
     // Named by the user: the plain error.
-    await expect(readSeriesFile(path, { dateColumn: 'Date' })).rejects.toThrow(
-      /YYYY-MM-DD$/,
-    );
+    await expect(readSeriesFile(path, { dateColumn: 'Date' })).rejects.toThrow(/YYYY-MM-DD$/);
   });
 
   it('keeps the data errors of the CSV reader: file, line and column', async () => {
@@ -173,16 +172,16 @@ describe('readTrainingData', () => {
     ]);
   });
 
-  it('reads only the spec\'s features, and refuses a --target the file lacks, naming its columns', async () => {
+  it("reads only the spec's features, and refuses a --target the file lacks, naming its columns", async () => {
     const onlyB = await forecastingNode.readTrainingData(
       path,
       {},
       spec({ window: 4, features: ['b'] }),
     );
     expect(Object.keys((onlyB.train as TimeSeries).columns)).toEqual(['b']);
-    await expect(
-      forecastingNode.readTrainingData(path, { target: 'c' }, horizon2),
-    ).rejects.toThrow(`--target c: ${path} has no value column "c" (its value columns: a, b)`);
+    await expect(forecastingNode.readTrainingData(path, { target: 'c' }, horizon2)).rejects.toThrow(
+      `--target c: ${path} has no value column "c" (its value columns: a, b)`,
+    );
     await expect(
       forecastingNode.readTrainingData(path, { target: 'month' }, horizon2),
     ).rejects.toThrow('("month" is the date column; --date-column none reads it as values)');
@@ -203,15 +202,50 @@ describe('readTrainingData', () => {
   });
 });
 
+describe('part sizes that leave nothing to train on', () => {
+  const path = write('ten.csv', monthly(10));
+  const horizon2 = spec({ window: 2, horizon: 2 });
+  const read = (options: Record<string, string>) =>
+    forecastingNode.readTrainingData(path, options, horizon2);
+
+  it('are refused by option name and value, with the row counts', async () => {
+    await expect(read({ 'test-size': '10' })).rejects.toThrow(
+      `--test-size 10: ${path} has 10 rows, so no row would be left for training`,
+    );
+    await expect(read({ 'test-size': '0.99' })).rejects.toThrow(
+      `--test-size 0.99: ${path} has 10 rows, so no row would be left for training`,
+    );
+    await expect(read({ 'test-size': '0.01' })).rejects.toThrow(
+      '--test-size 0.01: 0.01 of 10 rows rounds to 0 rows; give a count',
+    );
+    await expect(read({ 'test-size': '2', 'val-size': '8' })).rejects.toThrow(
+      `--val-size 8: ${path} has 8 rows before the test part, so no row would be left for training`,
+    );
+    // The default validation part (at least horizon + 1 = 3 rows) of 3 rows before the test part.
+    await expect(read({ 'test-size': '7' })).rejects.toThrow(
+      `--val-size default 3: ${path} has 3 rows before the test part`,
+    );
+  });
+});
+
 describe('readEvaluationData', () => {
   const path = write('eval.csv', monthly(30));
 
   it('scores the last --test-size rows with the rows before as history, else the whole file', async () => {
-    const last = (await forecastingNode.readEvaluationData(path, { 'test-size': '6' })) as TimeSeries;
+    const last = (await forecastingNode.readEvaluationData(path, {
+      'test-size': '6',
+    })) as TimeSeries;
     expect(rows(last)).toBe(30);
     expect(last.targetsFrom).toBe(24);
     const all = (await forecastingNode.readEvaluationData(path, {})) as TimeSeries;
     expect(all.targetsFrom ?? 0).toBe(0);
+    const fraction = (await forecastingNode.readEvaluationData(path, {
+      'test-size': '0.5',
+    })) as TimeSeries;
+    expect(fraction.targetsFrom).toBe(15);
+    await expect(forecastingNode.readEvaluationData(path, { 'test-size': '31' })).rejects.toThrow(
+      `--test-size 31: ${path} has only 30 rows`,
+    );
   });
 
   it("reads the model's feature columns by name", async () => {
@@ -246,7 +280,7 @@ describe('describeEvaluation and describeMetrics', () => {
     };
     expect(describeForecastEvaluation(e)).toEqual([
       '48 forecasts from 1957-01 to 1960-12, horizon 1: Passengers RMSE 25.10 (naive 48.00, seasonal naive 41.90)',
-      'loss 0.1000 (as in training: scaled, season 12); MASE below 1 beats the one-step naive forecast on the history',
+      'loss 0.1000 (as training computes it); season 12; MASE below 1: better than the one-step naive forecast on the history',
       'Passengers          MAE   RMSE    MAPE  sMAPE   MASE',
       '  model           12.55  25.10  12.50%    n/a  0.500',
       '  naive           24.00  48.00  12.50%    n/a  1.000',
@@ -291,7 +325,9 @@ describe('fingerprint', () => {
 
   it('follows the values, the history mark and the parts, not the file name', () => {
     const base = print(series([1, 2, 3]), { ...series([1, 2, 3, 4]), targetsFrom: 3 });
-    expect(print(series([1, 2, 3], 'b.csv'), { ...series([1, 2, 3, 4]), targetsFrom: 3 })).toBe(base);
+    expect(print(series([1, 2, 3], 'b.csv'), { ...series([1, 2, 3, 4]), targetsFrom: 3 })).toBe(
+      base,
+    );
     expect(print(series([1, 2, 3.5]), { ...series([1, 2, 3, 4]), targetsFrom: 3 })).not.toBe(base);
     expect(print(series([1, 2, 3]), { ...series([1, 2, 3, 4]), targetsFrom: 2 })).not.toBe(base);
     expect(print(series([1, 2, 3]))).not.toBe(base);

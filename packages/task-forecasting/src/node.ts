@@ -148,30 +148,48 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** The part sizes recurrent train splits with: --test-size, and --val-size or its default. */
-function partSizes(
+/** A size as rows: a count as given, a fraction of `of` rows rounded (never to 0). */
+function sizeRows(size: number, of: number, option: string, options: TaskOptionValues): number {
+  if (size >= 1 || size === 0) return size;
+  const rows = Math.round(size * of);
+  if (rows === 0) {
+    throw new TaskError(
+      `--${option} ${options[option]}: ${size} of ${of} rows rounds to 0 rows; give a count`,
+    );
+  }
+  return rows;
+}
+
+/**
+ * The rows `recurrent train` holds back: --test-size at the end, and before it --val-size or its
+ * default (a tenth of the rows before the test part, enough for one validation window); refused by
+ * option name when nothing would be left to train on.
+ */
+function partRows(
   options: TaskOptionValues,
   rows: number,
   horizon: number,
-): { testSize?: number; validationSize?: number; defaultValidation: boolean } {
+  path: string,
+): { test: number; validation: number; defaultValidation: boolean } {
   const testSize = sizeOption(options, 'test-size');
-  const validationSize = sizeOption(options, 'val-size', true);
-  if (validationSize !== undefined) {
-    return {
-      ...(testSize !== undefined && { testSize }),
-      ...(validationSize !== 0 && { validationSize }),
-      defaultValidation: false,
-    };
+  const test = testSize === undefined ? 0 : sizeRows(testSize, rows, 'test-size', options);
+  if (test >= rows) {
+    throw new TaskError(
+      `--test-size ${options['test-size']}: ${path} has ${plural(rows, 'row')}, so no row would be left for training`,
+    );
   }
-  // A tenth of the rows before the test part, and enough for one validation window.
-  const test =
-    testSize === undefined ? 0 : testSize < 1 ? Math.round(testSize * rows) : testSize;
-  const tenth = Math.round((rows - test) / 10);
-  return {
-    ...(testSize !== undefined && { testSize }),
-    validationSize: Math.max(tenth, horizon + 1),
-    defaultValidation: true,
-  };
+  const before = rows - test;
+  const validationSize = sizeOption(options, 'val-size', true);
+  const validation =
+    validationSize === undefined
+      ? Math.max(Math.round(before / 10), horizon + 1)
+      : sizeRows(validationSize, before, 'val-size', options);
+  if (validation >= before) {
+    throw new TaskError(
+      `--val-size ${options['val-size'] ?? `default ${validation}`}: ${path} has ${plural(before, 'row')} before the test part, so no row would be left for training`,
+    );
+  }
+  return { test, validation, defaultValidation: validationSize === undefined };
 }
 
 /** The spec's value columns to read, or undefined for every value column of the file. */
@@ -227,7 +245,9 @@ function hashSeries(hash: ReturnType<typeof createHash>, series: TimeSeries | un
   }
 }
 
-function seriesList(data: TimeSeries | readonly TimeSeries[] | undefined): (TimeSeries | undefined)[] {
+function seriesList(
+  data: TimeSeries | readonly TimeSeries[] | undefined,
+): (TimeSeries | undefined)[] {
   if (data === undefined) return [undefined];
   return Array.isArray(data) ? [...(data as readonly TimeSeries[])] : [data as TimeSeries];
 }
@@ -242,7 +262,9 @@ function methods(target: ForecastEvaluation['targets'][string]): [string, Method
   return [
     ['model', target.model],
     ['naive', target.naive],
-    ...(target.seasonalNaive ? [['seasonal naive', target.seasonalNaive] as [string, MethodReport]] : []),
+    ...(target.seasonalNaive
+      ? [['seasonal naive', target.seasonalNaive] as [string, MethodReport]]
+      : []),
   ];
 }
 
@@ -252,7 +274,9 @@ function table(rows: readonly (readonly string[])[]): string[] {
   );
   return rows.map((row) =>
     row
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
+      .map((cell, c) =>
+        c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number),
+      )
       .join('  ')
       .trimEnd(),
   );
@@ -274,7 +298,7 @@ function summary(e: ForecastEvaluation): string {
 export function describeForecastEvaluation(e: ForecastEvaluation): string[] {
   const lines = [
     summary(e),
-    `loss ${e.loss.toFixed(4)} (as in training: scaled${e.season !== undefined ? `, season ${e.season}` : ''}); MASE below 1 beats the one-step naive forecast on the history`,
+    `loss ${e.loss.toFixed(4)} (as training computes it)${e.season !== undefined ? `; season ${e.season}` : ''}; MASE below 1: better than the one-step naive forecast on the history`,
   ];
   for (const [name, target] of Object.entries(e.targets)) {
     const rows = methods(target);
@@ -314,9 +338,7 @@ export const forecastingNode: TaskNodeSupport<ForecastingTask> = {
     const features =
       options.features !== undefined ? columnList(options.features, 'features') : section.features;
     const targets =
-      options.target !== undefined
-        ? ([options.target] as [string, ...string[]])
-        : section.targets;
+      options.target !== undefined ? ([options.target] as [string, ...string[]]) : section.targets;
     const outside = features && targets ? targets.filter((t) => !features.includes(t)) : [];
     if (outside.length > 0) {
       throw new TaskError(
@@ -344,13 +366,13 @@ export const forecastingNode: TaskNodeSupport<ForecastingTask> = {
     checkTargetOption(file, options, path);
     const rows = rowCount(file.series);
     const horizon = spec.forecasting?.horizon ?? 1;
-    const sizes = partSizes(options, rows, horizon);
+    const sizes = partRows(options, rows, horizon, path);
     const parts = splitSeries(file.series, {
-      ...(sizes.testSize !== undefined && { testSize: sizes.testSize }),
-      ...(sizes.validationSize !== undefined && { validationSize: sizes.validationSize }),
+      ...(sizes.test > 0 && { testSize: sizes.test }),
+      ...(sizes.validation > 0 && { validationSize: sizes.validation }),
     });
-    const trainEnd = rowCount(parts.train);
-    const validationEnd = parts.validation ? rowCount(parts.validation) : trainEnd;
+    const trainEnd = rows - sizes.test - sizes.validation;
+    const validationEnd = rows - sizes.test;
     const split = [`training: ${rowsText(file.series, 0, trainEnd)}`];
     if (parts.validation) {
       const why = sizes.defaultValidation
@@ -363,9 +385,8 @@ export const forecastingNode: TaskNodeSupport<ForecastingTask> = {
       split.push('no validation (--val-size 0)');
     }
     if (parts.test) {
-      const test = rows - validationEnd;
       split.push(
-        `test: ${rowsText(file.series, validationEnd, rows)} held back (recurrent eval --data ${path} --test-size ${test} scores them)`,
+        `test: ${rowsText(file.series, validationEnd, rows)} held back (recurrent eval --data ${path} --test-size ${sizes.test} scores them)`,
       );
     }
     return {
@@ -384,7 +405,14 @@ export const forecastingNode: TaskNodeSupport<ForecastingTask> = {
     });
     const testSize = sizeOption(options, 'test-size');
     if (testSize === undefined) return file.series;
-    return splitSeries(file.series, { testSize }).test as TimeSeries;
+    const rows = rowCount(file.series);
+    const test = sizeRows(testSize, rows, 'test-size', options);
+    if (test > rows) {
+      throw new TaskError(
+        `--test-size ${options['test-size']}: ${path} has only ${plural(rows, 'row')}`,
+      );
+    }
+    return { ...file.series, targetsFrom: rows - test };
   },
 
   // A digest of the values rather than their JSON (a file name does not change the data).

@@ -13,8 +13,12 @@ import { runCli } from '../../test/run-cli.js';
 const fixtures = join(import.meta.dirname, '../../test/fixtures');
 const spec = join(fixtures, 'tiny-forecaster.json');
 const airline = join(import.meta.dirname, '../../../data/test/fixtures/airline-passengers.csv');
-const bitcoin = join(import.meta.dirname, '../../../../fixtures/datasets/bitcoin-usd-daily/BTC-USD.csv');
-const backend = ['--backend', 'cpu', '--threads', '1'];
+const bitcoin = join(
+  import.meta.dirname,
+  '../../../../fixtures/datasets/bitcoin-usd-daily/BTC-USD.csv',
+);
+const backend = ['--backend', 'cpu'];
+const oneThread = [...backend, '--threads', '1'];
 const lines = (text: string) => text.split('\n').slice(0, -1);
 
 const root = mkdtempSync(join(tmpdir(), 'forecasting-'));
@@ -84,7 +88,7 @@ describe('forecasting from the CLI', () => {
       '24',
       '--out',
       model,
-      ...backend,
+      ...oneThread,
     );
   }, 120_000);
 
@@ -121,10 +125,12 @@ describe('forecasting from the CLI', () => {
       '12',
       '--out',
       other,
-      ...backend,
+      ...oneThread,
     );
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('training: rows 1-108 (1949-01 … 1957-12); validation: rows 109-120');
+    expect(result.stdout).toContain(
+      'training: rows 1-108 (1949-01 … 1957-12); validation: rows 109-120',
+    );
     expect(readFileSync(join(other, 'weights.safetensors'))).toEqual(
       readFileSync(join(model, 'weights.safetensors')),
     );
@@ -169,7 +175,11 @@ describe('forecasting from the CLI', () => {
     expect(out[1]).toBe(
       `22 forecasts from 1959-01 to 1960-12, horizon 3: Passengers RMSE ${four(target.model.overall.rmse)} (naive ${four(naiveRmse)}, seasonal naive ${four(seasonalRmse)})`,
     );
-    const row = (name: string) => out.find((l) => l.startsWith(`  ${name} `))?.trim().split(/\s{2,}/);
+    const row = (name: string) =>
+      out
+        .find((l) => l.startsWith(`  ${name} `))
+        ?.trim()
+        .split(/\s{2,}/);
     expect(out).toContain(
       out.find((l) => /^Passengers\s+MAE\s+RMSE\s+MAPE\s+sMAPE\s+MASE$/.test(l)),
     );
@@ -184,7 +194,9 @@ describe('forecasting from the CLI', () => {
     expect(row('naive')?.[2]).toBe(four(naiveRmse));
     expect(row('seasonal naive')?.[2]).toBe(four(seasonalRmse));
     // Horizon 3: RMSE per step, model, naive and seasonal naive.
-    const perStep = out.findIndex((l) => /^Passengers RMSE per step\s+model\s+naive\s+seasonal naive$/.test(l));
+    const perStep = out.findIndex((l) =>
+      /^Passengers RMSE per step\s+model\s+naive\s+seasonal naive$/.test(l),
+    );
     expect(perStep).toBeGreaterThan(0);
     expect(out.slice(perStep + 1, perStep + 4).map((l) => l.trim().split(/\s+/))).toEqual(
       [0, 1, 2].map((h) => [
@@ -228,7 +240,11 @@ describe('forecasting from the CLI', () => {
     expect(json.code, json.stderr).toBe(0);
     const f = JSON.parse(json.stdout) as ForecastJson;
     expect(Object.keys(f).sort()).toEqual(['after', 'dates', 'horizon', 'values']);
-    expect(f).toMatchObject({ horizon: 3, dates: ['1961-01', '1961-02', '1961-03'], after: '1960-12' });
+    expect(f).toMatchObject({
+      horizon: 3,
+      dates: ['1961-01', '1961-02', '1961-03'],
+      after: '1960-12',
+    });
     const values = f.values.Passengers ?? [];
     expect(values).toHaveLength(3);
     expect(out).toEqual(
@@ -242,7 +258,16 @@ describe('forecasting from the CLI', () => {
     const full = JSON.parse(
       (await runCli('forecast', model, '--data', airline, '--json', ...backend)).stdout,
     ) as ForecastJson;
-    const two = await runCli('forecast', model, '--data', airline, '--horizon', '2', '--json', ...backend);
+    const two = await runCli(
+      'forecast',
+      model,
+      '--data',
+      airline,
+      '--horizon',
+      '2',
+      '--json',
+      ...backend,
+    );
     expect(two.code, two.stderr).toBe(0);
     expect((JSON.parse(two.stdout) as ForecastJson).values.Passengers).toEqual(
       full.values.Passengers?.slice(0, 2),
@@ -285,7 +310,7 @@ describe('forecasting from the CLI', () => {
     expect((JSON.parse(none.stdout) as ForecastJson).values).toEqual(b.values);
   });
 
-  it('forecast refuses a file without the model\'s column, naming it', async () => {
+  it("forecast refuses a file without the model's column, naming it", async () => {
     const other = join(root, 'other.csv');
     writeFileSync(other, `Month,Travellers\n1949-01,112\n1949-02,118\n`);
     const result = await runCli('forecast', model, '--data', other, ...backend);
@@ -298,12 +323,14 @@ describe('--target, --features and the split options', () => {
   /** The last 160 days of the Bitcoin file: Date, Open, High, Low, Close, Adj Close, Volume. */
   const slice = join(root, 'btc-160.csv');
   beforeAll(() => {
-    const text = readFileSync(bitcoin, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+    const text = readFileSync(bitcoin, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l !== '');
     writeFileSync(slice, `${[text[0], ...text.slice(-160)].join('\n')}\n`);
   });
 
   const train = (...args: string[]) =>
-    runCli('train', spec, '--data', slice, '--epochs', '1', ...backend, ...args);
+    runCli('train', spec, '--data', slice, '--epochs', '1', ...oneThread, ...args);
 
   it('train --features Open,Close --target Close: a model of those columns, said so', async () => {
     const out = join(root, 'btc-close');
@@ -334,7 +361,9 @@ describe('--target, --features and the split options', () => {
       `--target Price: ${slice} has no value column "Price" (its value columns: Open, High, Low, Close, Adj Close, Volume)`,
     );
     const dateTarget = await train('--target', 'Date', '--out', out);
-    expect(dateTarget.stderr).toContain('"Date" is the date column; --date-column none reads it as values');
+    expect(dateTarget.stderr).toContain(
+      '"Date" is the date column; --date-column none reads it as values',
+    );
     const outside = await train('--features', 'Open,Close', '--target', 'High', '--out', out);
     expect(outside.code).toBe(1);
     expect(outside.stderr).toContain(
@@ -365,7 +394,7 @@ describe('--target, --features and the split options', () => {
       'Close',
       '--out',
       join(root, 'never'),
-      ...backend,
+      ...oneThread,
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${recursive} with --target Close --features Open,Close`);
@@ -386,11 +415,24 @@ describe('--target, --features and the split options', () => {
     );
     expect(fractions.code, fractions.stderr).toBe(0);
     // 160 rows: a quarter (40) held back, no validation.
-    expect(fractions.stdout).toMatch(/training: rows 1-120 \([\d-]+ … [\d-]+\); no validation \(--val-size 0\); test: rows 121-160/);
-    const counts = await train('--features', 'Close', '--test-size', '40', '--val-size', '0.25', '--out', out);
+    expect(fractions.stdout).toMatch(
+      /training: rows 1-120 \([\d-]+ … [\d-]+\); no validation \(--val-size 0\); test: rows 121-160/,
+    );
+    const counts = await train(
+      '--features',
+      'Close',
+      '--test-size',
+      '40',
+      '--val-size',
+      '0.25',
+      '--out',
+      out,
+    );
     expect(counts.code, counts.stderr).toBe(0);
     // A quarter of the 120 rows before the test part: 30.
-    expect(counts.stdout).toMatch(/training: rows 1-90 .*; validation: rows 91-120 .*; test: rows 121-160/);
+    expect(counts.stdout).toMatch(
+      /training: rows 1-90 .*; validation: rows 91-120 .*; test: rows 121-160/,
+    );
     for (const [option, value] of [
       ['--test-size', 'abc'],
       ['--test-size', '0'],
