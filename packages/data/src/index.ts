@@ -56,6 +56,12 @@ export {
 } from './readers/tagged-corpus.js';
 export { decodeUtf8 } from './readers/utf8.js';
 export { parseSeriesCsv, type SeriesCsvOptions, type SeriesTable } from './series/csv.js';
+export {
+  type DateForm,
+  nextDates,
+  parseSeriesDate,
+  type SeriesDate,
+} from './series/dates.js';
 export { difference, undifference } from './series/differencing.js';
 export { fitScaler, Scaler, type ScalerJson, type ScalerKind } from './series/scalers.js';
 export {

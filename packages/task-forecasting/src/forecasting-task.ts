@@ -1,0 +1,650 @@
+// The forecasting task: a recurrent forecaster from a forecasting spec (a look-back window of
+// feature columns in, a horizon of target columns out), with the per-column scaling and the
+// differencing it was trained with. It trains through core's trainWithSpec (validation loss, MAE
+// and RMSE each epoch), evaluates every forecast origin against the naive and seasonal-naive
+// baselines (MAE, RMSE, MAPE, sMAPE per step, MASE), forecasts from the end of a series (direct:
+// one forward pass; recursive: each step fed back), and saves to and loads from in-memory model
+// files. Runs in any runtime; the CSV reader is in `/node`.
+import {
+  checkpointWeightProblems,
+  type ForecastScores,
+  horizonReport,
+  loadTaskModel,
+  type Model,
+  ModelFileError,
+  type ModelFileSource,
+  type ModelFiles,
+  type ModelSpec,
+  modelToFiles,
+  naiveForecast,
+  seasonalNaiveForecast,
+  type Task,
+  TaskError,
+  type TaskOptions,
+  type TaskTrainOptions,
+  type TrainingState,
+  type TrainResult,
+  trainWithSpec,
+} from '@recurrent/core';
+import { type DateForm, nextDates, parseSeriesDate, type SeriesDate } from '@recurrent/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { trainingBatches } from './batches.js';
+import type {
+  Forecast,
+  ForecastEvaluation,
+  ForecastOptions,
+  MethodReport,
+  SeriesData,
+  TargetEvaluation,
+  TimeSeries,
+} from './contract.js';
+import {
+  type ForecastingSettings,
+  forecastingSettings,
+  resolveColumns,
+} from './forecasting-settings.js';
+import { checkSeries, ForecastingDataError, seriesName } from './series-check.js';
+import { SeriesTransform } from './series-transform.js';
+import { seriesWindows, type WindowSet } from './series-windows.js';
+import {
+  compileForecaster,
+  type ForecastingTargetConfig,
+  forecastingLoss,
+  headOutput,
+  pointLoss,
+  regressionLossKind,
+} from './training-target.js';
+
+/** Options of `train`: every task's, with validation series (their targetsFrom marks the part scored). */
+export type ForecastTrainOptions = TaskTrainOptions<SeriesData>;
+
+export interface ForecastTrainResult extends TrainResult {
+  windows: { train: number; validation: number };
+  /** What the user should know: constant columns, series skipped as too short. */
+  notes: string[];
+}
+
+/** Windows per forward pass in evaluation and forecasting (no gradients kept). */
+const inferenceBatch = 256;
+
+/**
+ * The dates of the (first) dated training series, kept in model.json for the user: their form,
+ * the step a forecast continues them by (in years, months or days, as the form counts), the first
+ * and last date. Forecasts continue the given series' own dates.
+ */
+interface DatesInfo {
+  form: DateForm;
+  step: number;
+  first: string;
+  last: string;
+}
+
+/** Windows of some checked series, ready to score. */
+interface Prepared {
+  list: TimeSeries[];
+  set: WindowSet;
+}
+
+/** A checkpoint's weights must be this model's: the same names and shapes. */
+function checkResume(model: Model, state: TrainingState): void {
+  const problems = checkpointWeightProblems(model, state.weights);
+  if (problems.length > 0) {
+    throw new TaskError(
+      `resume: the checkpoint does not fit this model (${problems.join('; ')}): it was written for another spec or other training data`,
+    );
+  }
+}
+
+/** The data as a list, refusing an empty one (there would be no first series to read columns from). */
+function seriesList(data: SeriesData, what: string): readonly TimeSeries[] {
+  const list = Array.isArray(data) ? (data as readonly TimeSeries[]) : [data as TimeSeries];
+  if (list.length === 0) throw new ForecastingDataError(`${what}: no series`);
+  return list;
+}
+
+function rowsOf(series: TimeSeries): number {
+  const first = Object.values(series.columns)[0];
+  return first ? first.length : 0;
+}
+
+/** "window 12 + horizon 1 + 13 for differencing = 26" */
+function needText(window: number, horizon: number, lag: number): string {
+  const parts = [`window ${window}`, ...(horizon > 0 ? [`horizon ${horizon}`] : [])];
+  if (lag > 0) parts.push(`${lag} for differencing`);
+  return `${parts.join(' + ')} = ${window + horizon + lag}`;
+}
+
+/** What model.json says of the training dates (checkSeries has checked them). */
+function datesInfo(dates: readonly string[]): DatesInfo {
+  const last = parseSeriesDate(dates[dates.length - 1] as string) as SeriesDate;
+  const next = parseSeriesDate(nextDates(dates, 1)[0] as string) as SeriesDate;
+  const step =
+    last.form === 'YYYY'
+      ? next.year - last.year
+      : last.form === 'YYYY-MM'
+        ? (next.year - last.year) * 12 + next.month - last.month
+        : (Date.UTC(next.year, next.month - 1, next.day) -
+            Date.UTC(last.year, last.month - 1, last.day)) /
+          86_400_000;
+  return {
+    form: last.form,
+    step,
+    first: dates[0] as string,
+    last: dates[dates.length - 1] as string,
+  };
+}
+
+/** Mean absolute one-step change of a target over the history rows (targetsFrom, else all), pooled. */
+function naiveScale(list: readonly TimeSeries[], column: string): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const series of list) {
+    const values = series.columns[column] as ArrayLike<number>;
+    const end = (series.targetsFrom ?? 0) > 0 ? (series.targetsFrom as number) : values.length;
+    for (let r = 1; r < end; r++) {
+      sum += Math.abs((values[r] as number) - (values[r - 1] as number));
+      count++;
+    }
+  }
+  return count === 0 || sum === 0 ? null : sum / count;
+}
+
+function methodReport(
+  predicted: readonly Float64Array[],
+  actual: readonly Float64Array[],
+  scale: number | null,
+): MethodReport {
+  const report = horizonReport(predicted, actual);
+  return {
+    steps: report.steps as ForecastScores[],
+    overall: report.overall,
+    mase: scale === null ? null : report.overall.mae / scale,
+  };
+}
+
+export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
+  readonly task = 'forecasting';
+  #settings: ForecastingSettings;
+  #model: Model | undefined;
+  #transform: SeriesTransform | undefined;
+  #dates: DatesInfo | undefined;
+  #disposed = false;
+
+  private constructor(
+    settings: ForecastingSettings,
+    private readonly backend: string | undefined,
+    trained?: { model: Model; transform: SeriesTransform; dates: DatesInfo | undefined },
+  ) {
+    this.#settings = settings;
+    this.#model = trained?.model;
+    this.#transform = trained?.transform;
+    this.#dates = trained?.dates;
+  }
+
+  /**
+   * An untrained task; feature and target columns not listed in the spec come from the first
+   * training series. Refuses a spec of another task or one this task cannot honour, by spec path.
+   */
+  static create(spec: unknown, options: TaskOptions = {}): ForecastingTask {
+    return new ForecastingTask(forecastingSettings(spec), options.backend);
+  }
+
+  /** A trained task from files written by save(); `source` names the files in errors. */
+  static async load(
+    files: ModelFiles,
+    options: TaskOptions & { source?: ModelFileSource } = {},
+  ): Promise<ForecastingTask> {
+    const { backend } = options;
+    return loadTaskModel(
+      files,
+      'forecasting',
+      options,
+      forecastingSettings,
+      ({ model, metadata, where, settings }) => {
+        const features = settings.features;
+        const targets = settings.targets ?? features;
+        if (!features || !targets) {
+          throw new ModelFileError(
+            `${where}: spec.forecasting.features is missing: a trained forecaster's spec lists its columns`,
+          );
+        }
+        const sameList = (value: unknown, expected: readonly string[]) =>
+          Array.isArray(value) &&
+          value.length === expected.length &&
+          value.every((v, i) => v === expected[i]);
+        if (!sameList(metadata.features, features)) {
+          throw new ModelFileError(
+            `${where}: metadata.features must be the spec's feature columns ${JSON.stringify(features)}, got ${JSON.stringify(metadata.features)}`,
+          );
+        }
+        if (!sameList(metadata.targets, targets)) {
+          throw new ModelFileError(
+            `${where}: metadata.targets must be the spec's target columns ${JSON.stringify(targets)}, got ${JSON.stringify(metadata.targets)}`,
+          );
+        }
+        const outputSize = settings.outputSteps * targets.length;
+        if (model.sizes.outputSize !== outputSize) {
+          throw new ModelFileError(
+            `${where}: the model's head has ${model.sizes.outputSize} outputs but the spec needs ${settings.outputSteps} steps × ${targets.length} targets = ${outputSize}`,
+          );
+        }
+        let transform: SeriesTransform;
+        try {
+          transform = SeriesTransform.fromJson(
+            { lags: settings.lags, features, targets, scalers: metadata.scalers },
+            `${where}: metadata`,
+          );
+        } catch (error) {
+          throw new ModelFileError((error as Error).message);
+        }
+        if (!sameList(transform.features, features)) {
+          throw new ModelFileError(
+            `${where}: metadata.scalers must have one scaler per feature column (${features.join(', ')}), got ${transform.features.join(', ')}`,
+          );
+        }
+        const dates = metadata.dates as Partial<DatesInfo> | undefined;
+        if (
+          dates !== undefined &&
+          (typeof dates !== 'object' ||
+            dates === null ||
+            !['YYYY', 'YYYY-MM', 'YYYY-MM-DD'].includes(dates.form as string) ||
+            !(Number.isInteger(dates.step) && (dates.step as number) >= 1) ||
+            typeof dates.first !== 'string' ||
+            typeof dates.last !== 'string')
+        ) {
+          throw new ModelFileError(
+            `${where}: metadata.dates must be { form: "YYYY" | "YYYY-MM" | "YYYY-MM-DD", step: a whole number ≥ 1, first, last }`,
+          );
+        }
+        return new ForecastingTask(settings, backend, {
+          model,
+          transform,
+          dates: dates as DatesInfo | undefined,
+        });
+      },
+    );
+  }
+
+  /** The spec; once trained (or loaded), with forecasting.features and targets resolved. */
+  get spec(): ModelSpec {
+    return this.#settings.spec;
+  }
+
+  /** The columns the model reads, in order (resolved from the data at the first train). */
+  get features(): readonly string[] {
+    this.#checkNotDisposed();
+    const features = this.#settings.features;
+    if (!features) throw this.#notTrained();
+    return features;
+  }
+
+  /** The columns the model predicts, in the head's order. */
+  get targets(): readonly string[] {
+    this.#checkNotDisposed();
+    const targets = this.#settings.targets ?? this.#settings.features;
+    if (!targets) throw this.#notTrained();
+    return targets;
+  }
+
+  /**
+   * Trains on `data` with the spec's settings. The first call resolves the feature and target
+   * columns (spec, else the first series' columns) and fits the scaling on these series; later
+   * calls and a loaded task keep both. With several series, one too short for a window is left
+   * out and named in `notes`; a single one is an error.
+   */
+  async train(data: SeriesData, options: ForecastTrainOptions = {}): Promise<ForecastTrainResult> {
+    this.#checkNotDisposed();
+    const given = seriesList(data, 'training data');
+    // Columns and scaling are kept only once every check below passed: a failed train changes nothing.
+    const settings = this.#transform
+      ? this.#settings
+      : resolveColumns(this.#settings, given[0] as TimeSeries);
+    const features = settings.features as string[];
+    const targets = settings.targets ?? features;
+    const all = checkSeries(data, 'training data', features);
+    const lag = settings.lags.reduce((a, b) => a + b, 0);
+    const steps = settings.outputSteps;
+    const notes: string[] = [];
+    const kept: TimeSeries[] = [];
+    for (const [i, series] of all.entries()) {
+      const n = rowsOf(series);
+      const from = Math.max(settings.window + lag, series.targetsFrom ?? 0);
+      if (n - steps >= from) {
+        kept.push(series);
+        continue;
+      }
+      const name = seriesName(series, i, all.length);
+      const problem =
+        n >= settings.window + steps + lag
+          ? `training data: ${name} has ${n} rows but no window: its targets start at row ${(series.targetsFrom ?? 0) + 1} (targetsFrom) and one window needs ${steps} target rows`
+          : `training data: ${name} has ${n} rows; one window needs ${needText(settings.window, steps, lag)}`;
+      if (all.length === 1) throw new ForecastingDataError(problem);
+      notes.push(`${problem}: left out`);
+    }
+    if (kept.length === 0) {
+      throw new ForecastingDataError(
+        `training data: none of the ${all.length} series is long enough for a window (${needText(settings.window, steps, lag)} rows)`,
+      );
+    }
+    let transform = this.#transform;
+    if (!transform) {
+      const fitted = SeriesTransform.fit(kept, settings);
+      transform = fitted.transform;
+      notes.unshift(...fitted.notes);
+    }
+    const set = seriesWindows(
+      kept,
+      kept.map((s) => (transform as SeriesTransform).apply(s)),
+      transform,
+      { window: settings.window, horizon: steps, source: 'training data' },
+    );
+    const validation =
+      options.validation !== undefined
+        ? this.#prepare(
+            checkSeries(options.validation, 'validation data', features),
+            'validation data',
+            transform,
+            settings,
+          )
+        : undefined;
+    const config: ForecastingTargetConfig = {
+      spec: settings.spec,
+      outputSize: steps * targets.length,
+    };
+    const model = this.#model ?? (await compileForecaster(config, this.backend));
+    if (options.resume) {
+      try {
+        checkResume(model, options.resume);
+      } catch (error) {
+        if (!this.#model) model.dispose();
+        throw error;
+      }
+    }
+    this.#settings = settings;
+    this.#transform = transform;
+    this.#model = model;
+    const dated = kept[0]?.dates;
+    if (!this.#dates && dated && dated.length > 0) {
+      this.#dates = datesInfo(dated);
+    }
+    const { spec } = settings;
+    const { validation: _, ...runOptions } = options;
+    const result = await trainWithSpec(
+      model,
+      trainingBatches(set, spec.training.batchSize, spec.training.seed),
+      {
+        spec,
+        loss: forecastingLoss(spec),
+        ...(validation
+          ? {
+              validationMetrics: async () => {
+                const scored = await this.#score(validation);
+                return {
+                  loss: scored.evaluation.loss,
+                  mae: scored.pooled.mae,
+                  rmse: scored.pooled.rmse,
+                };
+              },
+            }
+          : {}),
+        parallel: { task: 'forecasting', config },
+      },
+      runOptions,
+    );
+    return {
+      ...result,
+      windows: { train: set.count, validation: validation?.set.count ?? 0 },
+      notes,
+    };
+  }
+
+  /**
+   * Scores every forecast origin t of every series with targetsFrom ≤ t and t + horizon ≤ rows
+   * (window + differencing rows of history before it), the model against the naive and (with a
+   * season) seasonal-naive forecasts from the same history; see ForecastEvaluation.
+   */
+  async evaluate(data: SeriesData): Promise<ForecastEvaluation> {
+    const { transform } = this.#trained();
+    const list = checkSeries(data, 'evaluation data', this.features);
+    const prepared = this.#prepare(list, 'evaluation data', transform, this.#settings);
+    return (await this.#score(prepared)).evaluation;
+  }
+
+  /**
+   * Forecasts `options.horizon` steps (default: the spec's horizon) after the last row of
+   * `series`, from its last window (the series needs window + differencing rows). A direct model
+   * forecasts at most its horizon; a recursive one any number of steps.
+   */
+  async forecast(series: TimeSeries, options: ForecastOptions = {}): Promise<Forecast> {
+    const { transform } = this.#trained();
+    const { window, horizon: trained, strategy } = this.#settings;
+    const horizon = options.horizon ?? trained;
+    if (!(Number.isInteger(horizon) && horizon >= 1)) {
+      throw new TaskError(`forecast: horizon must be a whole number ≥ 1, got ${horizon}`);
+    }
+    if (strategy === 'direct' && horizon > trained) {
+      throw new TaskError(
+        `forecast: horizon ${horizon} is more than this direct model's horizon ${trained} (it outputs exactly the steps it was trained for); forecast at most ${trained} steps, or train with strategy recursive`,
+      );
+    }
+    const [checked] = checkSeries(series, 'forecast data', this.features);
+    const s = checked as TimeSeries;
+    const n = rowsOf(s);
+    if (n < window + transform.lag) {
+      throw new ForecastingDataError(
+        `forecast data: ${seriesName(s, 0, 1)} has ${n} rows; a forecast needs ${needText(window, 0, transform.lag)} rows`,
+      );
+    }
+    const F = this.features.length;
+    const transformed = transform.apply(s);
+    const inputs = Float32Array.from(transformed.subarray((n - window) * F, n * F));
+    const predicted = await this.#predict(inputs, 1, horizon);
+    const T = this.targets.length;
+    const values: Record<string, number[]> = {};
+    for (const [j, target] of this.targets.entries()) {
+      const own = Float64Array.from({ length: horizon }, (_, h) => predicted[h * T + j] as number);
+      values[target] = Array.from(transform.restore(own, s, n, j));
+    }
+    const dates = s.dates;
+    return {
+      horizon,
+      ...(dates && dates.length > 0 ? { dates: nextDates(dates, horizon) } : {}),
+      values,
+      after: dates && dates.length > 0 ? (dates[dates.length - 1] as string) : n,
+    };
+  }
+
+  /** The model as in-memory files: the spec (columns resolved), weights, scalers and dates seen. */
+  async save(metadata: Record<string, unknown> = {}): Promise<ModelFiles> {
+    const { model, transform } = this.#trained();
+    return modelToFiles(model, {
+      ...metadata,
+      task: 'forecasting',
+      features: [...this.features],
+      targets: [...this.targets],
+      scalers: transform.toJson().scalers,
+      ...(this.#dates ? { dates: this.#dates } : {}),
+    });
+  }
+
+  dispose(): void {
+    this.#model?.dispose();
+    this.#model = undefined;
+    this.#disposed = true;
+  }
+
+  /** Windows of checked series whose targets all exist (spec horizon), refusing none. */
+  #prepare(
+    list: TimeSeries[],
+    what: string,
+    transform: SeriesTransform,
+    settings: ForecastingSettings,
+  ): Prepared {
+    const set = seriesWindows(
+      list,
+      list.map((s) => transform.apply(s)),
+      transform,
+      { window: settings.window, horizon: settings.horizon, source: what },
+    );
+    if (set.count === 0) {
+      const sizes = list
+        .map(
+          (s, i) =>
+            `${seriesName(s, i, list.length)}: ${rowsOf(s)} rows, targets from row ${(s.targetsFrom ?? 0) + 1}`,
+        )
+        .join('; ');
+      throw new ForecastingDataError(
+        `${what}: no forecast origin to score: each needs ${needText(settings.window, settings.horizon, transform.lag)} rows, its targets at or after targetsFrom (${sizes})`,
+      );
+    }
+    return { list, set };
+  }
+
+  /**
+   * Model-space forecasts of `count` windows ([count, window, F] in `inputs`) for `steps` steps:
+   * [count, steps, targets]. Direct: one forward pass (the first `steps` of the head's steps).
+   * Recursive: one step at a time, each prediction written as the window's next row.
+   */
+  async #predict(inputs: Float32Array, count: number, steps: number): Promise<Float32Array> {
+    const { model } = this.#trained();
+    const { window, strategy } = this.#settings;
+    const F = this.features.length;
+    const T = this.targets.length;
+    const out = new Float32Array(count * steps * T);
+    const forward = async (rows: Float32Array, n: number): Promise<Float32Array> => {
+      const x = tf.tensor3d(rows, [n, window, F]);
+      const y = tf.tidy(() => headOutput(model, { features: x }));
+      const values = (await y.data()) as Float32Array;
+      tf.dispose([x, y]);
+      return values;
+    };
+    if (strategy === 'direct') {
+      const width = this.#settings.outputSteps * T;
+      for (let start = 0; start < count; start += inferenceBatch) {
+        const n = Math.min(inferenceBatch, count - start);
+        const head = await forward(
+          inputs.subarray(start * window * F, (start + n) * window * F),
+          n,
+        );
+        for (let b = 0; b < n; b++) {
+          out.set(head.subarray(b * width, b * width + steps * T), (start + b) * steps * T);
+        }
+      }
+      return out;
+    }
+    // Recursive: every feature is a target (spec check), so a predicted step is a whole input row.
+    const targetOf = this.features.map((f) => this.targets.indexOf(f));
+    if (targetOf.some((j) => j < 0)) {
+      throw new TaskError('a recursive forecaster needs every feature to be a target');
+    }
+    const current = Float32Array.from(inputs);
+    const size = window * F;
+    for (let step = 0; step < steps; step++) {
+      for (let start = 0; start < count; start += inferenceBatch) {
+        const n = Math.min(inferenceBatch, count - start);
+        const head = await forward(current.subarray(start * size, (start + n) * size), n);
+        for (let b = 0; b < n; b++) {
+          const row = start + b;
+          out.set(head.subarray(b * T, (b + 1) * T), (row * steps + step) * T);
+          const own = current.subarray(row * size, (row + 1) * size);
+          own.copyWithin(0, F);
+          for (let f = 0; f < F; f++)
+            own[size - F + f] = head[b * T + (targetOf[f] as number)] as number;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The evaluation of prepared windows, with the MAE and RMSE pooled over steps and targets. */
+  async #score(
+    prepared: Prepared,
+  ): Promise<{ evaluation: ForecastEvaluation; pooled: { mae: number; rmse: number } }> {
+    const { transform } = this.#trained();
+    const { list, set } = prepared;
+    const { horizon: H, season } = this.#settings;
+    const T = this.targets.length;
+    const predicted = await this.#predict(set.inputs, set.count, H);
+    const kind = regressionLossKind(this.spec);
+    let lossSum = 0;
+    for (let i = 0; i < predicted.length; i++) {
+      lossSum += pointLoss(kind, (predicted[i] as number) - (set.targets[i] as number));
+    }
+    const seasonal = season !== undefined && set.origins.every(({ t }) => t >= season);
+    let absolute = 0;
+    let squared = 0;
+    const targets: Record<string, TargetEvaluation> = {};
+    for (const [j, column] of this.targets.entries()) {
+      const model: Float64Array[] = [];
+      const actual: Float64Array[] = [];
+      const naive: Float64Array[] = [];
+      const seasonalNaive: Float64Array[] = [];
+      for (const [i, { series, t }] of set.origins.entries()) {
+        const s = list[series] as TimeSeries;
+        const values = s.columns[column] as ArrayLike<number>;
+        const own = Float64Array.from(
+          { length: H },
+          (_, h) => predicted[(i * H + h) * T + j] as number,
+        );
+        const restored = transform.restore(own, s, t, j);
+        const truth = Float64Array.from({ length: H }, (_, h) => values[t + h] as number);
+        const history = Float64Array.from({ length: t }, (_, r) => values[r] as number);
+        model.push(restored);
+        actual.push(truth);
+        naive.push(naiveForecast(history, H));
+        if (seasonal) seasonalNaive.push(seasonalNaiveForecast(history, H, season as number));
+        for (let h = 0; h < H; h++) {
+          const e = (restored[h] as number) - (truth[h] as number);
+          absolute += Math.abs(e);
+          squared += e * e;
+        }
+      }
+      const scale = naiveScale(list, column);
+      targets[column] = {
+        model: methodReport(model, actual, scale),
+        naive: methodReport(naive, actual, scale),
+        ...(seasonal ? { seasonalNaive: methodReport(seasonalNaive, actual, scale) } : {}),
+      };
+    }
+    const values = set.count * H * T;
+    const dated = list.every((s) => s.dates !== undefined && s.dates.length > 0);
+    let from: string | undefined;
+    let to: string | undefined;
+    if (dated) {
+      for (const { series, t } of set.origins) {
+        const dates = (list[series] as TimeSeries).dates as readonly string[];
+        const first = dates[t] as string;
+        const last = dates[t + H - 1] as string;
+        if (from === undefined || first < from) from = first;
+        if (to === undefined || last > to) to = last;
+      }
+    }
+    return {
+      evaluation: {
+        horizon: H,
+        windows: set.count,
+        loss: lossSum / predicted.length,
+        ...(season !== undefined ? { season } : {}),
+        targets,
+        ...(from !== undefined && to !== undefined ? { from, to } : {}),
+      },
+      pooled: { mae: absolute / values, rmse: Math.sqrt(squared / values) },
+    };
+  }
+
+  #notTrained(): TaskError {
+    return new TaskError('the forecasting task is not trained: train it or load a trained one');
+  }
+
+  #checkNotDisposed(): void {
+    if (this.#disposed) {
+      throw new TaskError('the forecasting task was disposed: create or load another');
+    }
+  }
+
+  #trained(): { model: Model; transform: SeriesTransform } {
+    this.#checkNotDisposed();
+    if (!this.#model || !this.#transform) throw this.#notTrained();
+    return { model: this.#model, transform: this.#transform };
+  }
+}
