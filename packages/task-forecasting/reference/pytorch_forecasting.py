@@ -18,7 +18,9 @@ numbers can be put side by side with `recurrent eval`:
 - windows: inputs = the `window` transformed rows before t, targets = rows t..t+H-1 (direct strategy);
 - LSTM (PyTorch default init) -> last hidden state -> Linear(H); Adam, MSE on the scaled values,
   shuffled mini-batches, early stopping on validation RMSE in the data's units, best weights restored;
-- baselines from the actual history: naive = y[t-1] for every step, seasonal naive = y[t+h-season].
+- baselines from the actual history: naive = y[t-1] for every step, seasonal naive = y[t+h-season];
+  and "transformed_mean": no model, the training mean of the differenced series for every step,
+  restored (what differencing alone gives: a drift forecast).
 """
 import argparse, csv, json, math, os, statistics, sys, time
 
@@ -202,17 +204,22 @@ def run(cfg, seed):
     model.load_state_dict(best_state)
     pred, act = forecast(model, xte, test_o), actual(test_o)
     naive = np.stack([np.full(H, y[t - 1]) for t in test_o])
+    # No learning: every step predicts the training mean of the transformed series (scaled 0),
+    # restored; with differencing this is a drift forecast, and shows what the transform alone gives.
+    untrained = np.stack([restore(np.full(H, shift), y, t, lags) for t in test_o])
     result = dict(seed=seed, seconds=round(seconds, 2), epochs=epochs, best_epoch=best_epoch,
                   val_rmse=round(best, 4), windows=dict(train=len(train_o), validation=len(val_o),
                                                         test=len(test_o)),
                   test_dates=[dates[test_from], dates[-1]],
-                  model=scores(pred, act), naive=scores(naive, act))
+                  model=scores(pred, act), naive=scores(naive, act),
+                  transformed_mean=scores(untrained, act))
     if cfg["season"]:
         S = cfg["season"]
         seasonal = np.stack([[y[t + h - S * math.ceil((h + 1) / S)] for h in range(H)] for t in test_o])
         result["seasonal_naive"] = scores(seasonal, act)
     if H > 1:
         result["steps"] = [dict(model=scores(pred[:, h], act[:, h])["rmse"],
+                                transformed_mean=scores(untrained[:, h], act[:, h])["rmse"],
                                 naive=scores(naive[:, h], act[:, h])["rmse"],
                                 **({"seasonal_naive": scores(seasonal[:, h], act[:, h])["rmse"]}
                                    if cfg["season"] else {}))
@@ -229,12 +236,13 @@ def summary(results):
     out = dict(seeds=len(results), seconds=ms([r["seconds"] for r in results]),
                model_rmse=ms([r["model"]["rmse"] for r in results]),
                model_mae=ms([r["model"]["mae"] for r in results]),
-               naive=results[0]["naive"])
+               naive=results[0]["naive"], transformed_mean=results[0]["transformed_mean"])
     if "seasonal_naive" in results[0]:
         out["seasonal_naive"] = results[0]["seasonal_naive"]
     if "steps" in results[0]:
         out["steps_model_rmse"] = [round(statistics.mean(r["steps"][h]["model"] for r in results), 2)
                                    for h in range(len(results[0]["steps"]))]
+        out["steps_transformed_mean_rmse"] = [round(s["transformed_mean"], 2) for s in results[0]["steps"]]
         out["steps_seasonal_naive_rmse"] = [round(s.get("seasonal_naive", math.nan), 2)
                                             for s in results[0]["steps"]]
     return out

@@ -77,8 +77,14 @@ for (const seed of seeds) {
   ]);
   const seconds = (performance.now() - began) / 1000;
   writeFileSync(join(out, `seed${seed}.train.txt`), log);
+  // Early stopping names the epoch it kept; a run that used every epoch restores the best one
+  // silently, so it is read off the log (every example monitors val_rmse).
+  const valRmse = [...log.matchAll(/^epoch (\d+)\/.*val RMSE ([\d.,]+)/gm)].map((m) =>
+    Number(m[2].replaceAll(',', '')),
+  );
   const kept = /best epoch (\d+) kept/.exec(log)?.[1];
-  const epochs = [...log.matchAll(/^epoch (\d+)\//gm)].length;
+  const epochs = valRmse.length;
+  const bestEpoch = kept ? Number(kept) : valRmse.indexOf(Math.min(...valRmse)) + 1;
   const evaluation = JSON.parse(
     run(['eval', model, '--data', example.data, ...example.test, '--json']),
   );
@@ -88,7 +94,7 @@ for (const seed of seeds) {
     seed,
     seconds: Number(seconds.toFixed(1)),
     epochs,
-    bestEpoch: kept ? Number(kept) : null,
+    bestEpoch,
     windows: evaluation.windows,
     from: evaluation.from,
     to: evaluation.to,
