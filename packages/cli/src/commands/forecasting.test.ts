@@ -319,6 +319,37 @@ describe('forecasting from the CLI', () => {
   });
 });
 
+describe('checkpoints of a forecasting run', () => {
+  it('--resume continues a run on the same file and split; another split is other data', async () => {
+    const out = join(root, 'resumed');
+    const args = ['train', spec, '--data', airline, '--test-size', '24', '--out', out];
+    const first = await runCli(...args, '--epochs', '2', ...oneThread);
+    expect(first.code, first.stderr).toBe(0);
+    const weights = readFileSync(join(out, 'weights.safetensors'));
+    // A run that ended: resumed after its last epoch, with nothing left to train.
+    const again = await runCli(...args, '--epochs', '2', '--resume', ...oneThread);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('resuming at epoch 3, batch 1, step 12');
+    expect(readFileSync(join(out, 'weights.safetensors'))).toEqual(weights);
+    const other = await runCli(
+      'train',
+      spec,
+      '--data',
+      airline,
+      '--test-size',
+      '20',
+      '--out',
+      out,
+      '--epochs',
+      '2',
+      '--resume',
+      ...oneThread,
+    );
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('this checkpoint was written by another run: other data');
+  }, 60_000);
+});
+
 describe('--target, --features and the split options', () => {
   /** The last 160 days of the Bitcoin file: Date, Open, High, Low, Close, Adj Close, Volume. */
   const slice = join(root, 'btc-160.csv');
