@@ -319,6 +319,54 @@ describe('forecasting from the CLI', () => {
   });
 });
 
+describe('a recursive model from the CLI', () => {
+  it('forecasts any number of steps, the first ones the same whatever the horizon', async () => {
+    const recursive = join(root, 'recursive-airline.json');
+    const base = JSON.parse(readFileSync(spec, 'utf8'));
+    writeFileSync(
+      recursive,
+      JSON.stringify({ ...base, forecasting: { ...base.forecasting, strategy: 'recursive' } }),
+    );
+    const out = join(root, 'recursive-airline');
+    const trained = await runCli(
+      'train',
+      recursive,
+      '--data',
+      airline,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      ...oneThread,
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const forecast = async (...args: string[]) => {
+      const result = await runCli(
+        'forecast',
+        out,
+        '--data',
+        airline,
+        '--json',
+        ...args,
+        ...backend,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as ForecastJson;
+    };
+    const standard = await forecast();
+    expect(standard.horizon).toBe(3);
+    const long = await forecast('--horizon', '14');
+    expect(long.dates).toEqual([
+      ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'].map(
+        (m) => `1961-${m}`,
+      ),
+      '1962-01',
+      '1962-02',
+    ]);
+    expect(long.values.Passengers?.slice(0, 3)).toEqual(standard.values.Passengers);
+  }, 60_000);
+});
+
 describe('checkpoints of a forecasting run', () => {
   it('--resume continues a run on the same file and split; another split is other data', async () => {
     const out = join(root, 'resumed');
