@@ -111,7 +111,7 @@ function rowsOf(series: TimeSeries): number {
 function needText(window: number, horizon: number, lag: number): string {
   const parts = [`window ${window}`, ...(horizon > 0 ? [`horizon ${horizon}`] : [])];
   if (lag > 0) parts.push(`${lag} for differencing`);
-  return `${parts.join(' + ')} = ${window + horizon + lag}`;
+  return parts.length === 1 ? `${parts[0]}` : `${parts.join(' + ')} = ${window + horizon + lag}`;
 }
 
 /** What model.json says of the training dates (checkSeries has checked them). */
