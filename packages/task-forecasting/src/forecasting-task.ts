@@ -579,16 +579,18 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       const actual: Float64Array[] = [];
       const naive: Float64Array[] = [];
       const seasonalNaive: Float64Array[] = [];
+      // Each series' column once as a Float64Array: a window's history is a view of it.
+      const columns = list.map((s) => Float64Array.from(s.columns[column] as ArrayLike<number>));
       for (const [i, { series, t }] of set.origins.entries()) {
         const s = list[series] as TimeSeries;
-        const values = s.columns[column] as ArrayLike<number>;
+        const values = columns[series] as Float64Array;
         const own = Float64Array.from(
           { length: H },
           (_, h) => predicted[(i * H + h) * T + j] as number,
         );
         const restored = transform.restore(own, s, t, j);
         const truth = Float64Array.from({ length: H }, (_, h) => values[t + h] as number);
-        const history = Float64Array.from({ length: t }, (_, r) => values[r] as number);
+        const history = values.subarray(0, t);
         model.push(restored);
         actual.push(truth);
         naive.push(naiveForecast(history, H));
