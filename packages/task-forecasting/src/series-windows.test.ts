@@ -82,7 +82,7 @@ describe('seriesWindows', () => {
           });
           expect(set.origins).toEqual(expected);
           set.origins.forEach(({ series: i, t }, w) => {
-            const n = (series[i]?.columns.y as number[]).length;
+            const n = ((series[i] as TimeSeries).columns.y as number[]).length;
             const inputRows: number[] = [];
             for (let s = 0; s < window; s++) {
               const at = (w * window + s) * F;
