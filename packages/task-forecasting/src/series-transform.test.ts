@@ -130,7 +130,9 @@ describe('SeriesTransform on targets and covariates', () => {
     const { center, scale } = scaled.scalers.y as { center: number; scale: number };
     const inModelSpace = [1, -2, 3, 0, 2].map((v) => (v - center) / scale);
     const restored = scaled.restore(inModelSpace, ySeries, 8, 0);
-    [17, 18, 25, 19, 24].forEach((value, k) => expect(restored[k]).toBeCloseTo(value, 10));
+    [17, 18, 25, 19, 24].forEach((value, k) => {
+      expect(restored[k]).toBeCloseTo(value, 10);
+    });
   });
 
   it('refuses an origin without the rows differencing needs', () => {
