@@ -163,6 +163,12 @@ describe('multivariate', () => {
     expect(Object.keys(evaluation.targets)).toEqual(['Passengers']);
     const forecast = await task.forecast(both);
     expect(Object.keys(forecast.values)).toEqual(['Passengers']);
+    // A column that is not a feature is not read.
+    const extra = {
+      ...both,
+      columns: { ...both.columns, other: new Float64Array(144).fill(Number.NaN) },
+    };
+    expect(await task.forecast(extra)).toEqual(forecast);
     expect(forecast.values.Passengers).toHaveLength(2);
     const scalers = JSON.parse((await task.save())['model.json']).metadata.scalers;
     expect(Object.keys(scalers)).toEqual(['month', 'Passengers']);

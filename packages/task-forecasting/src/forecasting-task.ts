@@ -513,10 +513,14 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     const out = new Float32Array(count * steps * T);
     const forward = async (rows: Float32Array, n: number): Promise<Float32Array> => {
       const x = tf.tensor3d(rows, [n, window, F]);
-      const y = tf.tidy(() => headOutput(model, { features: x }));
-      const values = (await y.data()) as Float32Array;
-      tf.dispose([x, y]);
-      return values;
+      try {
+        const y = tf.tidy(() => headOutput(model, { features: x }));
+        const values = (await y.data()) as Float32Array;
+        y.dispose();
+        return values;
+      } finally {
+        x.dispose();
+      }
     };
     if (strategy === 'direct') {
       const width = this.#settings.outputSteps * T;
