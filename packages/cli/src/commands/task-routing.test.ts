@@ -77,5 +77,8 @@ describe('task routing', () => {
     expect(result.stdout).toMatch(
       /--label-column <name\|index>\s+classification: the label column/,
     );
+    // Forecasting names a column with --target, translation a file: the flag says both.
+    expect(result.stdout).toMatch(/--target <name\|file>\s+forecasting: train: the column/);
+    expect(result.stdout).toMatch(/translation: target-language sentences/);
   });
 });
