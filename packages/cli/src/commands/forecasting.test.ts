@@ -4,7 +4,7 @@
 // model beside the naive and seasonal-naive baselines (the baselines recomputed here from the
 // file), `recurrent forecast` (dates continuing the file's, --json, --horizon, no date column),
 // --target / --features, and the values and options refused by name.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -316,6 +316,21 @@ describe('forecasting from the CLI', () => {
     const result = await runCli('forecast', model, '--data', other, ...backend);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('no column named "Passengers" (columns: Month, Travellers)');
+  });
+
+  it('forecast refuses a model folder of another task before loading it', async () => {
+    const other = join(root, 'said-to-be-a-tagger');
+    cpSync(model, other, { recursive: true });
+    const json = JSON.parse(readFileSync(join(other, 'model.json'), 'utf8'));
+    writeFileSync(
+      join(other, 'model.json'),
+      JSON.stringify({ ...json, spec: { ...json.spec, task: 'tagging' } }),
+    );
+    const result = await runCli('forecast', other, '--data', airline, ...backend);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `recurrent: ${other} is a tagging model: recurrent forecast needs a forecasting model\n`,
+    );
   });
 });
 
