@@ -58,6 +58,8 @@ export { decodeUtf8 } from './readers/utf8.js';
 export { parseSeriesCsv, type SeriesCsvOptions, type SeriesTable } from './series/csv.js';
 export {
   type DateForm,
+  type DateStep,
+  dateStep,
   nextDates,
   parseSeriesDate,
   type SeriesDate,

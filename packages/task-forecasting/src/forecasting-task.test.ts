@@ -91,6 +91,20 @@ describe('evaluate', () => {
     );
     task.dispose();
   }, 30_000);
+
+  it('leaves the seasonal-naive baseline out when a scored origin has less than a season of history', async () => {
+    const task = ForecastingTask.create(
+      forecastSpec({ forecasting: { window: 6, season: 12 }, training: { epochs: 1 } }),
+    );
+    await task.train(train);
+    const all = await task.evaluate(series);
+    expect(all.windows).toBe(144 - 6);
+    expect(all.season).toBe(12);
+    expect(all.targets.Passengers?.seasonalNaive).toBeUndefined();
+    const later = await task.evaluate({ ...series, targetsFrom: 12 });
+    expect(later.targets.Passengers?.seasonalNaive?.steps).toHaveLength(1);
+    task.dispose();
+  }, 30_000);
 });
 
 describe('strategies', () => {
@@ -124,6 +138,53 @@ describe('strategies', () => {
     const evaluation = await task.evaluate(test);
     expect(evaluation.horizon).toBe(3);
     expect(evaluation.targets.Passengers?.model.steps).toHaveLength(3);
+    task.dispose();
+  }, 30_000);
+});
+
+describe('multivariate', () => {
+  it('reads a covariate beside the target, predicts the target only, and keeps training on a second call', async () => {
+    const month = Float64Array.from(values, (_, r) => r % 12);
+    const both: TimeSeries = { ...series, columns: { ...series.columns, month } };
+    const task = ForecastingTask.create(
+      forecastSpec({
+        forecasting: {
+          features: ['month', 'Passengers'],
+          targets: ['Passengers'],
+          horizon: 2,
+          differencing: 'first',
+        },
+      }),
+    );
+    const first = await task.train(head(both, 96));
+    expect(task.features).toEqual(['month', 'Passengers']);
+    expect(task.targets).toEqual(['Passengers']);
+    const evaluation = await task.evaluate({ ...both, targetsFrom: 96 });
+    expect(Object.keys(evaluation.targets)).toEqual(['Passengers']);
+    const forecast = await task.forecast(both);
+    expect(Object.keys(forecast.values)).toEqual(['Passengers']);
+    // A column that is not a feature is not read.
+    const extra = {
+      ...both,
+      columns: { ...both.columns, other: new Float64Array(144).fill(Number.NaN) },
+    };
+    expect(await task.forecast(extra)).toEqual(forecast);
+    expect(forecast.values.Passengers).toHaveLength(2);
+    const scalers = JSON.parse((await task.save())['model.json']).metadata.scalers;
+    expect(Object.keys(scalers)).toEqual(['month', 'Passengers']);
+    // The covariate is scaled as given (not differenced), fitted on the training rows after the lag.
+    expect(scalers.month.center).toBeCloseTo(
+      Array.from(month.slice(1, 96)).reduce((a, b) => a + b, 0) / 95,
+      12,
+    );
+    // A second train continues from the trained weights with the same scaling.
+    const second = await task.train(head(both, 96));
+    expect(second.notes).toEqual([]);
+    expect(second.history[0]?.trainLoss).toBeLessThan(first.history[0]?.trainLoss as number);
+    expect(JSON.parse((await task.save())['model.json']).metadata.scalers).toEqual(scalers);
+    await expect(task.train(head(series, 96))).rejects.toThrow(
+      'training data: airline-passengers.csv has no column "month" (its columns: "Passengers")',
+    );
     task.dispose();
   }, 30_000);
 });

@@ -111,7 +111,7 @@ function rowsOf(series: TimeSeries): number {
 function needText(window: number, horizon: number, lag: number): string {
   const parts = [`window ${window}`, ...(horizon > 0 ? [`horizon ${horizon}`] : [])];
   if (lag > 0) parts.push(`${lag} for differencing`);
-  return `${parts.join(' + ')} = ${window + horizon + lag}`;
+  return parts.length === 1 ? `${parts[0]}` : `${parts.join(' + ')} = ${window + horizon + lag}`;
 }
 
 /** What model.json says of the training dates (checkSeries has checked them). */
@@ -513,10 +513,14 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     const out = new Float32Array(count * steps * T);
     const forward = async (rows: Float32Array, n: number): Promise<Float32Array> => {
       const x = tf.tensor3d(rows, [n, window, F]);
-      const y = tf.tidy(() => headOutput(model, { features: x }));
-      const values = (await y.data()) as Float32Array;
-      tf.dispose([x, y]);
-      return values;
+      try {
+        const y = tf.tidy(() => headOutput(model, { features: x }));
+        const values = (await y.data()) as Float32Array;
+        y.dispose();
+        return values;
+      } finally {
+        x.dispose();
+      }
     };
     if (strategy === 'direct') {
       const width = this.#settings.outputSteps * T;
@@ -579,16 +583,18 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       const actual: Float64Array[] = [];
       const naive: Float64Array[] = [];
       const seasonalNaive: Float64Array[] = [];
+      // Each series' column once as a Float64Array: a window's history is a view of it.
+      const columns = list.map((s) => Float64Array.from(s.columns[column] as ArrayLike<number>));
       for (const [i, { series, t }] of set.origins.entries()) {
         const s = list[series] as TimeSeries;
-        const values = s.columns[column] as ArrayLike<number>;
+        const values = columns[series] as Float64Array;
         const own = Float64Array.from(
           { length: H },
           (_, h) => predicted[(i * H + h) * T + j] as number,
         );
         const restored = transform.restore(own, s, t, j);
         const truth = Float64Array.from({ length: H }, (_, h) => values[t + h] as number);
-        const history = Float64Array.from({ length: t }, (_, r) => values[r] as number);
+        const history = values.subarray(0, t);
         model.push(restored);
         actual.push(truth);
         naive.push(naiveForecast(history, H));

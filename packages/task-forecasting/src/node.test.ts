@@ -100,6 +100,11 @@ describe('readSeriesFile', () => {
     expect((error as DataError).message).toBe(
       `${path}:2: date "01/02/2020" in column "Date" is not YYYY, YYYY-MM or YYYY-MM-DD (the first column "Date" was taken for the dates by its header; --date-column none reads it as values, --date-column <name> names another)`,
     );
+    // Taken by its cells: a month that does not exist.
+    const month13 = write('month-13.csv', 'when,x\n2020-12,1\n2020-13,2\n');
+    await expect(readSeriesFile(month13)).rejects.toThrow(
+      `${month13}:3: date "2020-13" in column "when" is not YYYY, YYYY-MM or YYYY-MM-DD (the first column "when" was taken for the dates by its cells; --date-column none reads it as values, --date-column <name> names another)`,
+    );
     // Named by the user: the plain error.
     await expect(readSeriesFile(path, { dateColumn: 'Date' })).rejects.toThrow(/YYYY-MM-DD$/);
   });

@@ -46,14 +46,21 @@ const dateWords = new Set([
 ]);
 const monthOrDay = /^\d{4}-\d{2}(-\d{2})?$/;
 
-/** The date column a file is read with when none is named (see SeriesFileOptions.dateColumn). */
-function detectDateColumn(text: string, path: string): string | undefined {
+/**
+ * The date column a file is read with when none is named (see SeriesFileOptions.dateColumn), and
+ * what gave it away.
+ */
+function detectDateColumn(
+  text: string,
+  path: string,
+): { name: string; by: 'header' | 'cells' } | undefined {
   const table = parseDelimited(text, path, { delimiter: ',', header: true });
   const first = table.header?.[0];
   if (first === undefined || (table.header?.length ?? 0) < 2) return undefined;
-  if (dateWords.has(first.trim().toLowerCase())) return first;
+  if (dateWords.has(first.trim().toLowerCase())) return { name: first, by: 'header' };
   const cells = table.rows.map((row) => (row.fields[0] ?? '').trim());
-  return cells.length > 0 && cells.every((cell) => monthOrDay.test(cell)) ? first : undefined;
+  const dated = cells.length > 0 && cells.every((cell) => monthOrDay.test(cell));
+  return dated ? { name: first, by: 'cells' } : undefined;
 }
 
 /** A series file as read, with the date column it was read with. */
@@ -66,8 +73,8 @@ interface SeriesFile {
 async function readSeries(path: string, options: SeriesFileOptions): Promise<SeriesFile> {
   const text = await readTextFile(path);
   const given = options.dateColumn;
-  const dateColumn =
-    given === 'none' ? undefined : given === undefined ? detectDateColumn(text, path) : given;
+  const detected = given === undefined ? detectDateColumn(text, path) : undefined;
+  const dateColumn = given === 'none' ? undefined : (given ?? detected?.name);
   let table: ReturnType<typeof parseSeriesCsv>;
   try {
     table = parseSeriesCsv(text, path, {
@@ -75,14 +82,13 @@ async function readSeries(path: string, options: SeriesFileOptions): Promise<Ser
       ...(options.columns !== undefined && { columns: [...options.columns] }),
     });
   } catch (error) {
-    // A first column taken for dates by its header may hold something else: say how to read it.
-    if (!(error instanceof DataError) || given !== undefined || dateColumn === undefined)
-      throw error;
+    // A first column taken for the dates unasked may hold something else: say how to read it.
+    if (!(error instanceof DataError) || detected === undefined) throw error;
     if (!/^date .* is not YYYY/.test(error.problem)) throw error;
     throw new DataError(
       error.source,
       error.line,
-      `${error.problem} (the first column "${dateColumn}" was taken for the dates by its header; --date-column none reads it as values, --date-column <name> names another)`,
+      `${error.problem} (the first column "${detected.name}" was taken for the dates by its ${detected.by === 'header' ? 'header' : 'cells'}; --date-column none reads it as values, --date-column <name> names another)`,
     );
   }
   const series: TimeSeries = {

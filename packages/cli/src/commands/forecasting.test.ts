@@ -4,7 +4,7 @@
 // model beside the naive and seasonal-naive baselines (the baselines recomputed here from the
 // file), `recurrent forecast` (dates continuing the file's, --json, --horizon, no date column),
 // --target / --features, and the values and options refused by name.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -317,6 +317,100 @@ describe('forecasting from the CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('no column named "Passengers" (columns: Month, Travellers)');
   });
+
+  it('forecast refuses a model folder of another task before loading it', async () => {
+    const other = join(root, 'said-to-be-a-tagger');
+    cpSync(model, other, { recursive: true });
+    const json = JSON.parse(readFileSync(join(other, 'model.json'), 'utf8'));
+    writeFileSync(
+      join(other, 'model.json'),
+      JSON.stringify({ ...json, spec: { ...json.spec, task: 'tagging' } }),
+    );
+    const result = await runCli('forecast', other, '--data', airline, ...backend);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `recurrent: ${other} is a tagging model: recurrent forecast needs a forecasting model\n`,
+    );
+  });
+});
+
+describe('a recursive model from the CLI', () => {
+  it('forecasts any number of steps, the first ones the same whatever the horizon', async () => {
+    const recursive = join(root, 'recursive-airline.json');
+    const base = JSON.parse(readFileSync(spec, 'utf8'));
+    writeFileSync(
+      recursive,
+      JSON.stringify({ ...base, forecasting: { ...base.forecasting, strategy: 'recursive' } }),
+    );
+    const out = join(root, 'recursive-airline');
+    const trained = await runCli(
+      'train',
+      recursive,
+      '--data',
+      airline,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      ...oneThread,
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const forecast = async (...args: string[]) => {
+      const result = await runCli(
+        'forecast',
+        out,
+        '--data',
+        airline,
+        '--json',
+        ...args,
+        ...backend,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as ForecastJson;
+    };
+    const standard = await forecast();
+    expect(standard.horizon).toBe(3);
+    const long = await forecast('--horizon', '14');
+    expect(long.dates).toEqual([
+      ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'].map(
+        (m) => `1961-${m}`,
+      ),
+      '1962-01',
+      '1962-02',
+    ]);
+    expect(long.values.Passengers?.slice(0, 3)).toEqual(standard.values.Passengers);
+  }, 60_000);
+});
+
+describe('checkpoints of a forecasting run', () => {
+  it('--resume continues a run on the same file and split; another split is other data', async () => {
+    const out = join(root, 'resumed');
+    const args = ['train', spec, '--data', airline, '--test-size', '24', '--out', out];
+    const first = await runCli(...args, '--epochs', '2', ...oneThread);
+    expect(first.code, first.stderr).toBe(0);
+    const weights = readFileSync(join(out, 'weights.safetensors'));
+    // A run that ended: resumed after its last epoch, with nothing left to train.
+    const again = await runCli(...args, '--epochs', '2', '--resume', ...oneThread);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('resuming at epoch 3, batch 1, step 12');
+    expect(readFileSync(join(out, 'weights.safetensors'))).toEqual(weights);
+    const other = await runCli(
+      'train',
+      spec,
+      '--data',
+      airline,
+      '--test-size',
+      '20',
+      '--out',
+      out,
+      '--epochs',
+      '2',
+      '--resume',
+      ...oneThread,
+    );
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('this checkpoint was written by another run: other data');
+  }, 60_000);
 });
 
 describe('--target, --features and the split options', () => {

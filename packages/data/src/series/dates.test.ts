@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDates, parseSeriesDate } from './dates.js';
+import { dateStep, nextDates, parseSeriesDate } from './dates.js';
 
 describe('nextDates', () => {
   it('continues months across a year end', () => {
@@ -81,6 +81,55 @@ describe('nextDates', () => {
       'dates must be ascending: date 2 "2000-01" does not come after "2000-02"',
     );
     expect(() => nextDates(['2000'], -1)).toThrow('count must be an integer >= 0, got -1');
+  });
+});
+
+describe('years 0 to 99', () => {
+  it('are those years, not 1900 to 1999 (Date.UTC would shift them)', () => {
+    expect(nextDates(['0050-01-01', '0050-01-02'], 2)).toEqual(['0050-01-03', '0050-01-04']);
+    // Year 0 is a leap year in the proleptic Gregorian calendar (divisible by 400); 1900 is not.
+    expect(parseSeriesDate('0000-02-29')).toEqual({
+      form: 'YYYY-MM-DD',
+      year: 0,
+      month: 2,
+      day: 29,
+    });
+    expect(nextDates(['0000-02-28'], 2)).toEqual(['0000-02-29', '0000-03-01']);
+    expect(nextDates(['0099-12-31'], 1)).toEqual(['0100-01-01']);
+    expect(nextDates(['0003-11-30', '0003-12-31'], 2)).toEqual(['0004-01-31', '0004-02-29']);
+  });
+
+  it('a continuation past 9999 is refused (it would not be a YYYY date)', () => {
+    expect(() => nextDates(['9998', '9999'], 1)).toThrow(
+      'nextDates: continuing "9999" by 1 year for 1 date passes the year 9999 (dates are YYYY, YYYY-MM or YYYY-MM-DD)',
+    );
+    expect(() => nextDates(['9999-12-30', '9999-12-31'], 2)).toThrow(
+      'nextDates: continuing "9999-12-31" by 1 day for 2 dates passes the year 9999',
+    );
+  });
+});
+
+describe('dateStep', () => {
+  it('is the step nextDates continues by, in the unit it counts', () => {
+    expect(dateStep(['1998', '2000', '2002'])).toEqual({ unit: 'years', step: 2 });
+    expect(dateStep(['2019-07', '2019-10', '2020-01'])).toEqual({ unit: 'months', step: 3 });
+    expect(dateStep(['2020-12-14', '2020-12-21'])).toEqual({ unit: 'days', step: 7 });
+    // Month ends of a daily form continue by months (31, 29 or 30 days apart: never a day step).
+    expect(dateStep(['2023-12-31', '2024-01-31', '2024-02-29'])).toEqual({
+      unit: 'months',
+      step: 1,
+    });
+    expect(dateStep(['2023-03-31', '2023-06-30', '2023-09-30'])).toEqual({
+      unit: 'months',
+      step: 3,
+    });
+    expect(dateStep(['1999-12-31'])).toEqual({ unit: 'days', step: 1 });
+    expect(dateStep(['1999-12'])).toEqual({ unit: 'months', step: 1 });
+  });
+
+  it('refuses what nextDates refuses', () => {
+    expect(() => dateStep([])).toThrow('nextDates needs at least one date to continue');
+    expect(() => dateStep(['2000-02', '2000-01'])).toThrow('dates must be ascending');
   });
 });
 

@@ -17,8 +17,19 @@ export interface SeriesDate {
 
 const datePattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date. setUTCFullYear, not Date.UTC: Date.UTC reads
+ * years 0 to 99 as 1900 to 1999. Month and day may overflow (day 0 = the previous month's last).
+ */
+function utcDays(year: number, month: number, day: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime() / 86_400_000;
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const date = new Date(utcDays(year, month + 1, 0) * 86_400_000);
+  return date.getUTCDate();
 }
 
 /** The parts of a YYYY, YYYY-MM or YYYY-MM-DD date (a real calendar date), else undefined. */
@@ -50,7 +61,7 @@ function monthIndex(date: SeriesDate): number {
 
 /** Days since 1970-01-01 (for day steps). */
 function dayIndex(date: SeriesDate): number {
-  return Date.UTC(date.year, date.month - 1, date.day) / 86_400_000;
+  return utcDays(date.year, date.month, date.day);
 }
 
 function fromDayIndex(days: number): SeriesDate {
@@ -87,13 +98,14 @@ function monthDate(index: number, day: number | 'end'): SeriesDate {
   return { form: 'YYYY-MM-DD', year, month, day: day === 'end' ? last : Math.min(day, last) };
 }
 
-/**
- * The `count` dates after the last of `dates` (ascending, one form), continuing by the series'
- * most common step; a single date continues by one year, month or day.
- */
-export function nextDates(dates: readonly string[], count: number): string[] {
-  if (!Number.isInteger(count) || count < 0)
-    throw new RangeError(`count must be an integer >= 0, got ${count}`);
+/** What a series' dates are continued by: `step` years, months or days. */
+export interface DateStep {
+  unit: 'years' | 'months' | 'days';
+  step: number;
+}
+
+/** The dates parsed, checked to be calendar dates of one form, ascending; refuses an empty list. */
+function parseAll(dates: readonly string[]): SeriesDate[] {
   if (dates.length === 0) throw new RangeError('nextDates needs at least one date to continue');
   const parsed = dates.map((text, i) => {
     const date = parseSeriesDate(text);
@@ -110,43 +122,75 @@ export function nextDates(dates: readonly string[], count: number): string[] {
         `date ${i + 1} ${JSON.stringify(dates[i])} is ${date.form} but date 1 ${JSON.stringify(dates[0])} is ${first.form}; use one form`,
       );
   });
-  const last = parsed[parsed.length - 1] as SeriesDate;
-  const byMonth = first.form !== 'YYYY-MM-DD';
   const index = (date: SeriesDate) =>
-    first.form === 'YYYY' ? date.year : byMonth ? monthIndex(date) : dayIndex(date);
-  const steps: number[] = [];
+    first.form === 'YYYY'
+      ? date.year
+      : first.form === 'YYYY-MM'
+        ? monthIndex(date)
+        : dayIndex(date);
   for (let i = 1; i < parsed.length; i++) {
-    const step = index(parsed[i] as SeriesDate) - index(parsed[i - 1] as SeriesDate);
-    if (step <= 0)
+    if (index(parsed[i] as SeriesDate) <= index(parsed[i - 1] as SeriesDate))
       throw new RangeError(
         `dates must be ascending: date ${i + 1} ${JSON.stringify(dates[i])} does not come after ${JSON.stringify(dates[i - 1])}`,
       );
-    steps.push(step);
   }
-  const out: string[] = [];
-  if (first.form === 'YYYY' || first.form === 'YYYY-MM') {
-    const step = steps.length === 0 ? 1 : mostCommon(steps);
-    const lastIndex = index(last);
-    for (let k = 1; k <= count; k++) {
-      const at = lastIndex + k * step;
-      out.push(
-        first.form === 'YYYY'
-          ? format({ ...first, year: at })
-          : format({ form: 'YYYY-MM', year: Math.floor(at / 12), month: (at % 12) + 1, day: 1 }),
-      );
-    }
-    return out;
+  return parsed;
+}
+
+function stepOf(parsed: readonly SeriesDate[]): DateStep {
+  const first = parsed[0] as SeriesDate;
+  const unit = first.form === 'YYYY' ? 'years' : first.form === 'YYYY-MM' ? 'months' : 'days';
+  if (unit === 'days') {
+    const months = monthSteps(parsed);
+    if (months !== undefined) return { unit: 'months', step: months };
   }
-  const months = monthSteps(parsed);
-  if (months !== undefined) {
-    const day = parsed.every(isMonthEnd) ? 'end' : last.day;
-    for (let k = 1; k <= count; k++)
-      out.push(format(monthDate(monthIndex(last) + k * months, day)));
-    return out;
+  const index = (date: SeriesDate) =>
+    unit === 'years' ? date.year : unit === 'months' ? monthIndex(date) : dayIndex(date);
+  const steps: number[] = [];
+  for (let i = 1; i < parsed.length; i++)
+    steps.push(index(parsed[i] as SeriesDate) - index(parsed[i - 1] as SeriesDate));
+  return { unit, step: steps.length === 0 ? 1 : mostCommon(steps) };
+}
+
+/**
+ * The step `nextDates` continues `dates` by: the most common step in years (YYYY), months
+ * (YYYY-MM, and daily dates a whole number of months apart on one day of the month or on month
+ * ends) or days; one date: 1. Refuses what nextDates refuses.
+ */
+export function dateStep(dates: readonly string[]): DateStep {
+  return stepOf(parseAll(dates));
+}
+
+/**
+ * The `count` dates after the last of `dates` (ascending, one form), continuing by the series'
+ * most common step (see `dateStep`); a single date continues by one year, month or day. Refuses a
+ * continuation past the year 9999.
+ */
+export function nextDates(dates: readonly string[], count: number): string[] {
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`count must be an integer >= 0, got ${count}`);
+  const parsed = parseAll(dates);
+  const first = parsed[0] as SeriesDate;
+  const last = parsed[parsed.length - 1] as SeriesDate;
+  const { unit, step } = stepOf(parsed);
+  const out: SeriesDate[] = [];
+  for (let k = 1; k <= count; k++) {
+    if (unit === 'years') out.push({ ...last, year: last.year + k * step });
+    else if (first.form === 'YYYY-MM') {
+      const at = monthIndex(last) + k * step;
+      out.push({ form: 'YYYY-MM', year: Math.floor(at / 12), month: (at % 12) + 1, day: 1 });
+    } else if (unit === 'months') {
+      const day = parsed.every(isMonthEnd) ? 'end' : last.day;
+      out.push(monthDate(monthIndex(last) + k * step, day));
+    } else out.push(fromDayIndex(dayIndex(last) + k * step));
   }
-  const step = steps.length === 0 ? 1 : mostCommon(steps);
-  for (let k = 1; k <= count; k++) out.push(format(fromDayIndex(dayIndex(last) + k * step)));
-  return out;
+  if (out.some((date) => date.year > 9999)) {
+    const singular = unit.slice(0, -1);
+    throw new RangeError(
+      `nextDates: continuing ${JSON.stringify(dates[dates.length - 1])} by ${step} ${step === 1 ? singular : unit} for ${count} date${count === 1 ? '' : 's'} passes the year 9999 (dates are YYYY, YYYY-MM or YYYY-MM-DD)`,
+    );
+  }
+  return out.map(format);
 }
 
 /**
