@@ -214,7 +214,7 @@ describe('save and load', () => {
       task: 'forecasting',
       features: ['Passengers'],
       targets: ['Passengers'],
-      dates: { form: 'YYYY-MM', step: 1, first: '1949-01', last: '1956-12' },
+      dates: { form: 'YYYY-MM', unit: 'months', step: 1, first: '1949-01', last: '1956-12' },
     });
     expect(metadata.scalers.Passengers.kind).toBe('minmax');
     const loaded = await ForecastingTask.load(files);

@@ -26,7 +26,13 @@ import {
   type TrainResult,
   trainWithSpec,
 } from '@recurrent/core';
-import { type DateForm, nextDates, parseSeriesDate, type SeriesDate } from '@recurrent/data';
+import {
+  type DateForm,
+  type DateStep,
+  dateStep,
+  nextDates,
+  parseSeriesDate,
+} from '@recurrent/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { trainingBatches } from './batches.js';
 import type {
@@ -69,15 +75,23 @@ const inferenceBatch = 256;
 
 /**
  * The dates of the (first) dated training series, kept in model.json for the user: their form,
- * the step a forecast continues them by (in years, months or days, as the form counts), the first
- * and last date. Forecasts continue the given series' own dates.
+ * the step `nextDates` continues them by and its unit (a daily series of month ends steps by
+ * months), the first and last date. Forecasts continue the given series' own dates.
  */
 interface DatesInfo {
   form: DateForm;
+  unit: DateStep['unit'];
   step: number;
   first: string;
   last: string;
 }
+
+/** The step units each date form may be continued by. */
+const unitsOfForm: Record<DateForm, readonly DateStep['unit'][]> = {
+  YYYY: ['years'],
+  'YYYY-MM': ['months'],
+  'YYYY-MM-DD': ['months', 'days'],
+};
 
 /** Windows of some checked series, ready to score. */
 interface Prepared {
@@ -116,22 +130,77 @@ function needText(window: number, horizon: number, lag: number): string {
 
 /** What model.json says of the training dates (checkSeries has checked them). */
 function datesInfo(dates: readonly string[]): DatesInfo {
-  const last = parseSeriesDate(dates[dates.length - 1] as string) as SeriesDate;
-  const next = parseSeriesDate(nextDates(dates, 1)[0] as string) as SeriesDate;
-  const step =
-    last.form === 'YYYY'
-      ? next.year - last.year
-      : last.form === 'YYYY-MM'
-        ? (next.year - last.year) * 12 + next.month - last.month
-        : (Date.UTC(next.year, next.month - 1, next.day) -
-            Date.UTC(last.year, last.month - 1, last.day)) /
-          86_400_000;
-  return {
-    form: last.form,
-    step,
-    first: dates[0] as string,
-    last: dates[dates.length - 1] as string,
-  };
+  const first = dates[0] as string;
+  const form = parseSeriesDate(first)?.form as DateForm;
+  return { form, ...dateStep(dates), first, last: dates[dates.length - 1] as string };
+}
+
+/** model.json's metadata.dates, checked against itself (form, unit, step, real dates in order). */
+function checkDatesInfo(value: unknown, where: string): DatesInfo | undefined {
+  if (value === undefined) return undefined;
+  const dates = value as Partial<DatesInfo> | null;
+  const at = `${where}: metadata.dates`;
+  if (typeof dates !== 'object' || dates === null || Array.isArray(dates)) {
+    throw new ModelFileError(`${at} must be an object { form, unit, step, first, last }`);
+  }
+  const form = dates.form as DateForm;
+  if (!Object.hasOwn(unitsOfForm, form as string)) {
+    throw new ModelFileError(
+      `${at}.form must be "YYYY", "YYYY-MM" or "YYYY-MM-DD", got ${JSON.stringify(dates.form)}`,
+    );
+  }
+  const units = unitsOfForm[form];
+  if (!units.includes(dates.unit as DateStep['unit'])) {
+    throw new ModelFileError(
+      `${at}.unit must be ${units.map((u) => JSON.stringify(u)).join(' or ')} for ${form} dates, got ${JSON.stringify(dates.unit) ?? 'undefined'}`,
+    );
+  }
+  if (!(Number.isInteger(dates.step) && (dates.step as number) >= 1)) {
+    throw new ModelFileError(
+      `${at}.step must be a whole number ≥ 1, got ${JSON.stringify(dates.step)}`,
+    );
+  }
+  for (const key of ['first', 'last'] as const) {
+    const text = dates[key];
+    if (typeof text !== 'string' || parseSeriesDate(text)?.form !== form) {
+      throw new ModelFileError(
+        `${at}.${key} ${JSON.stringify(text) ?? 'undefined'} is not a ${form} date (metadata.dates.form)`,
+      );
+    }
+  }
+  // One form, zero-padded: the text order is the date order.
+  if ((dates.last as string) < (dates.first as string)) {
+    throw new ModelFileError(
+      `${at}.last ${JSON.stringify(dates.last)} comes before metadata.dates.first ${JSON.stringify(dates.first)}`,
+    );
+  }
+  return dates as DatesInfo;
+}
+
+/**
+ * Every scaler is of the spec's scaling kind; a constant one (no spread) scales by 1; "none" is
+ * the identity. Anything else would restore forecasts in other units than the model was trained in.
+ */
+function checkScalers(transform: SeriesTransform, scaling: string, where: string): void {
+  for (const feature of transform.features) {
+    const scaler = transform.scalers[feature] as SeriesTransform['scalers'][string];
+    const at = `${where}: metadata.scalers[${JSON.stringify(feature)}]`;
+    if (scaler.kind !== scaling) {
+      throw new ModelFileError(
+        `${at}.kind is ${JSON.stringify(scaler.kind)} but the spec's forecasting.scaling is ${JSON.stringify(scaling)}`,
+      );
+    }
+    if (scaler.constant && scaler.scale !== 1) {
+      throw new ModelFileError(
+        `${at} is constant (no spread in the training rows) but its scale is ${scaler.scale}, not 1`,
+      );
+    }
+    if (scaler.kind === 'none' && (scaler.center !== 0 || scaler.scale !== 1 || scaler.constant)) {
+      throw new ModelFileError(
+        `${at} is of kind "none" (no scaling) but has center ${scaler.center}, scale ${scaler.scale}, constant ${scaler.constant}: expected 0, 1, false`,
+      );
+    }
+  }
 }
 
 /** Mean absolute one-step change of a target over the history rows (targetsFrom, else all), pooled. */
@@ -237,29 +306,12 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         } catch (error) {
           throw new ModelFileError((error as Error).message);
         }
-        if (!sameList(transform.features, features)) {
-          throw new ModelFileError(
-            `${where}: metadata.scalers must have one scaler per feature column (${features.join(', ')}), got ${transform.features.join(', ')}`,
-          );
-        }
-        const dates = metadata.dates as Partial<DatesInfo> | undefined;
-        if (
-          dates !== undefined &&
-          (typeof dates !== 'object' ||
-            dates === null ||
-            !['YYYY', 'YYYY-MM', 'YYYY-MM-DD'].includes(dates.form as string) ||
-            !(Number.isInteger(dates.step) && (dates.step as number) >= 1) ||
-            typeof dates.first !== 'string' ||
-            typeof dates.last !== 'string')
-        ) {
-          throw new ModelFileError(
-            `${where}: metadata.dates must be { form: "YYYY" | "YYYY-MM" | "YYYY-MM-DD", step: a whole number ≥ 1, first, last }`,
-          );
-        }
+        checkScalers(transform, settings.scaling, where);
+        const dates = checkDatesInfo(metadata.dates, where);
         return new ForecastingTask(settings, backend, {
           model,
           transform,
-          dates: dates as DatesInfo | undefined,
+          dates,
         });
       },
     );
