@@ -19,10 +19,15 @@ beforeAll(async () => {
 }, 30_000);
 
 /** The saved files with model.json's metadata (and spec) changed by `edit`. */
+interface SavedJson {
+  metadata: { scalers: Record<string, unknown>; dates: Record<string, unknown> };
+  spec: { forecasting: Record<string, unknown> };
+}
+
 function edited(
-  edit: (metadata: Record<string, any>, spec: Record<string, any>) => void,
+  edit: (metadata: SavedJson['metadata'], spec: SavedJson['spec']) => void,
 ): ModelFiles {
-  const json = JSON.parse(files['model.json']);
+  const json = JSON.parse(files['model.json']) as SavedJson;
   edit(json.metadata, json.spec);
   return { ...files, 'model.json': JSON.stringify(json) };
 }
