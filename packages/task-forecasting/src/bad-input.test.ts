@@ -70,6 +70,39 @@ describe('API input', () => {
     task.dispose();
   }, 30_000);
 
+  it('what is not a series is refused by name before any column is read, and changes nothing', async () => {
+    const shape = 'must be { columns: { name: number[] }, dates?, targetsFrom?, source? }';
+    const task = ForecastingTask.create(quick);
+    const cases: [unknown, string][] = [
+      [null, `training data: the series ${shape}, got null`],
+      [{}, `training data: the series ${shape}, got an object without "columns"`],
+      [{ columns: null }, `training data: the series ${shape}, got columns null`],
+      [[null], `training data: the series ${shape}, got null`],
+      [[head(series, 60), 'b.csv'], `training data: series 2 ${shape}, got string`],
+    ];
+    for (const [data, message] of cases) {
+      await expect(task.train(data as TimeSeries)).rejects.toThrow(new TypeError(message));
+    }
+    expect(() => task.features).toThrow('the forecasting task is not trained');
+    await task.train(head(series, 60));
+    await expect(task.evaluate(null as unknown as TimeSeries)).rejects.toThrow(
+      `evaluation data: the series ${shape}, got null`,
+    );
+    await expect(task.forecast({} as TimeSeries)).rejects.toThrow(
+      `forecast data: the series ${shape}, got an object without "columns"`,
+    );
+    task.dispose();
+  }, 30_000);
+
+  it('forecast takes one series, not a list', async () => {
+    const task = ForecastingTask.create(quick);
+    await task.train(head(series, 60));
+    await expect(
+      task.forecast([series, head(series, 60)] as unknown as TimeSeries),
+    ).rejects.toThrow('forecast data: forecast continues one series, got a list of 2');
+    task.dispose();
+  }, 30_000);
+
   it('a missing feature column names the series and the columns it has', async () => {
     const task = ForecastingTask.create(
       forecastSpec({ forecasting: { features: ['Passengers'] } }),

@@ -6,7 +6,7 @@
 import '@recurrent/backend-wasm';
 import { useBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { airline, forecastSpec, head } from '../test/airline.js';
 import type { TimeSeries } from './contract.js';
 import { ForecastingTask } from './forecasting-task.js';
@@ -272,6 +272,20 @@ describe('training', () => {
     task.dispose();
     loaded.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  }, 30_000);
+
+  it('leaves no tensor behind when reading a forward pass fails', async () => {
+    const task = ForecastingTask.create(forecastSpec({ training: { epochs: 1 } }));
+    await task.train(train);
+    const before = tf.memory().numTensors;
+    const read = vi
+      .spyOn(tf.Tensor.prototype, 'data')
+      .mockRejectedValueOnce(new Error('reading the output failed'));
+    await expect(task.forecast(series)).rejects.toThrow('reading the output failed');
+    expect(read).toHaveBeenCalledTimes(1);
+    read.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    task.dispose();
   }, 30_000);
 
   it('several series: windows never cross from one to the next, a too-short one is left out and named', async () => {

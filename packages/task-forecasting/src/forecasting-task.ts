@@ -49,7 +49,7 @@ import {
   forecastingSettings,
   resolveColumns,
 } from './forecasting-settings.js';
-import { checkSeries, ForecastingDataError, seriesName } from './series-check.js';
+import { checkSeries, ForecastingDataError, seriesName, seriesShapes } from './series-check.js';
 import { SeriesTransform } from './series-transform.js';
 import { seriesWindows, type WindowSet } from './series-windows.js';
 import {
@@ -107,13 +107,6 @@ function checkResume(model: Model, state: TrainingState): void {
       `resume: the checkpoint does not fit this model (${problems.join('; ')}): it was written for another spec or other training data`,
     );
   }
-}
-
-/** The data as a list, refusing an empty one (there would be no first series to read columns from). */
-function seriesList(data: SeriesData, what: string): readonly TimeSeries[] {
-  const list = Array.isArray(data) ? (data as readonly TimeSeries[]) : [data as TimeSeries];
-  if (list.length === 0) throw new ForecastingDataError(`${what}: no series`);
-  return list;
 }
 
 function rowsOf(series: TimeSeries): number {
@@ -346,7 +339,8 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
    */
   async train(data: SeriesData, options: ForecastTrainOptions = {}): Promise<ForecastTrainResult> {
     this.#checkNotDisposed();
-    const given = seriesList(data, 'training data');
+    // The shape first: the first series' columns may be the features to check the data for.
+    const given = seriesShapes(data, 'training data');
     // Columns and scaling are kept only once every check below passed: a failed train changes nothing.
     const settings = this.#transform
       ? this.#settings
@@ -479,6 +473,11 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         `forecast: horizon ${horizon} is more than this direct model's horizon ${trained} (it outputs exactly the steps it was trained for); forecast at most ${trained} steps, or train with strategy recursive`,
       );
     }
+    if (Array.isArray(series)) {
+      throw new TypeError(
+        `forecast data: forecast continues one series, got a list of ${series.length}`,
+      );
+    }
     const [checked] = checkSeries(series, 'forecast data', this.features);
     const s = checked as TimeSeries;
     const n = rowsOf(s);
@@ -567,9 +566,11 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       const x = tf.tensor3d(rows, [n, window, F]);
       try {
         const y = tf.tidy(() => headOutput(model, { features: x }));
-        const values = (await y.data()) as Float32Array;
-        y.dispose();
-        return values;
+        try {
+          return (await y.data()) as Float32Array;
+        } finally {
+          y.dispose();
+        }
       } finally {
         x.dispose();
       }
