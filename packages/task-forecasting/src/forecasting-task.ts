@@ -97,6 +97,9 @@ const unitsOfForm: Record<DateForm, readonly DateStep['unit'][]> = {
 interface Prepared {
   list: TimeSeries[];
   set: WindowSet;
+  /** Series of `list` that give at least one origin (the others are named in `notes`). */
+  scored: ReadonlySet<number>;
+  notes: string[];
 }
 
 /** A checkpoint's weights must be this model's: the same names and shapes. */
@@ -196,7 +199,10 @@ function checkScalers(transform: SeriesTransform, scaling: string, where: string
   }
 }
 
-/** Mean absolute one-step change of a target over the history rows (targetsFrom, else all), pooled. */
+/**
+ * Mean absolute one-step change of a target over the history rows (targetsFrom, else all), pooled
+ * over the scored series.
+ */
 function naiveScale(list: readonly TimeSeries[], column: string): number | null {
   let sum = 0;
   let count = 0;
@@ -221,7 +227,19 @@ function methodReport(
     steps: report.steps as ForecastScores[],
     overall: report.overall,
     mase: scale === null ? null : report.overall.mae / scale,
+    windows: predicted.length,
   };
+}
+
+/** What evaluate says when seasonal naive cannot score every origin (none when it can). */
+function seasonalNotes(covered: number, windows: number, season: number): string[] {
+  if (covered === windows) return [];
+  const history = `a season (${season} rows) of history before`;
+  return covered === 0
+    ? [`seasonal naive not scored: none of the ${windows} origins has ${history} it`]
+    : [
+        `seasonal naive scored on ${covered} of the ${windows} origins: ${windows - covered} ${windows - covered === 1 ? 'has' : 'have'} less than ${history} them; the model and naive are scored on all ${windows}`,
+      ];
 }
 
 export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
@@ -393,6 +411,17 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
             settings,
           )
         : undefined;
+    if (validation) {
+      // Validation that holds the training rows without targetsFrom would score them too.
+      validation.list.forEach((s, i) => {
+        if ((s.targetsFrom ?? 0) === 0) {
+          notes.push(
+            `validation data: ${seriesName(s, i, validation.list.length)} has no targetsFrom: every origin of it is scored; if it holds the training rows, set targetsFrom where they end (splitSeries does)`,
+          );
+        }
+      });
+      notes.push(...validation.notes);
+    }
     const config: ForecastingTargetConfig = {
       spec: settings.spec,
       outputSize: steps * targets.length,
@@ -406,6 +435,10 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         throw error;
       }
     }
+    // Committed before training (validation scores through the task); a first train that fails
+    // while training is undone below.
+    const first = this.#transform === undefined;
+    const previous = { settings: this.#settings, dates: this.#dates };
     this.#settings = settings;
     this.#transform = transform;
     this.#model = model;
@@ -415,33 +448,58 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     }
     const { spec } = settings;
     const { validation: _, ...runOptions } = options;
-    const result = await trainWithSpec(
-      model,
-      trainingBatches(set, spec.training.batchSize, spec.training.seed),
-      {
-        spec,
-        loss: forecastingLoss(spec),
-        ...(validation
-          ? {
-              validationMetrics: async () => {
-                const scored = await this.#score(validation);
-                return {
-                  loss: scored.evaluation.loss,
-                  mae: scored.pooled.mae,
-                  rmse: scored.pooled.rmse,
-                };
-              },
-            }
-          : {}),
-        parallel: { task: 'forecasting', config },
-      },
-      runOptions,
+    const result = await this.#run(first, previous, () =>
+      trainWithSpec(
+        model,
+        trainingBatches(set, spec.training.batchSize, spec.training.seed),
+        {
+          spec,
+          loss: forecastingLoss(spec),
+          ...(validation
+            ? {
+                validationMetrics: async () => {
+                  const scored = await this.#score(validation);
+                  return {
+                    loss: scored.evaluation.loss,
+                    mae: scored.pooled.mae,
+                    rmse: scored.pooled.rmse,
+                  };
+                },
+              }
+            : {}),
+          parallel: { task: 'forecasting', config },
+        },
+        runOptions,
+      ),
     );
     return {
       ...result,
       windows: { train: set.count, validation: validation?.set.count ?? 0 },
       notes,
     };
+  }
+
+  /**
+   * `training()`; when it throws on a first train, the task is untrained again (settings, scaling,
+   * dates as before, the new model disposed). A later train keeps the weights the failed run left.
+   */
+  async #run<R>(
+    first: boolean,
+    previous: { settings: ForecastingSettings; dates: DatesInfo | undefined },
+    training: () => Promise<R>,
+  ): Promise<R> {
+    try {
+      return await training();
+    } catch (error) {
+      if (first) {
+        this.#model?.dispose();
+        this.#model = undefined;
+        this.#transform = undefined;
+        this.#settings = previous.settings;
+        this.#dates = previous.dates;
+      }
+      throw error;
+    }
   }
 
   /**
@@ -524,7 +582,10 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     this.#disposed = true;
   }
 
-  /** Windows of checked series whose targets all exist (spec horizon), refusing none. */
+  /**
+   * Windows of checked series whose targets all exist (spec horizon). A series without an origin
+   * among several is left out with a note; none at all is an error.
+   */
   #prepare(
     list: TimeSeries[],
     what: string,
@@ -537,6 +598,7 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       transform,
       { window: settings.window, horizon: settings.horizon, source: what },
     );
+    const need = needText(settings.window, settings.horizon, transform.lag);
     if (set.count === 0) {
       const sizes = list
         .map(
@@ -545,10 +607,18 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         )
         .join('; ');
       throw new ForecastingDataError(
-        `${what}: no forecast origin to score: each needs ${needText(settings.window, settings.horizon, transform.lag)} rows, its targets at or after targetsFrom (${sizes})`,
+        `${what}: no forecast origin to score: each needs ${need} rows, its targets at or after targetsFrom (${sizes})`,
       );
     }
-    return { list, set };
+    const scored = new Set(set.origins.map((o) => o.series));
+    const notes = list.flatMap((s, i) =>
+      scored.has(i)
+        ? []
+        : [
+            `${what}: ${seriesName(s, i, list.length)} has ${rowsOf(s)} rows and no forecast origin (one needs ${need} rows, its targets at or after targetsFrom): left out`,
+          ],
+    );
+    return { list, set, scored, notes };
   }
 
   /**
@@ -627,7 +697,9 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     for (let i = 0; i < predicted.length; i++) {
       lossSum += pointLoss(kind, (predicted[i] as number) - (set.targets[i] as number));
     }
-    const seasonal = season !== undefined && set.origins.every(({ t }) => t >= season);
+    // Seasonal naive reads y[t − season]: origins with less history have none to read.
+    const covered = season === undefined ? 0 : set.origins.filter(({ t }) => t >= season).length;
+    const seasonal = covered > 0;
     let absolute = 0;
     let squared = 0;
     const targets: Record<string, TargetEvaluation> = {};
@@ -636,6 +708,7 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       const actual: Float64Array[] = [];
       const naive: Float64Array[] = [];
       const seasonalNaive: Float64Array[] = [];
+      const seasonalActual: Float64Array[] = [];
       // Each series' column once as a Float64Array: a window's history is a view of it.
       const columns = list.map((s) => Float64Array.from(s.columns[column] as ArrayLike<number>));
       for (const [i, { series, t }] of set.origins.entries()) {
@@ -651,22 +724,34 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         model.push(restored);
         actual.push(truth);
         naive.push(naiveForecast(history, H));
-        if (seasonal) seasonalNaive.push(seasonalNaiveForecast(history, H, season as number));
+        if (seasonal && t >= (season as number)) {
+          seasonalNaive.push(seasonalNaiveForecast(history, H, season as number));
+          seasonalActual.push(truth);
+        }
         for (let h = 0; h < H; h++) {
           const e = (restored[h] as number) - (truth[h] as number);
           absolute += Math.abs(e);
           squared += e * e;
         }
       }
-      const scale = naiveScale(list, column);
+      const scale = naiveScale(
+        list.filter((_, i) => prepared.scored.has(i)),
+        column,
+      );
       targets[column] = {
         model: methodReport(model, actual, scale),
         naive: methodReport(naive, actual, scale),
-        ...(seasonal ? { seasonalNaive: methodReport(seasonalNaive, actual, scale) } : {}),
+        ...(seasonal ? { seasonalNaive: methodReport(seasonalNaive, seasonalActual, scale) } : {}),
       };
     }
+    const notes = [
+      ...prepared.notes,
+      ...(season !== undefined ? seasonalNotes(covered, set.count, season) : []),
+    ];
     const values = set.count * H * T;
-    const dated = list.every((s) => s.dates !== undefined && s.dates.length > 0);
+    const dated = list.every(
+      (s, i) => !prepared.scored.has(i) || (s.dates !== undefined && s.dates.length > 0),
+    );
     let from: string | undefined;
     let to: string | undefined;
     if (dated) {
@@ -686,6 +771,7 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         ...(season !== undefined ? { season } : {}),
         targets,
         ...(from !== undefined && to !== undefined ? { from, to } : {}),
+        ...(notes.length > 0 ? { notes } : {}),
       },
       pooled: { mae: absolute / values, rmse: Math.sqrt(squared / values) },
     };
