@@ -161,6 +161,27 @@ describe('API input', () => {
     task.dispose();
   }, 30_000);
 
+  it('a constant series with scaling "none": nothing to scale, the note still says it is constant', async () => {
+    const flat: TimeSeries = { columns: { level: new Float64Array(60).fill(5) }, source: 'flat' };
+    const task = ForecastingTask.create(
+      forecastSpec({ forecasting: { scaling: 'none' }, training: { epochs: 1 } }),
+    );
+    const result = await task.train(flat);
+    expect(result.notes).toEqual([
+      'column "level" is constant in the training rows (value 5): not scaled (scaling "none")',
+    ]);
+    const files = await task.save();
+    expect(JSON.parse(files['model.json']).metadata.scalers.level).toEqual({
+      kind: 'none',
+      center: 0,
+      scale: 1,
+      constant: false,
+    });
+    const evaluation = await task.evaluate({ ...flat, targetsFrom: 48 });
+    expect(evaluation.targets.level?.naive.mase).toBeNull();
+    task.dispose();
+  }, 30_000);
+
   it('a direct forecast longer than the horizon is refused, naming the limit', async () => {
     const task = ForecastingTask.create(
       forecastSpec({ forecasting: { horizon: 2 }, training: { epochs: 1 } }),
