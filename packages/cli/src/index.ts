@@ -16,6 +16,7 @@ import { DataError } from '@recurrent/data';
 import { Command, CommanderError } from 'commander';
 import { registerBackends } from './commands/backends.js';
 import { registerEval } from './commands/eval.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerImportTorch } from './commands/import-torch.js';
 import { registerInspect } from './commands/inspect.js';
@@ -50,6 +51,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   registerGenerate(program, io, setExit);
   registerTranslate(program, io, setExit);
   registerTag(program, io, setExit);
+  registerForecast(program, io, setExit);
   registerBackends(program, io, setExit);
   return program;
 }

@@ -30,6 +30,23 @@ export function dataHelp(): string {
     .join('; ');
 }
 
+/**
+ * The flags of an option as every task that declares it for `command` writes its value: one
+ * placeholder, or each task's joined ("--target <name|file>": forecasting's column, translation's
+ * file).
+ */
+function flagsOfAll(option: string, command: TaskCommand): string {
+  const flags = registeredPlugins().flatMap(
+    (p) =>
+      p.commandLine?.options
+        .filter((o) => o.name === option && o.commands.includes(command))
+        .map((o) => o.flags) ?? [],
+  );
+  const values = [...new Set(flags.map((f) => /<([^>]+)>/.exec(f)?.[1]).filter((v) => v))];
+  const first = flags[0] as string;
+  return values.length > 1 ? first.replace(/<[^>]+>/, `<${values.join('|')}>`) : first;
+}
+
 /** Adds the options that installed tasks declare for `command` (once per option name). */
 export function addTaskOptions(command: Command, name: TaskCommand): Command {
   const seen = new Map<string, DeclaredOption>();
@@ -47,7 +64,7 @@ export function addTaskOptions(command: Command, name: TaskCommand): Command {
       const help = same
         ? `${uses.map((u) => u.task).join(', ')}: ${option.description}`
         : uses.map((u) => `${u.task}: ${u.description}`).join('; ');
-      const flag = new Option(option.flags, help);
+      const flag = new Option(flagsOfAll(option.name, name), help);
       command.addOption(flag);
       seen.set(option.name, { name: option.name, flags: option.flags, key: flag.attributeName() });
     }

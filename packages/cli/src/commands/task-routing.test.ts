@@ -1,7 +1,7 @@
 // Commands find the task from the spec or the model folder (core's registry, no task name in the
 // CLI) and refuse by name what that task does not use or offer: classification's options on a
-// generation model, `predict` for a task without it, a task whose package is not installed.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// generation model, `predict` for a task without it, a model folder of a task this CLI does not know.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTask, saveTask } from '@recurrent/core/node';
@@ -55,16 +55,19 @@ describe('task routing', () => {
     );
   });
 
-  it('train names the package of a task that is not installed', async () => {
-    // Forecasting is the task whose package the CLI does not ship yet.
-    const spec = join(
-      import.meta.dirname,
-      '../../../../specs/examples/forecasting-airline-lstm.json',
+  it('eval names the tasks it knows for a model folder of a task it does not', async () => {
+    // Every task package ships with the CLI now; a folder from a newer version may name another.
+    const other = join(root, 'newer');
+    cpSync(model, other, { recursive: true });
+    const json = JSON.parse(readFileSync(join(other, 'model.json'), 'utf8'));
+    writeFileSync(
+      join(other, 'model.json'),
+      JSON.stringify({ ...json, spec: { ...json.spec, task: 'anomaly-detection' } }),
     );
-    const result = await runCli('train', spec, '--data', text, '--out', join(root, 'x'));
+    const result = await runCli('eval', other, '--data', text);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      'recurrent: task "forecasting" is not registered: install @recurrent/task-forecasting and import it once\n',
+    expect(result.stderr).toMatch(
+      /^recurrent: unknown task "anomaly-detection": the tasks are classification, generation, translation, forecasting, tagging \(aliases: /,
     );
   });
 
@@ -74,5 +77,8 @@ describe('task routing', () => {
     expect(result.stdout).toMatch(
       /--label-column <name\|index>\s+classification: the label column/,
     );
+    // Forecasting names a column with --target, translation a file: the flag says both.
+    expect(result.stdout).toMatch(/--target <name\|file>\s+forecasting: train: the column/);
+    expect(result.stdout).toMatch(/translation: target-language sentences/);
   });
 });

@@ -9,16 +9,21 @@ import {
   defaultThreadCount,
   type EpochRecord,
   findTask,
+  formatSpecError,
   type JsonLinesLog,
   jsonLinesLog,
+  type ModelSpec,
   openCheckpoint,
   type RunCheckpoint,
   runIdentity,
   saveTask,
   type Task,
   type TaskData,
+  type TaskNodeSupport,
+  type TaskOptionValues,
   type TrainResult,
   threads,
+  validateSpec,
 } from '@recurrent/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendOptions, backendOption, startBackend } from '../backend-option.js';
@@ -108,12 +113,40 @@ const stopReasons: Partial<Record<TrainResult['stoppedBy'], (r: TrainResult) => 
   aborted: () => ' (interrupted: --resume continues)',
 };
 
+/**
+ * The spec the run uses: the file's, with the task's train options applied where they override it
+ * (forecasting's --target, --features), validated again so that a combination the spec forbids is
+ * refused before any data is read.
+ */
+function specForRun(
+  spec: ModelSpec,
+  node: TaskNodeSupport,
+  options: TaskOptionValues,
+  specPath: string,
+): ModelSpec {
+  if (!node.specFromOptions) return spec;
+  const changed = node.specFromOptions(spec, options);
+  if (changed === spec) return spec;
+  const result = validateSpec(changed);
+  if (!result.ok) {
+    const given = Object.entries(options)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => `--${name} ${value}`)
+      .join(' ');
+    throw new CommandError(
+      result.errors.map((e) => formatSpecError(e, `${specPath} with ${given}`)).join('\n'),
+    );
+  }
+  return result.spec;
+}
+
 async function train(specPath: string, options: TrainOptions, io: CliIO): Promise<void> {
-  const spec = await readSpecFile(specPath);
-  const plugin = findTask(spec.task);
+  const fileSpec = await readSpecFile(specPath);
+  const plugin = findTask(fileSpec.task);
   const taskOptions = taskOptionValues(options, plugin, 'train', specPath);
   const path = dataPath(options.data, taskOptions, plugin);
   const node = nodeSupport(plugin, 'train');
+  const spec = specForRun(fileSpec, node, taskOptions, specPath);
   const backend = await startBackend(options.backend);
   io.stdout(`backend: ${backend.label}\n`);
   const threadsCount =

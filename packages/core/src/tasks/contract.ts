@@ -184,6 +184,14 @@ export interface TaskNodeSupport<T extends Task = Task> {
    * split the task chooses). `notes` say what was read and how it was split, for the user.
    * `path` is "" when one of the task's `dataOptions` was given instead of `--data`.
    */
+  /**
+   * `recurrent train`: the spec with the task's train options applied where they override spec
+   * fields (forecasting: `--target` and `--features` replace `forecasting.targets` / `features`),
+   * called before the data is read and the task created; what it returns is the spec the run uses
+   * (checkpoint identity, `readTrainingData`, `createTask`, the saved model). It refuses values
+   * that cannot apply (a TaskError naming the option); absent: the spec file is used as read.
+   */
+  specFromOptions?(spec: ModelSpec, options: TaskOptionValues): ModelSpec;
   readTrainingData(
     path: string,
     options: TaskOptionValues,
