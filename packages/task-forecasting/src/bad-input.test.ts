@@ -70,6 +70,39 @@ describe('API input', () => {
     task.dispose();
   }, 30_000);
 
+  it('what is not a series is refused by name before any column is read, and changes nothing', async () => {
+    const shape = 'must be { columns: { name: number[] }, dates?, targetsFrom?, source? }';
+    const task = ForecastingTask.create(quick);
+    const cases: [unknown, string][] = [
+      [null, `training data: the series ${shape}, got null`],
+      [{}, `training data: the series ${shape}, got an object without "columns"`],
+      [{ columns: null }, `training data: the series ${shape}, got columns null`],
+      [[null], `training data: the series ${shape}, got null`],
+      [[head(series, 60), 'b.csv'], `training data: series 2 ${shape}, got string`],
+    ];
+    for (const [data, message] of cases) {
+      await expect(task.train(data as TimeSeries)).rejects.toThrow(new TypeError(message));
+    }
+    expect(() => task.features).toThrow('the forecasting task is not trained');
+    await task.train(head(series, 60));
+    await expect(task.evaluate(null as unknown as TimeSeries)).rejects.toThrow(
+      `evaluation data: the series ${shape}, got null`,
+    );
+    await expect(task.forecast({} as TimeSeries)).rejects.toThrow(
+      `forecast data: the series ${shape}, got an object without "columns"`,
+    );
+    task.dispose();
+  }, 30_000);
+
+  it('forecast takes one series, not a list', async () => {
+    const task = ForecastingTask.create(quick);
+    await task.train(head(series, 60));
+    await expect(
+      task.forecast([series, head(series, 60)] as unknown as TimeSeries),
+    ).rejects.toThrow('forecast data: forecast continues one series, got a list of 2');
+    task.dispose();
+  }, 30_000);
+
   it('a missing feature column names the series and the columns it has', async () => {
     const task = ForecastingTask.create(
       forecastSpec({ forecasting: { features: ['Passengers'] } }),
@@ -125,6 +158,27 @@ describe('API input', () => {
     expect(Number.isFinite(level?.model.overall.rmse)).toBe(true);
     const forecast = await task.forecast(flat);
     expect(Number.isFinite(forecast.values.level?.[0])).toBe(true);
+    task.dispose();
+  }, 30_000);
+
+  it('a constant series with scaling "none": nothing to scale, the note still says it is constant', async () => {
+    const flat: TimeSeries = { columns: { level: new Float64Array(60).fill(5) }, source: 'flat' };
+    const task = ForecastingTask.create(
+      forecastSpec({ forecasting: { scaling: 'none' }, training: { epochs: 1 } }),
+    );
+    const result = await task.train(flat);
+    expect(result.notes).toEqual([
+      'column "level" is constant in the training rows (value 5): not scaled (scaling "none")',
+    ]);
+    const files = await task.save();
+    expect(JSON.parse(files['model.json']).metadata.scalers.level).toEqual({
+      kind: 'none',
+      center: 0,
+      scale: 1,
+      constant: false,
+    });
+    const evaluation = await task.evaluate({ ...flat, targetsFrom: 48 });
+    expect(evaluation.targets.level?.naive.mase).toBeNull();
     task.dispose();
   }, 30_000);
 

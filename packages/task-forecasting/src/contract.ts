@@ -28,13 +28,21 @@ export interface MethodReport {
   overall: ForecastScores;
   /** MAE / in-sample MAE of the one-step naive forecast on the history (null: constant history). */
   mase: number | null;
+  /**
+   * Forecast origins this method scored (evaluate sets it): the evaluation's `windows`, fewer for
+   * seasonal naive when some origins have less than a season of history (see the notes).
+   */
+  windows?: number;
 }
 
 export interface TargetEvaluation {
   model: MethodReport;
   /** The last observed value, repeated for every step. */
   naive: MethodReport;
-  /** When the spec has a season: the value one season earlier. */
+  /**
+   * When the spec has a season: the value one season earlier, scored on the origins with at least
+   * a season of history (its `windows`); absent when no origin has one (the notes say so).
+   */
   seasonalNaive?: MethodReport;
 }
 
@@ -50,6 +58,11 @@ export interface ForecastEvaluation {
   /** First and last scored date (when the series have dates). */
   from?: string;
   to?: string;
+  /**
+   * What the numbers leave out, when anything: series with no forecast origin (left out, MASE's
+   * scale too), origins seasonal naive could not score. Absent when there is nothing to say.
+   */
+  notes?: string[];
 }
 
 export interface Forecast {

@@ -6,7 +6,7 @@
 import '@recurrent/backend-wasm';
 import { useBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { airline, forecastSpec, head } from '../test/airline.js';
 import type { TimeSeries } from './contract.js';
 import { ForecastingTask } from './forecasting-task.js';
@@ -92,17 +92,57 @@ describe('evaluate', () => {
     task.dispose();
   }, 30_000);
 
-  it('leaves the seasonal-naive baseline out when a scored origin has less than a season of history', async () => {
+  it('scores seasonal naive on the origins with a season of history, and says on how many', async () => {
     const task = ForecastingTask.create(
       forecastSpec({ forecasting: { window: 6, season: 12 }, training: { epochs: 1 } }),
     );
     await task.train(train);
     const all = await task.evaluate(series);
+    const passengers = all.targets.Passengers;
     expect(all.windows).toBe(144 - 6);
     expect(all.season).toBe(12);
-    expect(all.targets.Passengers?.seasonalNaive).toBeUndefined();
+    expect(passengers?.model.windows).toBe(138);
+    expect(passengers?.naive.windows).toBe(138);
+    // Origins t = 12 … 143 have y[t − 12]; t = 6 … 11 do not.
+    const seasonal: number[] = [];
+    for (let t = 12; t < 144; t++)
+      seasonal.push((values[t] as number) - (values[t - 12] as number));
+    expect(passengers?.seasonalNaive?.windows).toBe(132);
+    expect(passengers?.seasonalNaive?.overall.rmse).toBeCloseTo(rmse(seasonal), 10);
+    expect(all.notes).toEqual([
+      'seasonal naive scored on 132 of the 138 origins: 6 have less than a season (12 rows) of history before them; the model and naive are scored on all 138',
+    ]);
+    // Every origin with a season of history: the same origins for all three, no note.
     const later = await task.evaluate({ ...series, targetsFrom: 12 });
-    expect(later.targets.Passengers?.seasonalNaive?.steps).toHaveLength(1);
+    expect(later.targets.Passengers?.seasonalNaive?.windows).toBe(132);
+    expect(later.windows).toBe(132);
+    expect(later.notes).toBeUndefined();
+    // No origin with a season of history: no seasonal-naive report, and a note saying why.
+    const early = await task.evaluate(head(series, 12));
+    expect(early.windows).toBe(6);
+    expect(early.targets.Passengers?.seasonalNaive).toBeUndefined();
+    expect(early.notes).toEqual([
+      'seasonal naive not scored: none of the 6 origins has a season (12 rows) of history before it',
+    ]);
+    task.dispose();
+  }, 30_000);
+
+  it('leaves out and names a series with no origin; MASE scales by the scored series only', async () => {
+    const task = ForecastingTask.create(forecastSpec({ training: { epochs: 1 } }));
+    await task.train(train);
+    const short: TimeSeries = { columns: { Passengers: values.slice(0, 12) }, source: 'short.csv' };
+    const evaluation = await task.evaluate([short, test]);
+    expect(evaluation.windows).toBe(48);
+    expect(evaluation.notes).toEqual([
+      'evaluation data: series 1 (short.csv) has 12 rows and no forecast origin (one needs window 12 + horizon 1 = 13 rows, its targets at or after targetsFrom): left out',
+    ]);
+    let scale = 0;
+    for (let r = 1; r < 96; r++)
+      scale += Math.abs((values[r] as number) - (values[r - 1] as number));
+    scale /= 95;
+    const naive = evaluation.targets.Passengers?.naive;
+    expect(naive?.mase).toBeCloseTo((naive?.overall.mae as number) / scale, 10);
+    expect(await task.evaluate(test)).toEqual({ ...evaluation, notes: undefined });
     task.dispose();
   }, 30_000);
 });
@@ -214,7 +254,7 @@ describe('save and load', () => {
       task: 'forecasting',
       features: ['Passengers'],
       targets: ['Passengers'],
-      dates: { form: 'YYYY-MM', step: 1, first: '1949-01', last: '1956-12' },
+      dates: { form: 'YYYY-MM', unit: 'months', step: 1, first: '1949-01', last: '1956-12' },
     });
     expect(metadata.scalers.Passengers.kind).toBe('minmax');
     const loaded = await ForecastingTask.load(files);
@@ -272,6 +312,61 @@ describe('training', () => {
     task.dispose();
     loaded.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  }, 30_000);
+
+  it('leaves no tensor behind when reading a forward pass fails', async () => {
+    const task = ForecastingTask.create(forecastSpec({ training: { epochs: 1 } }));
+    await task.train(train);
+    const before = tf.memory().numTensors;
+    const read = vi
+      .spyOn(tf.Tensor.prototype, 'data')
+      .mockRejectedValueOnce(new Error('reading the output failed'));
+    await expect(task.forecast(series)).rejects.toThrow('reading the output failed');
+    expect(read).toHaveBeenCalledTimes(1);
+    read.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    task.dispose();
+  }, 30_000);
+
+  it('a first train that fails while training leaves the task untrained, its model disposed', async () => {
+    const before = tf.memory().numTensors;
+    const task = ForecastingTask.create(forecastSpec({ training: { epochs: 1 } }));
+    const failing = task.train(train, {
+      onProgress: (event) => {
+        if (event.type === 'batch') throw new Error('the progress display failed');
+      },
+    });
+    await expect(failing).rejects.toThrow('the progress display failed');
+    expect(() => task.features).toThrow('the forecasting task is not trained');
+    await expect(task.save()).rejects.toThrow('the forecasting task is not trained');
+    expect(tf.memory().numTensors).toBe(before);
+    // Trained afterwards, it is the task a fresh one would be.
+    await task.train(train);
+    const fresh = ForecastingTask.create(forecastSpec({ training: { epochs: 1 } }));
+    await fresh.train(train);
+    expect((await task.save())['weights.safetensors']).toEqual(
+      (await fresh.save())['weights.safetensors'],
+    );
+    task.dispose();
+    fresh.dispose();
+  }, 30_000);
+
+  it('notes validation series without targetsFrom (every origin scored) and validation series left out', async () => {
+    const task = ForecastingTask.create(forecastSpec({ training: { epochs: 1 } }));
+    const result = await task.train(train, {
+      validation: [head(series, 120), { ...head(series, 12), source: 'short.csv' }],
+    });
+    expect(result.windows.validation).toBe(108);
+    expect(result.notes).toEqual([
+      'validation data: series 1 (airline-passengers.csv) has no targetsFrom: every origin of it is scored; if it holds the training rows, set targetsFrom where they end (splitSeries does)',
+      'validation data: series 2 (short.csv) has no targetsFrom: every origin of it is scored; if it holds the training rows, set targetsFrom where they end (splitSeries does)',
+      'validation data: series 2 (short.csv) has 12 rows and no forecast origin (one needs window 12 + horizon 1 = 13 rows, its targets at or after targetsFrom): left out',
+    ]);
+    const split = await task.train(train, {
+      validation: { ...head(series, 120), targetsFrom: 96 },
+    });
+    expect(split.notes).toEqual([]);
+    task.dispose();
   }, 30_000);
 
   it('several series: windows never cross from one to the next, a too-short one is left out and named', async () => {

@@ -26,7 +26,13 @@ import {
   type TrainResult,
   trainWithSpec,
 } from '@recurrent/core';
-import { type DateForm, nextDates, parseSeriesDate, type SeriesDate } from '@recurrent/data';
+import {
+  type DateForm,
+  type DateStep,
+  dateStep,
+  nextDates,
+  parseSeriesDate,
+} from '@recurrent/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { trainingBatches } from './batches.js';
 import type {
@@ -43,7 +49,7 @@ import {
   forecastingSettings,
   resolveColumns,
 } from './forecasting-settings.js';
-import { checkSeries, ForecastingDataError, seriesName } from './series-check.js';
+import { checkSeries, ForecastingDataError, seriesName, seriesShapes } from './series-check.js';
 import { SeriesTransform } from './series-transform.js';
 import { seriesWindows, type WindowSet } from './series-windows.js';
 import {
@@ -69,20 +75,31 @@ const inferenceBatch = 256;
 
 /**
  * The dates of the (first) dated training series, kept in model.json for the user: their form,
- * the step a forecast continues them by (in years, months or days, as the form counts), the first
- * and last date. Forecasts continue the given series' own dates.
+ * the step `nextDates` continues them by and its unit (a daily series of month ends steps by
+ * months), the first and last date. Forecasts continue the given series' own dates.
  */
 interface DatesInfo {
   form: DateForm;
+  unit: DateStep['unit'];
   step: number;
   first: string;
   last: string;
 }
 
+/** The step units each date form may be continued by. */
+const unitsOfForm: Record<DateForm, readonly DateStep['unit'][]> = {
+  YYYY: ['years'],
+  'YYYY-MM': ['months'],
+  'YYYY-MM-DD': ['months', 'days'],
+};
+
 /** Windows of some checked series, ready to score. */
 interface Prepared {
   list: TimeSeries[];
   set: WindowSet;
+  /** Series of `list` that give at least one origin (the others are named in `notes`). */
+  scored: ReadonlySet<number>;
+  notes: string[];
 }
 
 /** A checkpoint's weights must be this model's: the same names and shapes. */
@@ -93,13 +110,6 @@ function checkResume(model: Model, state: TrainingState): void {
       `resume: the checkpoint does not fit this model (${problems.join('; ')}): it was written for another spec or other training data`,
     );
   }
-}
-
-/** The data as a list, refusing an empty one (there would be no first series to read columns from). */
-function seriesList(data: SeriesData, what: string): readonly TimeSeries[] {
-  const list = Array.isArray(data) ? (data as readonly TimeSeries[]) : [data as TimeSeries];
-  if (list.length === 0) throw new ForecastingDataError(`${what}: no series`);
-  return list;
 }
 
 function rowsOf(series: TimeSeries): number {
@@ -116,25 +126,83 @@ function needText(window: number, horizon: number, lag: number): string {
 
 /** What model.json says of the training dates (checkSeries has checked them). */
 function datesInfo(dates: readonly string[]): DatesInfo {
-  const last = parseSeriesDate(dates[dates.length - 1] as string) as SeriesDate;
-  const next = parseSeriesDate(nextDates(dates, 1)[0] as string) as SeriesDate;
-  const step =
-    last.form === 'YYYY'
-      ? next.year - last.year
-      : last.form === 'YYYY-MM'
-        ? (next.year - last.year) * 12 + next.month - last.month
-        : (Date.UTC(next.year, next.month - 1, next.day) -
-            Date.UTC(last.year, last.month - 1, last.day)) /
-          86_400_000;
-  return {
-    form: last.form,
-    step,
-    first: dates[0] as string,
-    last: dates[dates.length - 1] as string,
-  };
+  const first = dates[0] as string;
+  const form = parseSeriesDate(first)?.form as DateForm;
+  return { form, ...dateStep(dates), first, last: dates[dates.length - 1] as string };
 }
 
-/** Mean absolute one-step change of a target over the history rows (targetsFrom, else all), pooled. */
+/** model.json's metadata.dates, checked against itself (form, unit, step, real dates in order). */
+function checkDatesInfo(value: unknown, where: string): DatesInfo | undefined {
+  if (value === undefined) return undefined;
+  const dates = value as Partial<DatesInfo> | null;
+  const at = `${where}: metadata.dates`;
+  if (typeof dates !== 'object' || dates === null || Array.isArray(dates)) {
+    throw new ModelFileError(`${at} must be an object { form, unit, step, first, last }`);
+  }
+  const form = dates.form as DateForm;
+  if (!Object.hasOwn(unitsOfForm, form as string)) {
+    throw new ModelFileError(
+      `${at}.form must be "YYYY", "YYYY-MM" or "YYYY-MM-DD", got ${JSON.stringify(dates.form)}`,
+    );
+  }
+  const units = unitsOfForm[form];
+  if (!units.includes(dates.unit as DateStep['unit'])) {
+    throw new ModelFileError(
+      `${at}.unit must be ${units.map((u) => JSON.stringify(u)).join(' or ')} for ${form} dates, got ${JSON.stringify(dates.unit) ?? 'undefined'}`,
+    );
+  }
+  if (!(Number.isInteger(dates.step) && (dates.step as number) >= 1)) {
+    throw new ModelFileError(
+      `${at}.step must be a whole number ≥ 1, got ${JSON.stringify(dates.step)}`,
+    );
+  }
+  for (const key of ['first', 'last'] as const) {
+    const text = dates[key];
+    if (typeof text !== 'string' || parseSeriesDate(text)?.form !== form) {
+      throw new ModelFileError(
+        `${at}.${key} ${JSON.stringify(text) ?? 'undefined'} is not a ${form} date (metadata.dates.form)`,
+      );
+    }
+  }
+  // One form, zero-padded: the text order is the date order.
+  if ((dates.last as string) < (dates.first as string)) {
+    throw new ModelFileError(
+      `${at}.last ${JSON.stringify(dates.last)} comes before metadata.dates.first ${JSON.stringify(dates.first)}`,
+    );
+  }
+  return dates as DatesInfo;
+}
+
+/**
+ * Every scaler is of the spec's scaling kind; a constant one (no spread) scales by 1; "none" is
+ * the identity. Anything else would restore forecasts in other units than the model was trained in.
+ */
+function checkScalers(transform: SeriesTransform, scaling: string, where: string): void {
+  for (const feature of transform.features) {
+    const scaler = transform.scalers[feature] as SeriesTransform['scalers'][string];
+    const at = `${where}: metadata.scalers[${JSON.stringify(feature)}]`;
+    if (scaler.kind !== scaling) {
+      throw new ModelFileError(
+        `${at}.kind is ${JSON.stringify(scaler.kind)} but the spec's forecasting.scaling is ${JSON.stringify(scaling)}`,
+      );
+    }
+    if (scaler.constant && scaler.scale !== 1) {
+      throw new ModelFileError(
+        `${at} is constant (no spread in the training rows) but its scale is ${scaler.scale}, not 1`,
+      );
+    }
+    if (scaler.kind === 'none' && (scaler.center !== 0 || scaler.scale !== 1 || scaler.constant)) {
+      throw new ModelFileError(
+        `${at} is of kind "none" (no scaling) but has center ${scaler.center}, scale ${scaler.scale}, constant ${scaler.constant}: expected 0, 1, false`,
+      );
+    }
+  }
+}
+
+/**
+ * Mean absolute one-step change of a target over the history rows (targetsFrom, else all), pooled
+ * over the scored series.
+ */
 function naiveScale(list: readonly TimeSeries[], column: string): number | null {
   let sum = 0;
   let count = 0;
@@ -159,7 +227,19 @@ function methodReport(
     steps: report.steps as ForecastScores[],
     overall: report.overall,
     mase: scale === null ? null : report.overall.mae / scale,
+    windows: predicted.length,
   };
+}
+
+/** What evaluate says when seasonal naive cannot score every origin (none when it can). */
+function seasonalNotes(covered: number, windows: number, season: number): string[] {
+  if (covered === windows) return [];
+  const history = `a season (${season} rows) of history before`;
+  return covered === 0
+    ? [`seasonal naive not scored: none of the ${windows} origins has ${history} it`]
+    : [
+        `seasonal naive scored on ${covered} of the ${windows} origins: ${windows - covered} ${windows - covered === 1 ? 'has' : 'have'} less than ${history} them; the model and naive are scored on all ${windows}`,
+      ];
 }
 
 export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
@@ -237,29 +317,12 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         } catch (error) {
           throw new ModelFileError((error as Error).message);
         }
-        if (!sameList(transform.features, features)) {
-          throw new ModelFileError(
-            `${where}: metadata.scalers must have one scaler per feature column (${features.join(', ')}), got ${transform.features.join(', ')}`,
-          );
-        }
-        const dates = metadata.dates as Partial<DatesInfo> | undefined;
-        if (
-          dates !== undefined &&
-          (typeof dates !== 'object' ||
-            dates === null ||
-            !['YYYY', 'YYYY-MM', 'YYYY-MM-DD'].includes(dates.form as string) ||
-            !(Number.isInteger(dates.step) && (dates.step as number) >= 1) ||
-            typeof dates.first !== 'string' ||
-            typeof dates.last !== 'string')
-        ) {
-          throw new ModelFileError(
-            `${where}: metadata.dates must be { form: "YYYY" | "YYYY-MM" | "YYYY-MM-DD", step: a whole number ≥ 1, first, last }`,
-          );
-        }
+        checkScalers(transform, settings.scaling, where);
+        const dates = checkDatesInfo(metadata.dates, where);
         return new ForecastingTask(settings, backend, {
           model,
           transform,
-          dates: dates as DatesInfo | undefined,
+          dates,
         });
       },
     );
@@ -294,7 +357,8 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
    */
   async train(data: SeriesData, options: ForecastTrainOptions = {}): Promise<ForecastTrainResult> {
     this.#checkNotDisposed();
-    const given = seriesList(data, 'training data');
+    // The shape first: the first series' columns may be the features to check the data for.
+    const given = seriesShapes(data, 'training data');
     // Columns and scaling are kept only once every check below passed: a failed train changes nothing.
     const settings = this.#transform
       ? this.#settings
@@ -347,6 +411,17 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
             settings,
           )
         : undefined;
+    if (validation) {
+      // Validation that holds the training rows without targetsFrom would score them too.
+      validation.list.forEach((s, i) => {
+        if ((s.targetsFrom ?? 0) === 0) {
+          notes.push(
+            `validation data: ${seriesName(s, i, validation.list.length)} has no targetsFrom: every origin of it is scored; if it holds the training rows, set targetsFrom where they end (splitSeries does)`,
+          );
+        }
+      });
+      notes.push(...validation.notes);
+    }
     const config: ForecastingTargetConfig = {
       spec: settings.spec,
       outputSize: steps * targets.length,
@@ -360,6 +435,10 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         throw error;
       }
     }
+    // Committed before training (validation scores through the task); a first train that fails
+    // while training is undone below.
+    const first = this.#transform === undefined;
+    const previous = { settings: this.#settings, dates: this.#dates };
     this.#settings = settings;
     this.#transform = transform;
     this.#model = model;
@@ -369,33 +448,58 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     }
     const { spec } = settings;
     const { validation: _, ...runOptions } = options;
-    const result = await trainWithSpec(
-      model,
-      trainingBatches(set, spec.training.batchSize, spec.training.seed),
-      {
-        spec,
-        loss: forecastingLoss(spec),
-        ...(validation
-          ? {
-              validationMetrics: async () => {
-                const scored = await this.#score(validation);
-                return {
-                  loss: scored.evaluation.loss,
-                  mae: scored.pooled.mae,
-                  rmse: scored.pooled.rmse,
-                };
-              },
-            }
-          : {}),
-        parallel: { task: 'forecasting', config },
-      },
-      runOptions,
+    const result = await this.#run(first, previous, () =>
+      trainWithSpec(
+        model,
+        trainingBatches(set, spec.training.batchSize, spec.training.seed),
+        {
+          spec,
+          loss: forecastingLoss(spec),
+          ...(validation
+            ? {
+                validationMetrics: async () => {
+                  const scored = await this.#score(validation);
+                  return {
+                    loss: scored.evaluation.loss,
+                    mae: scored.pooled.mae,
+                    rmse: scored.pooled.rmse,
+                  };
+                },
+              }
+            : {}),
+          parallel: { task: 'forecasting', config },
+        },
+        runOptions,
+      ),
     );
     return {
       ...result,
       windows: { train: set.count, validation: validation?.set.count ?? 0 },
       notes,
     };
+  }
+
+  /**
+   * `training()`; when it throws on a first train, the task is untrained again (settings, scaling,
+   * dates as before, the new model disposed). A later train keeps the weights the failed run left.
+   */
+  async #run<R>(
+    first: boolean,
+    previous: { settings: ForecastingSettings; dates: DatesInfo | undefined },
+    training: () => Promise<R>,
+  ): Promise<R> {
+    try {
+      return await training();
+    } catch (error) {
+      if (first) {
+        this.#model?.dispose();
+        this.#model = undefined;
+        this.#transform = undefined;
+        this.#settings = previous.settings;
+        this.#dates = previous.dates;
+      }
+      throw error;
+    }
   }
 
   /**
@@ -425,6 +529,11 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     if (strategy === 'direct' && horizon > trained) {
       throw new TaskError(
         `forecast: horizon ${horizon} is more than this direct model's horizon ${trained} (it outputs exactly the steps it was trained for); forecast at most ${trained} steps, or train with strategy recursive`,
+      );
+    }
+    if (Array.isArray(series)) {
+      throw new TypeError(
+        `forecast data: forecast continues one series, got a list of ${series.length}`,
       );
     }
     const [checked] = checkSeries(series, 'forecast data', this.features);
@@ -473,7 +582,10 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     this.#disposed = true;
   }
 
-  /** Windows of checked series whose targets all exist (spec horizon), refusing none. */
+  /**
+   * Windows of checked series whose targets all exist (spec horizon). A series without an origin
+   * among several is left out with a note; none at all is an error.
+   */
   #prepare(
     list: TimeSeries[],
     what: string,
@@ -486,6 +598,7 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       transform,
       { window: settings.window, horizon: settings.horizon, source: what },
     );
+    const need = needText(settings.window, settings.horizon, transform.lag);
     if (set.count === 0) {
       const sizes = list
         .map(
@@ -494,10 +607,18 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         )
         .join('; ');
       throw new ForecastingDataError(
-        `${what}: no forecast origin to score: each needs ${needText(settings.window, settings.horizon, transform.lag)} rows, its targets at or after targetsFrom (${sizes})`,
+        `${what}: no forecast origin to score: each needs ${need} rows, its targets at or after targetsFrom (${sizes})`,
       );
     }
-    return { list, set };
+    const scored = new Set(set.origins.map((o) => o.series));
+    const notes = list.flatMap((s, i) =>
+      scored.has(i)
+        ? []
+        : [
+            `${what}: ${seriesName(s, i, list.length)} has ${rowsOf(s)} rows and no forecast origin (one needs ${need} rows, its targets at or after targetsFrom): left out`,
+          ],
+    );
+    return { list, set, scored, notes };
   }
 
   /**
@@ -515,9 +636,11 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       const x = tf.tensor3d(rows, [n, window, F]);
       try {
         const y = tf.tidy(() => headOutput(model, { features: x }));
-        const values = (await y.data()) as Float32Array;
-        y.dispose();
-        return values;
+        try {
+          return (await y.data()) as Float32Array;
+        } finally {
+          y.dispose();
+        }
       } finally {
         x.dispose();
       }
@@ -574,7 +697,9 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
     for (let i = 0; i < predicted.length; i++) {
       lossSum += pointLoss(kind, (predicted[i] as number) - (set.targets[i] as number));
     }
-    const seasonal = season !== undefined && set.origins.every(({ t }) => t >= season);
+    // Seasonal naive reads y[t − season]: origins with less history have none to read.
+    const covered = season === undefined ? 0 : set.origins.filter(({ t }) => t >= season).length;
+    const seasonal = covered > 0;
     let absolute = 0;
     let squared = 0;
     const targets: Record<string, TargetEvaluation> = {};
@@ -583,6 +708,7 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
       const actual: Float64Array[] = [];
       const naive: Float64Array[] = [];
       const seasonalNaive: Float64Array[] = [];
+      const seasonalActual: Float64Array[] = [];
       // Each series' column once as a Float64Array: a window's history is a view of it.
       const columns = list.map((s) => Float64Array.from(s.columns[column] as ArrayLike<number>));
       for (const [i, { series, t }] of set.origins.entries()) {
@@ -598,22 +724,34 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         model.push(restored);
         actual.push(truth);
         naive.push(naiveForecast(history, H));
-        if (seasonal) seasonalNaive.push(seasonalNaiveForecast(history, H, season as number));
+        if (seasonal && t >= (season as number)) {
+          seasonalNaive.push(seasonalNaiveForecast(history, H, season as number));
+          seasonalActual.push(truth);
+        }
         for (let h = 0; h < H; h++) {
           const e = (restored[h] as number) - (truth[h] as number);
           absolute += Math.abs(e);
           squared += e * e;
         }
       }
-      const scale = naiveScale(list, column);
+      const scale = naiveScale(
+        list.filter((_, i) => prepared.scored.has(i)),
+        column,
+      );
       targets[column] = {
         model: methodReport(model, actual, scale),
         naive: methodReport(naive, actual, scale),
-        ...(seasonal ? { seasonalNaive: methodReport(seasonalNaive, actual, scale) } : {}),
+        ...(seasonal ? { seasonalNaive: methodReport(seasonalNaive, seasonalActual, scale) } : {}),
       };
     }
+    const notes = [
+      ...prepared.notes,
+      ...(season !== undefined ? seasonalNotes(covered, set.count, season) : []),
+    ];
     const values = set.count * H * T;
-    const dated = list.every((s) => s.dates !== undefined && s.dates.length > 0);
+    const dated = list.every(
+      (s, i) => !prepared.scored.has(i) || (s.dates !== undefined && s.dates.length > 0),
+    );
     let from: string | undefined;
     let to: string | undefined;
     if (dated) {
@@ -633,6 +771,7 @@ export class ForecastingTask implements Task<SeriesData, ForecastEvaluation> {
         ...(season !== undefined ? { season } : {}),
         targets,
         ...(from !== undefined && to !== undefined ? { from, to } : {}),
+        ...(notes.length > 0 ? { notes } : {}),
       },
       pooled: { mae: absolute / values, rmse: Math.sqrt(squared / values) },
     };

@@ -313,6 +313,24 @@ describe('describeEvaluation and describeMetrics', () => {
     ]);
   });
 
+  it("prints the evaluation's notes after the tables", () => {
+    const note =
+      'seasonal naive scored on 132 of the 138 origins: 6 have less than a season (12 rows) of history before them; the model and naive are scored on all 138';
+    const e: ForecastEvaluation = {
+      horizon: 1,
+      windows: 138,
+      loss: 1,
+      season: 12,
+      targets: {
+        y: { model: method(2, 0.5), naive: method(4, 1), seasonalNaive: method(3, 0.8) },
+      },
+      notes: [note],
+    };
+    const lines = describeForecastEvaluation(e);
+    expect(lines.at(-1)).toBe(`note: ${note}`);
+    expect(lines.at(-2)).toMatch(/^ {2}seasonal naive/);
+  });
+
   it('says the validation MAE and RMSE of an epoch, or nothing without them', () => {
     const record = { metrics: { mae: 1.5, rmse: 2.25 } } as never;
     expect(forecastingNode.describeMetrics?.(record)).toBe(', val MAE 1.500, val RMSE 2.250');

@@ -333,6 +333,8 @@ export function describeForecastEvaluation(e: ForecastEvaluation): string[] {
       );
     }
   }
+  // What the numbers above do not show: a baseline scored on fewer origins, series left out.
+  for (const note of e.notes ?? []) lines.push(`note: ${note}`);
   return lines;
 }
 

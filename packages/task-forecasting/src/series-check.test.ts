@@ -96,10 +96,42 @@ describe('checkSeries', () => {
 
   it('refuses what is not a series, and an empty list', () => {
     expect(check([])).toThrow('training data: no series');
-    expect(check(null)).toThrow(TypeError);
+    const shape = 'must be { columns: { name: number[] }, dates?, targetsFrom?, source? }';
+    expect(check(null)).toThrow(new TypeError(`training data: the series ${shape}, got null`));
+    expect(check(42)).toThrow(`training data: the series ${shape}, got number`);
+    expect(check({})).toThrow(
+      `training data: the series ${shape}, got an object without "columns"`,
+    );
+    expect(check({ columns: null })).toThrow(
+      `training data: the series ${shape}, got columns null`,
+    );
+    expect(check([null])).toThrow(`training data: the series ${shape}, got null`);
+    expect(check([{ columns: { y: [1], x: [1] } }, { columns: [] }])).toThrow(
+      `training data: series 2 ${shape}, got columns an array`,
+    );
+    expect(check([{ columns: { y: [1], x: [1] } }, undefined])).toThrow(
+      `training data: series 2 ${shape}, got undefined`,
+    );
     expect(check({ columns: { y: 5, x: [1] } })).toThrow(
       'training data: the series, column "y" is number, not an array of numbers',
     );
+  });
+});
+
+describe('dates across several series', () => {
+  it('must be of one form: text order is date order only within one form', () => {
+    const monthly = { columns: { y: [1, 2], x: [1, 2] }, dates: ['1950-01', '1950-02'] };
+    const daily = {
+      columns: { y: [1, 2], x: [1, 2] },
+      dates: ['1950-01-01', '1950-01-02'],
+      source: 'b.csv',
+    };
+    expect(check([monthly, daily])).toThrow(
+      new ForecastingDataError(
+        'training data: series 2 (b.csv) has YYYY-MM-DD dates but series 1 has YYYY-MM dates; use one form across the series',
+      ),
+    );
+    expect(check([monthly, { ...monthly, dates: ['1951-01', '1951-02'] }])).not.toThrow();
   });
 });
 

@@ -14,10 +14,10 @@ export class ForecastingDataError extends TaskError {
 
 /** "airline.csv", "series 2 (a.csv)", "series 2" or "the series" (one series without a source). */
 export function seriesName(series: TimeSeries, index: number, count: number): string {
-  if (count === 1) return series.source ?? 'the series';
-  return series.source === undefined
-    ? `series ${index + 1}`
-    : `series ${index + 1} (${series.source})`;
+  // Not yet checked to be an object: a null series is named by its number.
+  const source = typeof series === 'object' && series !== null ? series.source : undefined;
+  if (count === 1) return source ?? 'the series';
+  return source === undefined ? `series ${index + 1}` : `series ${index + 1} (${source})`;
 }
 
 /** "row 5" or "row 5 (1949-05)". */
@@ -44,6 +44,40 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   );
 }
 
+/** What a value that should be a series is instead: "null", "number", "columns null", ... */
+function describeSeries(series: unknown): string {
+  if (typeof series !== 'object' || series === null || Array.isArray(series)) {
+    return describe(series);
+  }
+  if (!('columns' in series)) return 'an object without "columns"';
+  return `columns ${describe((series as { columns: unknown }).columns)}`;
+}
+
+function isSeriesShape(series: unknown): series is TimeSeries {
+  if (typeof series !== 'object' || series === null || Array.isArray(series)) return false;
+  const columns = (series as { columns?: unknown }).columns;
+  return typeof columns === 'object' && columns !== null && !Array.isArray(columns);
+}
+
+/**
+ * The data as a list of objects with a `columns` object, refusing an empty list and anything
+ * else by `what` and series (before any column is read: the first series' columns may be the
+ * features to look for).
+ */
+export function seriesShapes(data: SeriesData, what: string): readonly TimeSeries[] {
+  const list: readonly unknown[] = Array.isArray(data) ? data : [data];
+  if (list.length === 0) throw new ForecastingDataError(`${what}: no series`);
+  list.forEach((series, index) => {
+    if (!isSeriesShape(series)) {
+      const name = seriesName(series as TimeSeries, index, list.length);
+      throw new TypeError(
+        `${what}: ${name} must be { columns: { name: number[] }, dates?, targetsFrom?, source? }, got ${describeSeries(series)}`,
+      );
+    }
+  });
+  return list as readonly TimeSeries[];
+}
+
 /** The rows of `series` (the length of its feature columns), every check but targetsFrom done. */
 function checkColumns(
   series: TimeSeries,
@@ -51,16 +85,6 @@ function checkColumns(
   what: string,
   features: readonly string[],
 ): number {
-  if (
-    typeof series !== 'object' ||
-    series === null ||
-    typeof series.columns !== 'object' ||
-    series.columns === null
-  ) {
-    throw new TypeError(
-      `${what}: ${name} must be { columns: { name: number[] }, dates?, targetsFrom?, source? }, got ${describe(series)}`,
-    );
-  }
   const has = Object.keys(series.columns);
   const missing = features.filter((feature) => !has.includes(feature));
   if (missing.length > 0) {
@@ -146,11 +170,23 @@ export function checkSeries(
   what: string,
   features: readonly string[],
 ): TimeSeries[] {
-  const list: readonly TimeSeries[] = Array.isArray(data) ? data : [data as TimeSeries];
-  if (list.length === 0) throw new ForecastingDataError(`${what}: no series`);
+  const list = seriesShapes(data, what);
+  let dated: { form: string; index: number } | undefined;
   return list.map((series, index) => {
     const name = seriesName(series, index, list.length);
     const rows = checkColumns(series, name, what, features);
+    // One date form across the series too: evaluate's from/to compare dates as text.
+    const form =
+      series.dates?.[0] !== undefined ? parseSeriesDate(series.dates[0])?.form : undefined;
+    if (form !== undefined) {
+      if (dated && dated.form !== form) {
+        const other = seriesName(list[dated.index] as TimeSeries, dated.index, list.length);
+        throw new ForecastingDataError(
+          `${what}: ${name} has ${form} dates but ${other} has ${dated.form} dates; use one form across the series`,
+        );
+      }
+      dated ??= { form, index };
+    }
     const { targetsFrom } = series;
     if (
       targetsFrom !== undefined &&

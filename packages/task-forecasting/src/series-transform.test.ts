@@ -228,7 +228,9 @@ describe('SeriesTransform fitting', () => {
       'column "x" is constant in the training rows (value 7): scaled by 1',
     ]);
     const none = settingsFor({ window: 1, targets: ['y'], scaling: 'none' }, series);
-    expect(SeriesTransform.fit([series], none).notes).toEqual([]);
+    expect(SeriesTransform.fit([series], none).notes).toEqual([
+      'column "x" is constant in the training rows (value 7): not scaled (scaling "none")',
+    ]);
   });
 
   it('refuses training series all too short for the differencing', () => {

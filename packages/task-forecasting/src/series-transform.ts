@@ -102,10 +102,12 @@ export class SeriesTransform {
       }
       const scaler = fitScaler(pooled, settings.scaling);
       scalers[feature] = scaler;
-      if (scaler.constant) {
+      // A constant column is worth a note whatever the scaling ("none" fits nothing to notice it).
+      if (pooled.every((v) => v === pooled[0])) {
         const after = isTarget && lag > 0 ? ' after differencing' : '';
+        const how = settings.scaling === 'none' ? 'not scaled (scaling "none")' : 'scaled by 1';
         notes.push(
-          `column ${JSON.stringify(feature)} is constant in the training rows${after} (value ${scaler.center}): scaled by 1`,
+          `column ${JSON.stringify(feature)} is constant in the training rows${after} (value ${pooled[0]}): ${how}`,
         );
       }
     }
