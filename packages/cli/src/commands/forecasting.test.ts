@@ -111,6 +111,29 @@ describe('forecasting from the CLI', () => {
     expect(saved.spec.forecasting.features).toEqual(['Passengers']);
   });
 
+  it('says which epoch it kept when early stopping never stopped the run', async () => {
+    const patient = join(root, 'patient.json');
+    const base = JSON.parse(readFileSync(spec, 'utf8'));
+    base.training = {
+      ...base.training,
+      epochs: 4,
+      earlyStopping: { patience: 100, monitor: 'val_rmse' },
+    };
+    writeFileSync(patient, JSON.stringify(base));
+    const out = join(root, 'patient');
+    const result = await runCli('train', patient, '--data', airline, '--out', out, ...oneThread);
+    expect(result.code, result.stderr).toBe(0);
+    // The best epoch by validation RMSE, read back from the saved history.
+    const history: { metrics: { rmse: number } }[] = JSON.parse(
+      readFileSync(join(out, 'model.json'), 'utf8'),
+    ).metadata.training.history;
+    const rmses = history.map((r) => r.metrics.rmse);
+    const best = rmses.indexOf(Math.min(...rmses)) + 1;
+    expect(rmses).toHaveLength(4);
+    const kept = result.stdout.match(/^trained \d+ steps(.*); model saved to/m)?.[1];
+    expect(kept).toBe(best < 4 ? ` (all epochs run: best epoch ${best}'s weights kept)` : '');
+  }, 120_000);
+
   it('never trains on the test part: the same weights as training on the file cut before it', async () => {
     const cut = join(root, 'airline-first-120.csv');
     const text = readFileSync(airline, 'utf8').split('\r\n');

@@ -111,6 +111,11 @@ const stopReasons: Partial<Record<TrainResult['stoppedBy'], (r: TrainResult) => 
   'time-budget': (r) =>
     ` (time budget spent: ${r.bestEpoch !== undefined ? `best epoch ${r.bestEpoch + 1}'s weights kept` : 'the last weights kept'}; --resume continues)`,
   aborted: () => ' (interrupted: --resume continues)',
+  // With early stopping configured but never triggered, the best epoch's weights are still kept.
+  epochs: (r) =>
+    r.bestEpoch !== undefined && r.bestEpoch + 1 < r.history.length
+      ? ` (all epochs run: best epoch ${r.bestEpoch + 1}'s weights kept)`
+      : '',
 };
 
 /**
