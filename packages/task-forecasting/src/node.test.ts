@@ -285,7 +285,7 @@ describe('describeEvaluation and describeMetrics', () => {
     };
     expect(describeForecastEvaluation(e)).toEqual([
       '48 forecasts from 1957-01 to 1960-12, horizon 1: Passengers RMSE 25.10 (naive 48.00, seasonal naive 41.90)',
-      'loss 0.1000 (as training computes it); season 12; MASE = MAE / the one-step naive forecast's MAE on the history',
+      'loss 0.1000 (as training computes it); season 12; MASE = MAE / MAE of the one-step naive forecast on the history',
       'Passengers          MAE   RMSE    MAPE  sMAPE   MASE',
       '  model           12.55  25.10  12.50%    n/a  0.500',
       '  naive           24.00  48.00  12.50%    n/a  1.000',

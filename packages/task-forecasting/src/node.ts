@@ -304,7 +304,7 @@ function summary(e: ForecastEvaluation): string {
 export function describeForecastEvaluation(e: ForecastEvaluation): string[] {
   const lines = [
     summary(e),
-    `loss ${e.loss.toFixed(4)} (as training computes it)${e.season !== undefined ? `; season ${e.season}` : ''}; MASE = MAE / the one-step naive forecast's MAE on the history`,
+    `loss ${e.loss.toFixed(4)} (as training computes it)${e.season !== undefined ? `; season ${e.season}` : ''}; MASE = MAE / MAE of the one-step naive forecast on the history`,
   ];
   for (const [name, target] of Object.entries(e.targets)) {
     const rows = methods(target);
