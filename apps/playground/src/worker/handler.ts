@@ -98,6 +98,11 @@ export class Handler {
     return this.#trained?.task;
   }
 
+  /** Frees the model's tensors (the worker never needs it; tests do). */
+  dispose(): void {
+    this.#replace(undefined);
+  }
+
   /** Answers one request; never throws (failures are "error" events with the request's id). */
   async handle(request: WorkerRequest, post: Post): Promise<void> {
     const id = 'id' in request ? request.id : undefined;
@@ -253,14 +258,14 @@ export class Handler {
         });
         return;
       }
-      // An epoch record: `epoch` counts from 1 (the batches' from 0). A record of an epoch cut
-      // short by a stop marks where the run stopped.
+      // An epoch record (epochs count from 0 in core, from 1 on the curves). A record of an epoch
+      // cut short by a stop marks where the run stopped.
       const at =
         event.partialBatches !== undefined && batchCount
-          ? event.epoch - 1 + event.partialBatches / batchCount
-          : event.epoch;
+          ? event.epoch + event.partialBatches / batchCount
+          : event.epoch + 1;
       const point: CurvePoint = {
-        epoch: event.epoch,
+        epoch: event.epoch + 1,
         at,
         loss: event.trainLoss,
         ...(event.validationLoss !== undefined && { validationLoss: event.validationLoss }),
