@@ -162,53 +162,45 @@ export class Handler {
 
   async #train(request: Extract<WorkerRequest, { type: 'train' }>, post: Post): Promise<void> {
     this.#idle('train again');
-    const { experiment } = request;
-    const spec = experimentSpec(experiment.specText, experiment.seed);
-    if (!isPlaygroundTask(spec.task)) {
-      throw new SpecProblem(
-        [
-          {
-            kind: 'semantic',
-            pointer: '/task',
-            message: `the playground has no view for task "${spec.task}"`,
-          },
-        ],
-        '/task',
-      );
-    }
-    const kind = spec.task;
-    const backend = await this.#backends.use(experiment.backend);
-    const source = experiment.data.kind === 'bundled' ? experiment.data.id : experiment.data.name;
-    const data = readTrainingData(spec, request.dataText, source);
-    const key = await checkpointKey(experiment, request.dataText, backend);
-    const notes = [...data.notes];
-    let resume: TrainingState | undefined;
-    if (request.resume) {
-      const stored = await this.#store.get(key);
-      if (stored) {
-        resume = decodeState(stored);
-        notes.push(
-          `resuming from the checkpoint of step ${resume.step} (epoch ${resume.epoch + 1})`,
-        );
-      } else {
-        notes.push('no checkpoint is kept for this experiment: training from the start');
-      }
-    }
     const controller = new AbortController();
     this.#run = { id: request.id, controller };
+    let resume: TrainingState | undefined;
     try {
+      const { experiment } = request;
+      const spec = experimentSpec(experiment.specText, experiment.seed);
+      const kind = spec.task;
+      if (!isPlaygroundTask(kind)) {
+        const message = `the playground has no view for task "${kind}"`;
+        throw new SpecProblem([{ kind: 'semantic', pointer: '/task', message }], '/task');
+      }
+      const backend = await this.#backends.use(experiment.backend);
       this.#replace(undefined);
+      // The task first: its own spec checks (tagging, forecasting...) come before the data's.
       const task = (await createTask(spec, { backend })) as Task;
       const trained = { kind, task } as Trained;
       this.#trained = trained;
+      const source = experiment.data.kind === 'bundled' ? experiment.data.id : experiment.data.name;
+      const data = readTrainingData(spec, request.dataText, source);
+      const key = await checkpointKey(experiment, request.dataText, backend);
+      const notes = [...data.notes];
+      if (request.resume) {
+        const stored = await this.#store.get(key);
+        if (stored) {
+          resume = decodeState(stored);
+          notes.push(
+            `resuming from the checkpoint of step ${resume.step} (epoch ${resume.epoch + 1})`,
+          );
+        } else {
+          notes.push('no checkpoint is kept for this experiment: training from the start');
+        }
+      }
       post({ type: 'started', id: request.id, backend, task: kind, notes });
       const epochs = spec.training.epochs;
-      const progress = this.#progress(request.id, epochs, post);
       const result: TrainResult = await task.train(data.train, {
         ...(data.validation !== undefined && { validation: data.validation }),
         ...(request.maxTimeMs !== undefined && { maxTimeMs: request.maxTimeMs }),
         signal: controller.signal,
-        onProgress: progress,
+        onProgress: this.#progress(request.id, epochs, post),
         checkpoint: storeSink(this.#store, key),
         ...(resume && { resume }),
       });
@@ -225,6 +217,10 @@ export class Handler {
         ...(evaluation !== undefined && { evaluation }),
         checkpointKept: resumable && (await this.#store.get(key)) !== undefined,
       });
+    } catch (error) {
+      // No half-made model stays behind a failed run: a try says there is no model.
+      this.#replace(undefined);
+      throw error;
     } finally {
       if (resume) disposeTrainingState(resume);
       this.#run = undefined;
@@ -317,5 +313,9 @@ export class Handler {
 function pointerOf(error: unknown): string | undefined {
   if (error instanceof SpecProblem) return error.pointer;
   if (error instanceof SpecValidationError) return error.errors[0]?.pointer;
+  // Tagging's and forecasting's spec errors are TaskErrors listing "  /pointer: problem" lines.
+  if (error instanceof Error && error.name.endsWith('SpecError')) {
+    return /(?:^|\s)(\/[^\s:]*): /m.exec(error.message)?.[1];
+  }
   return undefined;
 }
