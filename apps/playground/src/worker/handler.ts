@@ -25,6 +25,7 @@ import { type CheckpointStore, checkpointKey, decodeState, storeSink } from './c
 import { isPlaygroundTask, readTrainingData, type TrainingData } from './data.js';
 import { Throughput } from './throughput.js';
 import { runTry, type Trained, warmUp } from './try.js';
+import { yielder } from './yield.js';
 
 export type Post = (event: WorkerEvent) => void;
 
@@ -227,9 +228,18 @@ export class Handler {
     }
   }
 
-  /** onProgress: batch and epoch points, with tokens per second and the time left. */
-  #progress(id: number, epochs: number, post: Post): (event: TrainEvent) => void {
+  /**
+   * onProgress: batch and epoch points, with tokens per second and the time left. What it returns
+   * is awaited (core's Progress callback awaits its handlers): a batch now and then yields the
+   * event loop a turn, so that a "stop" message reaches the run.
+   */
+  #progress(
+    id: number,
+    epochs: number,
+    post: Post,
+  ): (event: TrainEvent) => Promise<void> | undefined {
     const throughput = new Throughput(this.#now);
+    const turn = yielder(this.#now);
     let batchCount: number | undefined;
     return (event) => {
       if (event.type === 'batch') {
@@ -252,7 +262,7 @@ export class Handler {
           ...(eta !== undefined && { etaSeconds: eta }),
           epochs,
         });
-        return;
+        return turn();
       }
       // An epoch record (epochs count from 0 in core, from 1 on the curves). A record of an epoch
       // cut short by a stop marks where the run stopped.
@@ -275,6 +285,7 @@ export class Handler {
         tokensPerSecond: throughput.tokensPerSecond(),
         epochs,
       });
+      return undefined;
     };
   }
 
@@ -301,6 +312,7 @@ export class Handler {
     try {
       const output = await runTry(trained, request.input, {
         signal: controller.signal,
+        turn: yielder(this.#now),
         onToken: (text) => post({ type: 'try-token', id: request.id, text }),
       });
       post({ type: 'try-result', id: request.id, output, milliseconds: this.#now() - started });
