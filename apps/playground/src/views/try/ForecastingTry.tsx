@@ -13,7 +13,7 @@ export interface ForecastingTryProps extends TryViewProps {
   data: DataChoice | undefined;
 }
 
-export function ForecastingTry({ client, data }: ForecastingTryProps) {
+export function ForecastingTry({ client, data, disabled = false }: ForecastingTryProps) {
   const [csvText, setCsvText] = useState('');
   const [horizon, setHorizon] = useState('');
   const [variable, setVariable] = useState<string | undefined>();
@@ -88,7 +88,7 @@ export function ForecastingTry({ client, data }: ForecastingTryProps) {
       <button
         type="button"
         data-testid="try-fc-run"
-        disabled={busy || !horizonValid || csvText.trim() === ''}
+        disabled={disabled || busy || !horizonValid || csvText.trim() === ''}
         onClick={() =>
           void run({
             task: 'forecasting',
