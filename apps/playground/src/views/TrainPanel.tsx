@@ -106,8 +106,14 @@ export function TrainPanel(props: TrainPanelProps) {
     setColumns(newRun());
     setPhase('preparing');
     callbacks.current.onRunningChange?.(true);
+    stopRequested.current = false;
     try {
       const text = await dataText(experiment.data);
+      // Stop pressed while the data loaded: there is no run to stop yet, so do not start one.
+      if (stopRequested.current) {
+        setPhase('idle');
+        return;
+      }
       const request = {
         experiment,
         dataText: text,
@@ -138,7 +144,9 @@ export function TrainPanel(props: TrainPanelProps) {
       callbacks.current.onRunningChange?.(false);
     }
   };
+  const stopRequested = useRef(false);
   const stop = () => {
+    stopRequested.current = true;
     setPhase('stopping');
     client.stop();
   };
