@@ -6,11 +6,9 @@ import '@recurrent/backend-wasm';
 import '@recurrent/backend-webgpu';
 import { backendStatuses, createTask, readSafetensors, useBackend } from '@recurrent/core';
 import '@recurrent/task-classification';
-import plain from '../../../../packages/backend-wasm/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-// tfjs-backend-wasm is a dependency of @recurrent/backend-wasm, not of the app: reach its binaries
-// through that package's folder (pnpm links it there).
-import simd from '../../../../packages/backend-wasm/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import threadedSimd from '../../../../packages/backend-wasm/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import threadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 const spec = {
   version: 1,
