@@ -32,6 +32,7 @@ const lineOf = (text: string, needle: string) => {
 
 /** Replaces the editor's text the way a user pastes it. */
 async function typeSpec(page: Page, text: string) {
+  await page.locator('[data-testid="spec-status"][data-valid]').waitFor();
   await page.locator(`${byTestId('spec-editor')} .cm-content`).click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.insertText(text);
@@ -73,14 +74,10 @@ async function tooltipOverMark(page: Page): Promise<string> {
 }
 
 describe('the spec editor', () => {
-  it('starts valid on a well-formed spec', async () => {
+  it('marks a JSON syntax error (a missing comma) at the line of the next property', async () => {
     const { page } = await session.open('/');
     await typeSpec(page, validText);
     await page.locator('[data-testid="spec-status"][data-valid="true"]').waitFor();
-  });
-
-  it('marks a JSON syntax error (a missing comma) at the line of the next property', async () => {
-    const { page } = await session.open('/');
     // Drop the comma after "name": the parser stops at the next property, "task".
     const text = validText.replace('"name": "e2e-editor",', '"name": "e2e-editor"');
     const expectedLine = lineOf(text, '"task"');
@@ -91,11 +88,13 @@ describe('the spec editor', () => {
     expect(problems[0]?.text).toMatch(/expected ','/);
     expect(marks.map((m) => m.line)).toContain(expectedLine);
     expect(await tooltipOverMark(page)).toMatch(/expected ','/);
-    await screenshot(page, 'editor-syntax-error', '.left');
+    await screenshot(page, 'editor-syntax-error', '.spec-editor');
   });
 
   it('marks a misspelled layer type ("lstn") at its line with the suggestion "lstm"', async () => {
     const { page } = await session.open('/');
+    await typeSpec(page, validText);
+    await page.locator('[data-testid="spec-status"][data-valid="true"]').waitFor();
     const text = validText.replace('"type": "lstm"', '"type": "lstn"');
     const expectedLine = lineOf(text, '"lstn"');
     await typeSpec(page, text);
@@ -105,6 +104,6 @@ describe('the spec editor', () => {
     expect(problems[0]?.text).toContain('did you mean "lstm"?');
     expect(marks).toContainEqual({ line: expectedLine, text: expect.stringContaining('lstn') });
     expect(await tooltipOverMark(page)).toContain('did you mean "lstm"?');
-    await screenshot(page, 'editor-layer-type', '.left');
+    await screenshot(page, 'editor-layer-type', '.spec-editor');
   });
 });
