@@ -88,6 +88,8 @@ export function specEditorExtensions(options: SpecEditorOptions = {}): Extension
     EditorView.updateListener.of((update) => {
       if (update.docChanged) options.onChange?.(update.state.doc.toString());
     }),
+    // Descriptions are long one-line strings: wrap them rather than scroll sideways.
+    EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': 'Model spec (JSON)' }),
   ];
 }
