@@ -48,7 +48,12 @@ export function DataPanel({ task, value, onChange, disabled = false }: DataPanel
   useEffect(() => {
     let live = true;
     setSize(undefined);
-    if (value.kind === 'bundled' && datasets && !selected) return;
+    setError(undefined);
+    // A bundled id is checked against the index first (the effect above may replace it).
+    if (value.kind === 'bundled' && !selected) {
+      if (datasets) setError(`"${value.id}" is not one of the bundled datasets: pick one.`);
+      return;
+    }
     dataText(value).then(
       (text) => live && setSize(utf8Bytes(text)),
       (e: unknown) => live && setError(message(e)),

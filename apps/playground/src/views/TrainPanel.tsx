@@ -9,6 +9,7 @@ import type { Experiment, PlaygroundTask } from '../protocol.js';
 import { type Coalescer, createCoalescer } from './coalesce.js';
 import { appendPoints, type CurveColumns, emptyCurves, lastValue } from './curves.js';
 import { dataText } from './data.js';
+import { evaluationFigures } from './evaluation.js';
 import {
   formatDuration,
   formatEpoch,
@@ -85,13 +86,15 @@ export function TrainPanel(props: TrainPanelProps) {
     coalescerRef.current = createCoalescer<ProgressEvent>((events) => {
       appendPoints(fresh, events, mainMetric[taskRef.current ?? 'classification'].key);
       const last = events[events.length - 1] as ProgressEvent;
-      setLive({
+      // Epoch records carry no ETA: keep the last batch's rather than blink to "—".
+      const eta = events.findLast((e) => e.etaSeconds !== undefined)?.etaSeconds;
+      setLive((previous) => ({
         epoch: last.point.epoch,
         epochs: last.epochs,
         tokensPerSecond: last.tokensPerSecond,
-        etaSeconds: last.etaSeconds,
+        etaSeconds: eta ?? previous.etaSeconds,
         lastLoss: last.point.loss,
-      });
+      }));
       setVersion((v) => v + 1);
     });
     return fresh;
@@ -106,8 +109,14 @@ export function TrainPanel(props: TrainPanelProps) {
     setColumns(newRun());
     setPhase('preparing');
     callbacks.current.onRunningChange?.(true);
+    stopRequested.current = false;
     try {
       const text = await dataText(experiment.data);
+      // Stop pressed while the data loaded: there is no run to stop yet, so do not start one.
+      if (stopRequested.current) {
+        setPhase('idle');
+        return;
+      }
       const request = {
         experiment,
         dataText: text,
@@ -138,7 +147,9 @@ export function TrainPanel(props: TrainPanelProps) {
       callbacks.current.onRunningChange?.(false);
     }
   };
+  const stopRequested = useRef(false);
   const stop = () => {
+    stopRequested.current = true;
     setPhase('stopping');
     client.stop();
   };
@@ -153,6 +164,7 @@ export function TrainPanel(props: TrainPanelProps) {
 
   const unit = runTask === 'forecasting' ? 'windows' : 'tokens';
   const latestMetric = lastValue(columns.metric);
+  const figures = trained && runTask ? evaluationFigures(runTask, trained.evaluation) : [];
   return (
     <section class="panel rv-train" data-testid="train-panel" aria-label="Training">
       <h2>Training</h2>
@@ -215,6 +227,22 @@ export function TrainPanel(props: TrainPanelProps) {
           </dd>
         </div>
       </dl>
+      {figures.length > 0 && (
+        <p class="rv-evaluation" data-testid="train-evaluation">
+          Validation, weights kept:{' '}
+          {figures.map((f, i) => (
+            <span
+              key={f.label}
+              data-testid="train-evaluation-figure"
+              data-label={f.label}
+              data-value={f.value}
+            >
+              {i > 0 ? ', ' : ''}
+              {f.label} <strong>{f.text}</strong>
+            </span>
+          ))}
+        </p>
+      )}
       {started && started.notes.length > 0 && (
         <ul class="rv-notes" data-testid="train-notes">
           {started.notes.map((note) => (
@@ -267,7 +295,9 @@ function statusLine(
     case 'done': {
       if (!trained) return 'Done.';
       const how =
-        trained.stoppedBy === 'abort' ? 'Stopped' : `Done (stopped by ${trained.stoppedBy})`;
+        trained.stoppedBy === 'aborted'
+          ? 'Stopped'
+          : `Done (${stopReasons[trained.stoppedBy] ?? `stopped by ${trained.stoppedBy}`})`;
       const kept = trained.checkpointKept
         ? ' A checkpoint is kept in this browser: Resume continues the run, even after a reload.'
         : '';
@@ -277,6 +307,14 @@ function statusLine(
       return 'Training failed.';
   }
 }
+
+/** core's StopReason values, in words. */
+const stopReasons: Record<string, string> = {
+  epochs: 'all epochs ran',
+  'early-stopping': 'early stopping: validation stopped improving',
+  'time-budget': 'the time budget ran out',
+  callback: 'stopped by a callback',
+};
 
 const axisFont = '11px system-ui, sans-serif';
 

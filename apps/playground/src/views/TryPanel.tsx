@@ -16,6 +16,8 @@ export interface TryPanelProps {
   task: PlaygroundTask | undefined;
   /** The experiment's data: the forecasting view starts from its series. */
   data?: DataChoice;
+  /** Disables the views' run buttons (e.g. while a new run trains and replaces the model). */
+  disabled?: boolean;
 }
 
 const titles: Record<PlaygroundTask, string> = {
@@ -26,7 +28,7 @@ const titles: Record<PlaygroundTask, string> = {
   forecasting: 'Forecast the series',
 };
 
-export function TryPanel({ client, task, data }: TryPanelProps) {
+export function TryPanel({ client, task, data, disabled = false }: TryPanelProps) {
   return (
     <section
       class="panel rv-try"
@@ -41,11 +43,15 @@ export function TryPanel({ client, task, data }: TryPanelProps) {
         </p>
       )}
       {/* Keyed by task: a model of another task starts its view afresh. */}
-      {task === 'classification' && <ClassificationTry key={task} client={client} />}
-      {task === 'generation' && <GenerationTry key={task} client={client} />}
-      {task === 'translation' && <TranslationTry key={task} client={client} />}
-      {task === 'tagging' && <TaggingTry key={task} client={client} />}
-      {task === 'forecasting' && <ForecastingTry key={task} client={client} data={data} />}
+      {task === 'classification' && (
+        <ClassificationTry key={task} client={client} disabled={disabled} />
+      )}
+      {task === 'generation' && <GenerationTry key={task} client={client} disabled={disabled} />}
+      {task === 'translation' && <TranslationTry key={task} client={client} disabled={disabled} />}
+      {task === 'tagging' && <TaggingTry key={task} client={client} disabled={disabled} />}
+      {task === 'forecasting' && (
+        <ForecastingTry key={task} client={client} data={data} disabled={disabled} />
+      )}
     </section>
   );
 }

@@ -71,10 +71,11 @@ describe('metrics', () => {
     expect(significant(-2.5e-3, 2)).toBe('-0.0025');
   });
 
-  it('counts epochs from 1', () => {
-    expect(formatEpoch(0, 10)).toBe('epoch 1/10');
-    expect(formatEpoch(9, 10)).toBe('epoch 10/10');
-    // An epoch record of the last epoch may carry epoch = epochs: never "11/10".
+  it('shows the epoch of a progress point, counted from 1, within the run', () => {
+    expect(formatEpoch(1, 10)).toBe('epoch 1/10');
     expect(formatEpoch(10, 10)).toBe('epoch 10/10');
+    // A resumed run's points never read past the last epoch or before the first.
+    expect(formatEpoch(11, 10)).toBe('epoch 10/10');
+    expect(formatEpoch(0, 10)).toBe('epoch 1/10');
   });
 });

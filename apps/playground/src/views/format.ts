@@ -65,7 +65,7 @@ export function significant(value: number, digits: number): string {
   return decimals > 10 ? value.toExponential(digits - 1) : value.toFixed(decimals);
 }
 
-/** "epoch 3/10" (1-based, as people count) from the 0-based epoch of a progress point. */
+/** "epoch 3/10" from a progress point's epoch (the worker counts from 1, as people do). */
 export function formatEpoch(epoch: number, epochs: number): string {
-  return `epoch ${Math.min(epoch + 1, epochs)}/${epochs}`;
+  return `epoch ${Math.max(1, Math.min(epoch, epochs))}/${epochs}`;
 }

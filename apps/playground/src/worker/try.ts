@@ -31,6 +31,8 @@ export interface TryContext {
   signal: AbortSignal;
   /** Generation: each piece of text as it is decided. */
   onToken(text: string): void;
+  /** Yields the event loop a turn now and then (so that "cancel-try" is delivered). */
+  turn?: () => Promise<void> | undefined;
 }
 
 /** The settings of a generation try: temperature 0 means greedy (the most likely token each time). */
@@ -78,6 +80,7 @@ export async function runTry(
         const next = await stream.next();
         if (next.done) return { task: 'generation', text: next.value.text };
         context.onToken(next.value.text);
+        await context.turn?.();
       }
     }
     case 'translation': {

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { lines, TryFooter, type TryViewProps, useTry } from './common.js';
 
-export function ClassificationTry({ client }: TryViewProps) {
+export function ClassificationTry({ client, disabled = false }: TryViewProps) {
   const [text, setText] = useState('');
   const { output, input, busy, error, milliseconds, run } = useTry(client, 'classification');
   const texts = lines(text);
@@ -21,7 +21,7 @@ export function ClassificationTry({ client }: TryViewProps) {
       <button
         type="button"
         data-testid="try-class-run"
-        disabled={busy || texts.length === 0}
+        disabled={disabled || busy || texts.length === 0}
         onClick={() => void run({ task: 'classification', texts })}
       >
         Classify

@@ -1,11 +1,10 @@
 // Forecasting: the series (the training data by default) → one plot of its history, the model's
 // forecast and the naive baseline (the last value repeated), dates on the x axis when it has them.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import type { DataChoice } from '../../protocol.js';
 import { dataText } from '../data.js';
 import { forecastColumns, forecastVariables } from '../forecast-plot.js';
-import { significant } from '../format.js';
 import { Plot } from '../Plot.js';
 import { TryFooter, type TryViewProps, useTry } from './common.js';
 
@@ -14,7 +13,7 @@ export interface ForecastingTryProps extends TryViewProps {
   data: DataChoice | undefined;
 }
 
-export function ForecastingTry({ client, data }: ForecastingTryProps) {
+export function ForecastingTry({ client, data, disabled = false }: ForecastingTryProps) {
   const [csvText, setCsvText] = useState('');
   const [horizon, setHorizon] = useState('');
   const [variable, setVariable] = useState<string | undefined>();
@@ -89,7 +88,7 @@ export function ForecastingTry({ client, data }: ForecastingTryProps) {
       <button
         type="button"
         data-testid="try-fc-run"
-        disabled={busy || !horizonValid || csvText.trim() === ''}
+        disabled={disabled || busy || !horizonValid || csvText.trim() === ''}
         onClick={() =>
           void run({
             task: 'forecasting',
@@ -112,7 +111,9 @@ export function ForecastingTry({ client, data }: ForecastingTryProps) {
           />
           <p class="rv-muted" data-testid="try-fc-values">
             Forecast of {shown}:{' '}
-            {(output.forecast.values[shown] ?? []).map((v) => significant(v, 4)).join(', ')}
+            {(output.forecast.values[shown] ?? [])
+              .map((v) => String(Number(v.toPrecision(4))))
+              .join(', ')}
           </p>
         </>
       )}
@@ -124,6 +125,9 @@ export function ForecastingTry({ client, data }: ForecastingTryProps) {
 function forecastChartOptions(time: boolean): Omit<uPlot.Options, 'width' | 'height'> {
   const font = '11px system-ui, sans-serif';
   return {
+    // The series' dates are UTC (a month is its first day at 00:00 UTC): label them in UTC, or
+    // a page west of Greenwich would show the last day of the month before.
+    tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
     scales: { x: { time } },
     axes: [
       { label: time ? 'date' : 'step', font, labelFont: font },

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createCoalescer } from '../coalesce.js';
 import { TryFooter, type TryViewProps, useTry } from './common.js';
 
-export function GenerationTry({ client }: TryViewProps) {
+export function GenerationTry({ client, disabled = false }: TryViewProps) {
   const [prompt, setPrompt] = useState('');
   const [temperature, setTemperature] = useState(0.8);
   const [topK, setTopK] = useState(0);
@@ -135,7 +135,7 @@ export function GenerationTry({ client }: TryViewProps) {
         <button
           type="button"
           data-testid="try-gen-run"
-          disabled={busy || !seedValid}
+          disabled={disabled || busy || !seedValid}
           onClick={() => void generate()}
         >
           Generate

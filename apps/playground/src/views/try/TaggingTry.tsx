@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { isOutsideTag, tagColour, tagEntity, tagPalette } from '../colours.js';
 import { lines, TryFooter, type TryViewProps, useTry } from './common.js';
 
-export function TaggingTry({ client }: TryViewProps) {
+export function TaggingTry({ client, disabled = false }: TryViewProps) {
   const [text, setText] = useState('');
   const { output, busy, error, milliseconds, run } = useTry(client, 'tagging');
   const sentences = lines(text).map((line) => line.split(/\s+/));
@@ -25,7 +25,7 @@ export function TaggingTry({ client }: TryViewProps) {
       <button
         type="button"
         data-testid="try-tag-run"
-        disabled={busy || sentences.length === 0}
+        disabled={disabled || busy || sentences.length === 0}
         onClick={() => void run({ task: 'tagging', sentences })}
       >
         Tag

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { lines, TryFooter, type TryViewProps, useTry } from './common.js';
 import { Heatmap } from './Heatmap.js';
 
-export function TranslationTry({ client }: TryViewProps) {
+export function TranslationTry({ client, disabled = false }: TryViewProps) {
   const [text, setText] = useState('');
   const [beamWidth, setBeamWidth] = useState(1);
   const { output, input, busy, error, milliseconds, run } = useTry(client, 'translation');
@@ -41,7 +41,7 @@ export function TranslationTry({ client }: TryViewProps) {
       <button
         type="button"
         data-testid="try-trans-run"
-        disabled={busy || texts.length === 0}
+        disabled={disabled || busy || texts.length === 0}
         onClick={() =>
           void run({ task: 'translation', texts, ...(beamWidth > 1 ? { beamWidth } : {}) })
         }

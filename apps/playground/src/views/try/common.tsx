@@ -5,6 +5,8 @@ import type { TryInput, TryOutput } from '../../protocol.js';
 
 export interface TryViewProps {
   client: PlaygroundClient;
+  /** The run button is disabled (the page is training a new model). */
+  disabled?: boolean;
 }
 
 export type OutputOf<T extends TryOutput['task']> = Extract<TryOutput, { task: T }>;
