@@ -33,6 +33,7 @@ export default async function setup(project: TestProject) {
       build: {
         outDir: e2eOutDir,
         emptyOutDir: true,
+        reportCompressedSize: false,
         rollupOptions: {
           input: {
             index: join(appRoot, 'index.html'),
