@@ -6,6 +6,12 @@ import shared from '../../vitest.shared.ts';
 export default mergeConfig(
   shared,
   defineConfig({
-    test: { include: ['src/**/*.test.ts'], environment: 'node' },
+    test: {
+      include: ['src/**/*.test.ts'],
+      environment: 'node',
+      // Its ESM build imports files without extensions, which Node cannot resolve: let Vite
+      // transform it.
+      server: { deps: { inline: ['codemirror-json-schema'] } },
+    },
   }),
 );

@@ -18,6 +18,9 @@ import {
   type SpecCheck,
   type SpecDiagnostic,
 } from './diagnostics.js';
+import { editorSchema } from './editor-schema.js';
+import { hoverTexts } from './hover-texts.js';
+import { tolerantDocument } from './tolerant-json.js';
 
 /** A problem the worker found in a run of this spec (a JSON pointer and a message). */
 export interface RunProblem {
@@ -74,14 +77,19 @@ export function specEditorExtensions(options: SpecEditorOptions = {}): Extension
     runProblems,
     specLinter,
     lintGutter(),
-    jsonLanguage.data.of({ autocomplete: jsonCompletion() }),
-    hoverTooltip(jsonSchemaHover()),
-    // The schema as codemirror-json-schema reads it (a JSON Schema 7 object; ours is 2020-12,
-    // whose $defs/$ref/enum/description it uses for completion and hover).
-    stateExtensions(modelSchema as Parameters<typeof stateExtensions>[0]),
+    jsonLanguage.data.of({ autocomplete: jsonCompletion({ jsonParser: tolerantDocument }) }),
+    hoverTooltip(
+      jsonSchemaHover({
+        getHoverTexts: (data) => hoverTexts(data.schema as Parameters<typeof hoverTexts>[0]),
+      }),
+    ),
+    // Completion and hover read the schema in the drafts they know (see editor-schema.ts).
+    stateExtensions(editorSchema(modelSchema) as Parameters<typeof stateExtensions>[0]),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) options.onChange?.(update.state.doc.toString());
     }),
+    // Descriptions are long one-line strings: wrap them rather than scroll sideways.
+    EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': 'Model spec (JSON)' }),
   ];
 }

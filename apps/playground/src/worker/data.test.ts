@@ -127,7 +127,7 @@ describe('tagging: UD Atis', () => {
 
   it('reads 700 sentences of UPOS tags and holds out a seeded tenth', () => {
     const train = data.train as { tokens: string[][]; tags: string[][]; column?: string };
-    const validation = data.validation as { tokens: string[][] };
+    const validation = data.validation as unknown as { tokens: string[][] };
     const blocks = text('tagging')
       .split('\n\n')
       .filter((b) => b.trim() !== '');

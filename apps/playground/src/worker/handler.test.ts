@@ -256,6 +256,29 @@ describe('the worker handler (cpu backend)', () => {
     expect(syntax.message).toMatch(/invalid JSON/);
     expect(syntax.message).toMatch(/^invalid spec: 1:\d+: /);
 
+    // A task's own spec check (tagging: tokens are never split) also names its pointer.
+    const tagging = {
+      version: 1,
+      name: 'split-tokens',
+      task: 'tagging',
+      input: { tokenizer: { type: 'word', splitPunctuation: true } },
+      layers: [
+        { type: 'embedding', embeddingDim: 4 },
+        { type: 'gru', hiddenSize: 4 },
+        { type: 'dense', units: 'auto' },
+      ],
+      training: { epochs: 1, batchSize: 4, optimizer: { type: 'adam', lr: 0.01 }, seed: 1 },
+    };
+    const taskError = only(
+      await send(
+        handler,
+        train(experiment(tagging, { kind: 'file', name: 'a.conllu', text: '' }), '1\ta\t_\tX\n'),
+      ),
+      'error',
+    );
+    expect(taskError.message).toMatch(/splitPunctuation.*never splits/);
+    expect(taskError.pointer).toBe('/input/tokenizer/splitPunctuation');
+
     const noModel = only(
       await send(handler, {
         type: 'try',

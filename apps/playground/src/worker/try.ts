@@ -31,6 +31,8 @@ export interface TryContext {
   signal: AbortSignal;
   /** Generation: each piece of text as it is decided. */
   onToken(text: string): void;
+  /** Yields the event loop a turn now and then (so that "cancel-try" is delivered). */
+  turn?: () => Promise<void> | undefined;
 }
 
 /** The settings of a generation try: temperature 0 means greedy (the most likely token each time). */
@@ -78,6 +80,7 @@ export async function runTry(
         const next = await stream.next();
         if (next.done) return { task: 'generation', text: next.value.text };
         context.onToken(next.value.text);
+        await context.turn?.();
       }
     }
     case 'translation': {
@@ -153,7 +156,10 @@ export async function warmUp(trained: Trained, sample?: unknown): Promise<void> 
       await trained.task.predict([typeof sample === 'string' ? sample : 'warm up']);
       return;
     case 'generation': {
-      const prompt = typeof sample === 'string' ? sample : '';
+      // A loaded model: its first ordinary token (after <pad>, <unk>, <bos>, <eos>) is a prompt
+      // it knows, whatever its tokenizer (an empty prompt needs a line break in the vocabulary).
+      const prompt =
+        typeof sample === 'string' ? sample : (trained.task.vocabulary.tokens[4] ?? '');
       await trained.task.generate(prompt, { maxTokens: 2, strategy: 'greedy', allowUnknown: true });
       return;
     }
