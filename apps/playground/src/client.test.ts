@@ -117,6 +117,25 @@ describe('PlaygroundClient', () => {
     client.dispose();
   }, 60_000);
 
+  it('a second train() stops the first and starts once it has ended', async () => {
+    const worker = inProcessWorker();
+    const client = new PlaygroundClient(worker);
+    let firstProgress: () => void = () => {};
+    const progressed = new Promise<void>((resolve) => {
+      firstProgress = resolve;
+    });
+    const first = client.train({ experiment, dataText: sentences, resume: false }, (event) => {
+      if (event.type === 'progress') firstProgress();
+    });
+    await progressed;
+    const second = client.train({ experiment, dataText: sentences, resume: false });
+    expect((await first).stoppedBy).toBe('aborted');
+    expect((await second).stoppedBy).toBe('epochs');
+    expect(worker.requests.map((r) => r.type)).toEqual(['train', 'stop', 'train']);
+    expect(client.training).toBe(false);
+    client.dispose();
+  }, 60_000);
+
   it('rejects with a PlaygroundError carrying the spec pointer', async () => {
     const client = new PlaygroundClient(inProcessWorker());
     const bad = { ...spec, layers: [{ type: 'embeding', embeddingDim: 8 }] };

@@ -83,6 +83,10 @@ export class PlaygroundClient {
   #backendWaiters: { resolve(list: BackendList): void; reject(error: Error): void }[] = [];
   #nextId = 1;
   #trainId: number | undefined;
+  /** The run in progress (or waiting for the previous one to end). */
+  #running: Promise<TrainedEvent> | undefined;
+  #stopBeforeStart: number | undefined;
+  #disposed = false;
   #tryId: number | undefined;
   /** Errors the worker reports with no request id (e.g. a failure while listing backends). */
   onError: ((error: PlaygroundError) => void) | undefined;
@@ -102,11 +106,12 @@ export class PlaygroundClient {
 
   /**
    * Trains the experiment in the worker; `onEvent` sees "started" and each "progress" event. Settles
-   * with the "trained" event (also after `stop()`, with stoppedBy "abort"), or rejects with a
-   * PlaygroundError. One run at a time: a new one stops the previous.
+   * with the "trained" event (also after `stop()`, with stoppedBy "aborted"), or rejects with a
+   * PlaygroundError. One run at a time: a new one stops the previous and starts when it has ended.
    */
   train(request: TrainRequest, onEvent?: (event: TrainEvent) => void): Promise<TrainedEvent> {
-    if (this.#trainId !== undefined) this.stop();
+    const previous = this.#running;
+    if (previous) this.stop();
     const id = this.#id();
     this.#trainId = id;
     const message: WorkerRequest = {
@@ -117,12 +122,34 @@ export class PlaygroundClient {
       resume: request.resume,
       ...(request.maxTimeMs !== undefined ? { maxTimeMs: request.maxTimeMs } : {}),
     };
-    return this.#request<TrainedEvent>(id, message, 'trained', onEvent as Pending['onEvent']);
+    const send = () => {
+      if (this.#disposed) throw new PlaygroundError('the playground worker was closed');
+      const answer = this.#request<TrainedEvent>(
+        id,
+        message,
+        'trained',
+        onEvent as Pending['onEvent'],
+      );
+      // stop() before the request was sent: the worker could not have matched it to the run.
+      if (this.#stopBeforeStart === id) this.#worker.postMessage({ type: 'stop', id });
+      return answer;
+    };
+    const ignore = () => undefined;
+    const run = previous ? previous.then(ignore, ignore).then(send) : send();
+    this.#running = run;
+    const clear = () => {
+      if (this.#running === run) this.#running = undefined;
+    };
+    run.then(clear, clear);
+    return run;
   }
 
   /** Stops the current run at the next batch boundary (it checkpoints; resumable). */
   stop(): void {
-    if (this.#trainId !== undefined) this.#worker.postMessage({ type: 'stop', id: this.#trainId });
+    const id = this.#trainId;
+    if (id === undefined) return;
+    if (this.#pending.has(id)) this.#worker.postMessage({ type: 'stop', id });
+    else this.#stopBeforeStart = id;
   }
 
   /** Whether a run is in progress. */
@@ -181,6 +208,7 @@ export class PlaygroundClient {
 
   /** Ends the worker; pending calls reject. */
   dispose(): void {
+    this.#disposed = true;
     this.#worker.terminate?.();
     const error = new PlaygroundError('the playground worker was closed');
     for (const pending of this.#pending.values()) pending.reject(error);

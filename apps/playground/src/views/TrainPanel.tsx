@@ -308,6 +308,13 @@ function statusLine(
   }
 }
 
+/** Epoch markers while there are few epochs; a long run's curve reads better as a line. */
+function fewPoints(u: uPlot, seriesIndex: number): boolean {
+  let count = 0;
+  for (const value of u.data[seriesIndex] ?? []) if (value !== null && value !== undefined) count++;
+  return count <= 40;
+}
+
 /** core's StopReason values, in words. */
 const stopReasons: Record<string, string> = {
   epochs: 'all epochs ran',
@@ -333,14 +340,14 @@ function lossChartOptions(): Omit<uPlot.Options, 'width' | 'height'> {
         stroke: '#2f6fde',
         width: 2,
         spanGaps: true,
-        points: { show: true, size: 6 },
+        points: { show: fewPoints, size: 6 },
       },
       {
         label: 'validation loss',
         stroke: '#d9822b',
         width: 2,
         spanGaps: true,
-        points: { show: true, size: 6 },
+        points: { show: fewPoints, size: 6 },
       },
     ],
     legend: { live: false },
@@ -356,7 +363,7 @@ function metricChartOptions(label: string): Omit<uPlot.Options, 'width' | 'heigh
     ],
     series: [
       { label: 'epoch' },
-      { label, stroke: '#2e8b57', width: 2, spanGaps: true, points: { show: true, size: 6 } },
+      { label, stroke: '#2e8b57', width: 2, spanGaps: true, points: { show: fewPoints, size: 6 } },
     ],
     legend: { live: false },
   };

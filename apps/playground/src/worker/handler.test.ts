@@ -181,7 +181,7 @@ describe('the worker handler (cpu backend)', () => {
   it('stop checkpoints mid-epoch; resuming after a "reload" ends on the uninterrupted weights', async () => {
     const store = new MemoryCheckpointStore();
     const uninterrupted = newHandler();
-    await send(uninterrupted, train(sentimentExperiment, sentiment));
+    const uninterruptedEvents = await send(uninterrupted, train(sentimentExperiment, sentiment));
     const expected = await weightsOf(uninterrupted);
     uninterrupted.dispose();
 
@@ -208,6 +208,16 @@ describe('the worker handler (cpu backend)', () => {
     );
     // Only the batches left run: 24 − 17.
     expect(resumed.filter((e) => e.type === 'progress' && e.kind === 'batch')).toHaveLength(7);
+    // The curves start from the beginning: epoch 1's record (from the checkpoint), then epoch 2's.
+    const epochPoints = resumed.flatMap((e) =>
+      e.type === 'progress' && e.kind === 'epoch' ? [e.point] : [],
+    );
+    expect(epochPoints.map((p) => p.epoch)).toEqual([1, 2]);
+    const uninterruptedEpochs = uninterruptedEvents.flatMap((e) =>
+      e.type === 'progress' && e.kind === 'epoch' ? [e.point] : [],
+    );
+    expect(epochPoints[0]).toEqual(uninterruptedEpochs[0]);
+    expect(epochPoints[1]?.validationLoss).toBe(uninterruptedEpochs[1]?.validationLoss);
     const done = only(resumed, 'trained');
     expect(done.stoppedBy).toBe('epochs');
     expect(done.checkpointKept).toBe(false);

@@ -197,11 +197,14 @@ export class Handler {
       }
       post({ type: 'started', id: request.id, backend, task: kind, notes });
       const epochs = spec.training.epochs;
+      const progress = this.#progress(request.id, epochs, post);
+      // A resumed run draws its curves from the start: the epochs before the checkpoint first.
+      for (const record of resume?.history ?? []) progress({ type: 'epoch', ...record });
       const result: TrainResult = await task.train(data.train, {
         ...(data.validation !== undefined && { validation: data.validation }),
         ...(request.maxTimeMs !== undefined && { maxTimeMs: request.maxTimeMs }),
         signal: controller.signal,
-        onProgress: this.#progress(request.id, epochs, post),
+        onProgress: progress,
         checkpoint: storeSink(this.#store, key),
         ...(resume && { resume }),
       });

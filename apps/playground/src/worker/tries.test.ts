@@ -125,6 +125,28 @@ describe('generation', () => {
     expect(b.output).toEqual(a.output);
   }, 60_000);
 
+  it('a saved model, loaded in another worker, generates the same text from the same seed', async () => {
+    const input: TryInput = {
+      task: 'generation',
+      prompt: 'Citizen',
+      maxTokens: 20,
+      temperature: 1,
+      seed: 9,
+    };
+    const here = await tryModel(handler, input);
+    const saved: WorkerEvent[] = [];
+    await handler.handle({ type: 'save', id: nextId++ }, (e) => saved.push(e));
+    const files = (saved[0] as Extract<WorkerEvent, { type: 'saved' }>).files;
+    const other = newHandler();
+    const loaded: WorkerEvent[] = [];
+    await other.handle({ type: 'load', id: nextId++, files, backend: 'cpu' }, (e) =>
+      loaded.push(e),
+    );
+    expect(loaded.map((e) => e.type)).toEqual(['loaded']);
+    expect((await tryModel(other, input)).output).toEqual(here.output);
+    other.dispose();
+  }, 60_000);
+
   it('temperature 0 decodes greedily (the seed does not matter); cancelling stops the stream', async () => {
     const greedy = (seed: number): TryInput => ({
       task: 'generation',

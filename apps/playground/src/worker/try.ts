@@ -156,7 +156,10 @@ export async function warmUp(trained: Trained, sample?: unknown): Promise<void> 
       await trained.task.predict([typeof sample === 'string' ? sample : 'warm up']);
       return;
     case 'generation': {
-      const prompt = typeof sample === 'string' ? sample : '';
+      // A loaded model: its first ordinary token (after <pad>, <unk>, <bos>, <eos>) is a prompt
+      // it knows, whatever its tokenizer (an empty prompt needs a line break in the vocabulary).
+      const prompt =
+        typeof sample === 'string' ? sample : (trained.task.vocabulary.tokens[4] ?? '');
       await trained.task.generate(prompt, { maxTokens: 2, strategy: 'greedy', allowUnknown: true });
       return;
     }
