@@ -75,7 +75,7 @@ describe('the sentiment example on WASM', () => {
     await page
       .locator(`${byTestId('train-status')}:has-text("ready to try"), ${byTestId('train-error')}`)
       .first()
-      .waitFor({ timeout: 110_000 });
+      .waitFor({ timeout: 150_000 });
     expect(await page.locator(byTestId('train-error')).count()).toBe(0);
     const seconds = (performance.now() - started) / 1000;
     const metric = page.locator(byTestId('train-metric'));
@@ -110,5 +110,5 @@ describe('the sentiment example on WASM', () => {
     expect(positive.label).toBe('1');
     expect(negative.label).toBe('0');
     await screenshot(page, 'try-classification', byTestId('try-panel'));
-  });
+  }, 200_000);
 });
