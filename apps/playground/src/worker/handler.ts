@@ -85,7 +85,8 @@ export class Handler {
   #trained: Trained | undefined;
   /** The run in progress: its request id and what stops it. */
   #run: { id: number; controller: AbortController } | undefined;
-  readonly #tries = new Map<number, AbortController>();
+  /** Tries in progress: what cancels each, and its end. */
+  readonly #tries = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
 
   constructor(options: HandlerOptions) {
     this.#store = options.store;
@@ -133,7 +134,7 @@ export class Handler {
           await this.#try(request, post);
           return;
         case 'cancel-try':
-          this.#tries.get(request.id)?.abort();
+          this.#tries.get(request.id)?.controller.abort();
           return;
       }
     } catch (error) {
@@ -144,6 +145,13 @@ export class Handler {
         ...(pointerOf(error) !== undefined && { pointer: pointerOf(error) as string }),
       });
     }
+  }
+
+  /** Cancels the tries in progress and waits for their end (before their model is replaced). */
+  async #endTries(): Promise<void> {
+    const tries = [...this.#tries.values()];
+    for (const t of tries) t.controller.abort();
+    await Promise.allSettled(tries.map((t) => t.done));
   }
 
   /** Refuses `what` while a run trains the model (it would read weights mid-update). */
@@ -175,6 +183,7 @@ export class Handler {
         throw new SpecProblem([{ kind: 'semantic', pointer: '/task', message }], '/task');
       }
       const backend = await this.#backends.use(experiment.backend);
+      await this.#endTries();
       this.#replace(undefined);
       // The task first: its own spec checks (tagging, forecasting...) come before the data's.
       const task = (await createTask(spec, { backend })) as Task;
@@ -301,6 +310,7 @@ export class Handler {
       throw new Error(`model files of task "${task.task}": the playground has no view for it`);
     }
     const trained = { kind: task.task, task } as Trained;
+    await this.#endTries();
     this.#replace(trained);
     await warmUp(trained);
     post({ type: 'loaded', id: request.id, task: trained.kind, spec: task.spec });
@@ -310,14 +320,15 @@ export class Handler {
     this.#idle('try the model');
     const trained = this.#current();
     const controller = new AbortController();
-    this.#tries.set(request.id, controller);
     const started = this.#now();
+    const work = runTry(trained, request.input, {
+      signal: controller.signal,
+      turn: yielder(this.#now),
+      onToken: (text) => post({ type: 'try-token', id: request.id, text }),
+    });
+    this.#tries.set(request.id, { controller, done: work });
     try {
-      const output = await runTry(trained, request.input, {
-        signal: controller.signal,
-        turn: yielder(this.#now),
-        onToken: (text) => post({ type: 'try-token', id: request.id, text }),
-      });
+      const output = await work;
       post({ type: 'try-result', id: request.id, output, milliseconds: this.#now() - started });
     } finally {
       this.#tries.delete(request.id);

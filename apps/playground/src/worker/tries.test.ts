@@ -147,6 +147,31 @@ describe('generation', () => {
     other.dispose();
   }, 60_000);
 
+  it('opening a model during a streaming try ends the try first, then replaces the model', async () => {
+    const saved: WorkerEvent[] = [];
+    await handler.handle({ type: 'save', id: nextId++ }, (e) => saved.push(e));
+    const files = (saved[0] as Extract<WorkerEvent, { type: 'saved' }>).files;
+    const loaded: WorkerEvent[] = [];
+    let loading: Promise<void> | undefined;
+    const streamed = await tryModel(
+      handler,
+      { task: 'generation', prompt: 'First', maxTokens: 500, temperature: 1, seed: 3 },
+      (event) => {
+        if (event.type === 'try-token' && loading === undefined) {
+          loading = handler.handle({ type: 'load', id: nextId++, files, backend: 'cpu' }, (e) =>
+            loaded.push(e),
+          );
+        }
+      },
+    );
+    await loading;
+    expect(streamed.tokens.length).toBeLessThan(500);
+    expect((streamed.output as Extract<TryOutput, { task: 'generation' }>).text).toBe(
+      streamed.tokens.join(''),
+    );
+    expect(loaded.map((e) => e.type)).toEqual(['loaded']);
+  }, 60_000);
+
   it('temperature 0 decodes greedily (the seed does not matter); cancelling stops the stream', async () => {
     const greedy = (seed: number): TryInput => ({
       task: 'generation',
