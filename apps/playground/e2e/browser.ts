@@ -105,6 +105,6 @@ export async function screenshot(page: Page, name: string, selector?: string): P
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
   if (selector) await page.locator(selector).first().screenshot({ path, animations: 'disabled' });
-  else await page.screenshot({ path, animations: 'disabled' });
+  else await page.screenshot({ path, animations: 'disabled', fullPage: true });
   return path;
 }

@@ -9,8 +9,14 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * Chromium skips them: under CI (CI set) a missing Chromium is a failure (see global-setup.ts).
  */
 export function chromiumSkipReason(): string | undefined {
-  if (existsSync(chromiumPath) || process.env.CI) return undefined;
+  if (existsSync(chromiumPath) || inCi()) return undefined;
   return `${chromiumPath} not found (install Debian's chromium: apt-get install chromium, or set CHROMIUM_PATH); CI is not set, so the tests are skipped rather than failed`;
+}
+
+/** CI set to anything but "", "0" or "false" (.ci/run sets CI=true). */
+function inCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && !['', '0', 'false'].includes(ci.toLowerCase());
 }
 
 /** Throws, naming the fix, when Chromium is absent: called where the tests must run. */

@@ -23,7 +23,7 @@ const spec = {
     { type: 'dense', units: 'auto' },
   ],
   training: { epochs: 2, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 }, seed: 3 },
-  decoding: { strategy: 'sample', temperature: 0.8, maxLength: 1500 },
+  decoding: { strategy: 'sample', temperature: 0.8, maxLength: 2000 },
 };
 
 describe('generation in the page', () => {
@@ -36,7 +36,7 @@ describe('generation in the page', () => {
     await trainToEnd(page, 60_000);
     await page.locator('[data-testid="try-panel"][data-task="generation"]').waitFor();
     await page.locator(byTestId('try-gen-prompt')).fill('First Citizen:\n');
-    await page.locator(byTestId('try-gen-max-tokens')).fill('1500');
+    await page.locator(byTestId('try-gen-max-tokens')).fill('2000');
     await page.locator(byTestId('try-gen-seed')).fill('7');
     // Record every change of the shown continuation, with its time, from the click on.
     await page.evaluate(() => {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { requireChromium } from './chromium.ts';
+import { e2eOutDir } from './chunks.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,8 +21,6 @@ declare module 'vitest' {
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const configFile = join(appRoot, 'vite.config.ts');
-// Inside node_modules: ignored by git and by the linters, and never mistaken for the app's dist.
-export const e2eOutDir = join(appRoot, 'node_modules/.e2e-dist');
 
 export default async function setup(project: TestProject) {
   requireChromium();
@@ -34,6 +33,7 @@ export default async function setup(project: TestProject) {
       build: {
         outDir: e2eOutDir,
         emptyOutDir: true,
+        reportCompressedSize: false,
         rollupOptions: {
           input: {
             index: join(appRoot, 'index.html'),

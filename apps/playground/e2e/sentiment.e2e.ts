@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { byTestId, classify, openExperiment } from './app.ts';
 import { screenshot, useBrowser } from './browser.ts';
+import { backendChunks } from './chunks.ts';
 
 const session = useBrowser();
 const example = readFileSync(new URL('../examples/sentiment-bigru.json', import.meta.url), 'utf8');
@@ -47,6 +48,11 @@ describe('the sentiment example on WASM', () => {
       data: { bundled: 'uci-sentiment' },
       backend: 'wasm',
     });
+    // Every file the page and its worker fetch, to check that only the chosen backend loads.
+    const fetched = new Set<string>();
+    page.context().on('request', (request) => {
+      fetched.add(new URL(request.url()).pathname.replace(/^\/assets\//, ''));
+    });
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.locator(byTestId('backend-option-wasm')).isChecked()).toBe(true);
 
@@ -69,7 +75,7 @@ describe('the sentiment example on WASM', () => {
     await page
       .locator(`${byTestId('train-status')}:has-text("ready to try"), ${byTestId('train-error')}`)
       .first()
-      .waitFor({ timeout: 110_000 });
+      .waitFor({ timeout: 150_000 });
     expect(await page.locator(byTestId('train-error')).count()).toBe(0);
     const seconds = (performance.now() - started) / 1000;
     const metric = page.locator(byTestId('train-metric'));
@@ -79,6 +85,16 @@ describe('the sentiment example on WASM', () => {
       `sentiment-bigru on wasm: validation accuracy ${(accuracy * 100).toFixed(1)}% in ${seconds.toFixed(1)} s (${(await page.locator(byTestId('train-epoch')).textContent()) ?? ''}, ${(await page.locator(byTestId('train-throughput')).textContent()) ?? ''})`,
     );
     expect(accuracy).toBeGreaterThan(0.75);
+
+    // The tfjs backends load lazily: training on WASM fetched the wasm chunk and the threaded
+    // SIMD binary (the page is isolated), and none of the cpu or webgpu code or other binaries.
+    const chunks = backendChunks();
+    const loaded = (files: string[]) => files.filter((f) => fetched.has(f));
+    expect(loaded(chunks.wasm)).toEqual(chunks.wasm);
+    expect(fetched.has(chunks.wasmBinaries.threadedSimd)).toBe(true);
+    expect(loaded(chunks.cpu)).toEqual([]);
+    expect(loaded(chunks.webgpuKernels)).toEqual([]);
+    expect(loaded([chunks.wasmBinaries.plain, chunks.wasmBinaries.simd])).toEqual([]);
     await screenshot(page, 'trained');
     await screenshot(page, 'train-panel', byTestId('train-panel'));
 
@@ -94,5 +110,5 @@ describe('the sentiment example on WASM', () => {
     expect(positive.label).toBe('1');
     expect(negative.label).toBe('0');
     await screenshot(page, 'try-classification', byTestId('try-panel'));
-  });
+  }, 200_000);
 });

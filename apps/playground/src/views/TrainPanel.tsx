@@ -9,6 +9,7 @@ import type { Experiment, PlaygroundTask } from '../protocol.js';
 import { type Coalescer, createCoalescer } from './coalesce.js';
 import { appendPoints, type CurveColumns, emptyCurves, lastValue } from './curves.js';
 import { dataText } from './data.js';
+import { evaluationFigures } from './evaluation.js';
 import {
   formatDuration,
   formatEpoch,
@@ -85,13 +86,15 @@ export function TrainPanel(props: TrainPanelProps) {
     coalescerRef.current = createCoalescer<ProgressEvent>((events) => {
       appendPoints(fresh, events, mainMetric[taskRef.current ?? 'classification'].key);
       const last = events[events.length - 1] as ProgressEvent;
-      setLive({
+      // Epoch records carry no ETA: keep the last batch's rather than blink to "—".
+      const eta = events.findLast((e) => e.etaSeconds !== undefined)?.etaSeconds;
+      setLive((previous) => ({
         epoch: last.point.epoch,
         epochs: last.epochs,
         tokensPerSecond: last.tokensPerSecond,
-        etaSeconds: last.etaSeconds,
+        etaSeconds: eta ?? previous.etaSeconds,
         lastLoss: last.point.loss,
-      });
+      }));
       setVersion((v) => v + 1);
     });
     return fresh;
@@ -161,6 +164,7 @@ export function TrainPanel(props: TrainPanelProps) {
 
   const unit = runTask === 'forecasting' ? 'windows' : 'tokens';
   const latestMetric = lastValue(columns.metric);
+  const figures = trained && runTask ? evaluationFigures(runTask, trained.evaluation) : [];
   return (
     <section class="panel rv-train" data-testid="train-panel" aria-label="Training">
       <h2>Training</h2>
@@ -223,6 +227,22 @@ export function TrainPanel(props: TrainPanelProps) {
           </dd>
         </div>
       </dl>
+      {figures.length > 0 && (
+        <p class="rv-evaluation" data-testid="train-evaluation">
+          Validation, weights kept:{' '}
+          {figures.map((f, i) => (
+            <span
+              key={f.label}
+              data-testid="train-evaluation-figure"
+              data-label={f.label}
+              data-value={f.value}
+            >
+              {i > 0 ? ', ' : ''}
+              {f.label} <strong>{f.text}</strong>
+            </span>
+          ))}
+        </p>
+      )}
       {started && started.notes.length > 0 && (
         <ul class="rv-notes" data-testid="train-notes">
           {started.notes.map((note) => (
@@ -275,7 +295,9 @@ function statusLine(
     case 'done': {
       if (!trained) return 'Done.';
       const how =
-        trained.stoppedBy === 'abort' ? 'Stopped' : `Done (stopped by ${trained.stoppedBy})`;
+        trained.stoppedBy === 'aborted'
+          ? 'Stopped'
+          : `Done (${stopReasons[trained.stoppedBy] ?? `stopped by ${trained.stoppedBy}`})`;
       const kept = trained.checkpointKept
         ? ' A checkpoint is kept in this browser: Resume continues the run, even after a reload.'
         : '';
@@ -285,6 +307,21 @@ function statusLine(
       return 'Training failed.';
   }
 }
+
+/** Epoch markers while there are few epochs; a long run's curve reads better as a line. */
+function fewPoints(u: uPlot, seriesIndex: number): boolean {
+  let count = 0;
+  for (const value of u.data[seriesIndex] ?? []) if (value !== null && value !== undefined) count++;
+  return count <= 40;
+}
+
+/** core's StopReason values, in words. */
+const stopReasons: Record<string, string> = {
+  epochs: 'all epochs ran',
+  'early-stopping': 'early stopping: validation stopped improving',
+  'time-budget': 'the time budget ran out',
+  callback: 'stopped by a callback',
+};
 
 const axisFont = '11px system-ui, sans-serif';
 
@@ -303,14 +340,14 @@ function lossChartOptions(): Omit<uPlot.Options, 'width' | 'height'> {
         stroke: '#2f6fde',
         width: 2,
         spanGaps: true,
-        points: { show: true, size: 6 },
+        points: { show: fewPoints, size: 6 },
       },
       {
         label: 'validation loss',
         stroke: '#d9822b',
         width: 2,
         spanGaps: true,
-        points: { show: true, size: 6 },
+        points: { show: fewPoints, size: 6 },
       },
     ],
     legend: { live: false },
@@ -326,7 +363,7 @@ function metricChartOptions(label: string): Omit<uPlot.Options, 'width' | 'heigh
     ],
     series: [
       { label: 'epoch' },
-      { label, stroke: '#2e8b57', width: 2, spanGaps: true, points: { show: true, size: 6 } },
+      { label, stroke: '#2e8b57', width: 2, spanGaps: true, points: { show: fewPoints, size: 6 } },
     ],
     legend: { live: false },
   };

@@ -1,6 +1,11 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { dateSeconds, forecastColumns, forecastVariables } from './forecast-plot.js';
+import {
+  dateSeconds,
+  forecastColumns,
+  forecastVariables,
+  historyShownFor,
+} from './forecast-plot.js';
 
 const output = (dates: boolean) => ({
   task: 'forecasting' as const,
@@ -58,5 +63,18 @@ describe('forecastColumns', () => {
     const odd = output(true);
     odd.forecast.dates = ['1960-01', '1960-02'];
     expect(forecastColumns(odd, 'passengers').time).toBe(false);
+  });
+});
+
+describe('forecastColumns with a history limit', () => {
+  it('keeps the last observations and their dates, and numbers steps from the series start', () => {
+    const withDates = forecastColumns(output(true), 'passengers', 2);
+    expect(withDates.history).toEqual([390, 432, null, null]);
+    expect(withDates.forecast).toEqual([null, 432, 450, 430]);
+    expect(withDates.x[0]).toBe(Date.UTC(1960, 10, 1) / 1000);
+    const steps = forecastColumns(output(false), 'passengers', 2);
+    expect(steps.x).toEqual([1, 2, 3, 4]);
+    expect(historyShownFor(1)).toBe(36);
+    expect(historyShownFor(24)).toBe(96);
   });
 });

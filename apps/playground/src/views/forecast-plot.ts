@@ -5,7 +5,7 @@ import type { TryOutput } from '../protocol.js';
 type ForecastOutput = Extract<TryOutput, { task: 'forecasting' }>;
 
 export interface ForecastColumns {
-  /** Seconds since 1970 (uPlot's time scale) when `time`, else the step index. */
+  /** Seconds since 1970 (uPlot's time scale) when `time`, else the step's index in the series. */
   x: number[];
   time: boolean;
   history: (number | null)[];
@@ -19,21 +19,30 @@ export function forecastVariables(output: ForecastOutput): string[] {
 }
 
 /**
- * Columns for `variable`. The forecast and the baseline start at the last history point so the
- * lines join the history instead of floating after a gap.
+ * Columns for `variable`, with at most `historyShown` of the last observations. The forecast and
+ * the baseline start at the last history point so the lines join the history instead of floating
+ * after a gap. Without dates, x counts steps from the series' first observation.
  */
-export function forecastColumns(output: ForecastOutput, variable: string): ForecastColumns {
-  const history = output.history.values[variable] ?? [];
+export function forecastColumns(
+  output: ForecastOutput,
+  variable: string,
+  historyShown = Number.POSITIVE_INFINITY,
+): ForecastColumns {
+  const allHistory = output.history.values[variable] ?? [];
+  // The last `historyShown` observations: a short forecast after a long series would be a dot.
+  const skip = Math.max(0, allHistory.length - historyShown);
+  const history = allHistory.slice(skip);
   const forecast = output.forecast.values[variable] ?? [];
   const naive = output.naive[variable] ?? [];
   const steps = history.length + forecast.length;
-  const dates = [...(output.history.dates ?? []), ...(output.forecast.dates ?? [])];
+  const historyDates = output.history.dates?.slice(skip) ?? [];
+  const dates = [...historyDates, ...(output.forecast.dates ?? [])];
   const seconds = dates.length === steps ? dates.map(dateSeconds) : [];
   const time =
     seconds.length === steps &&
     seconds.every((s) => s !== undefined) &&
     increasing(seconds as number[]);
-  const x = time ? (seconds as number[]) : Array.from({ length: steps }, (_, i) => i);
+  const x = time ? (seconds as number[]) : Array.from({ length: steps }, (_, i) => skip + i);
 
   const join = history.length - 1;
   const column = (tail: readonly number[], withJoin: boolean) =>
@@ -70,4 +79,9 @@ export function dateSeconds(text: string): number | undefined {
 
 function increasing(values: readonly number[]): boolean {
   return values.every((v, i) => i === 0 || v > (values[i - 1] as number));
+}
+
+/** How much history the plot shows: four horizons, and at least three years of months. */
+export function historyShownFor(horizon: number): number {
+  return Math.max(36, 4 * horizon);
 }

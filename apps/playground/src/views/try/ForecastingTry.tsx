@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { DataChoice } from '../../protocol.js';
 import { dataText } from '../data.js';
-import { forecastColumns, forecastVariables } from '../forecast-plot.js';
+import { forecastColumns, forecastVariables, historyShownFor } from '../forecast-plot.js';
 import { Plot } from '../Plot.js';
 import { TryFooter, type TryViewProps, useTry } from './common.js';
 
@@ -33,7 +33,10 @@ export function ForecastingTry({ client, data, disabled = false }: ForecastingTr
 
   const variables = output ? forecastVariables(output) : [];
   const shown = variable && variables.includes(variable) ? variable : variables[0];
-  const columns = output && shown ? forecastColumns(output, shown) : undefined;
+  const horizonOut = output && shown ? (output.forecast.values[shown]?.length ?? 0) : 0;
+  const historyShown = historyShownFor(horizonOut);
+  const columns = output && shown ? forecastColumns(output, shown, historyShown) : undefined;
+  const historyLength = output && shown ? (output.history.values[shown]?.length ?? 0) : 0;
   const plotData = useMemo<uPlot.AlignedData | undefined>(
     () => columns && [columns.x, columns.history, columns.forecast, columns.naive],
     [output, shown],
@@ -109,6 +112,11 @@ export function ForecastingTry({ client, data, disabled = false }: ForecastingTr
             version={0}
             height={260}
           />
+          {historyLength > historyShown && (
+            <p class="rv-muted">
+              The last {historyShown} of {historyLength} observations, then the forecast.
+            </p>
+          )}
           <p class="rv-muted" data-testid="try-fc-values">
             Forecast of {shown}:{' '}
             {(output.forecast.values[shown] ?? [])

@@ -15,10 +15,11 @@ export function GenerationTry({ client, disabled = false }: TryViewProps) {
   const [shownPrompt, setShownPrompt] = useState('');
   const { output, busy, error, milliseconds, run } = useTry(client, 'generation');
   const text = useRef('');
-  const coalescer = useRef(
+  // One coalescer for the view's life (a lazy state initialiser runs once, unlike useRef's argument).
+  const [coalescer] = useState(() =>
     createCoalescer<string>(() => setStreamed(text.current), { minIntervalMs: 0 }),
   );
-  useEffect(() => () => coalescer.current.cancel(), []);
+  useEffect(() => () => coalescer.cancel(), [coalescer]);
 
   const generate = async () => {
     text.current = '';
@@ -37,10 +38,10 @@ export function GenerationTry({ client, disabled = false }: TryViewProps) {
       },
       (piece) => {
         text.current += piece;
-        coalescer.current.push(piece);
+        coalescer.push(piece);
       },
     );
-    coalescer.current.flushNow();
+    coalescer.flushNow();
   };
 
   // The result's text is the whole continuation: it replaces the streamed pieces when it comes.

@@ -1,0 +1,64 @@
+// Stop, reload, resume: a run stopped mid-way keeps its checkpoint in IndexedDB; after a reload of
+// the same link, Resume continues from that checkpoint (the worker names its step and epoch) and
+// the run ends after the spec's last epoch, not after as many epochs again.
+import { describe, expect, it } from 'vitest';
+import { byTestId, openExperiment } from './app.ts';
+import { useBrowser } from './browser.ts';
+
+const session = useBrowser();
+
+const experiment = {
+  spec: {
+    version: 1,
+    name: 'e2e-resume',
+    task: 'classification',
+    input: {
+      tokenizer: { type: 'word', lowercase: true },
+      vocabulary: { minFrequency: 2 },
+      maxLength: 32,
+    },
+    layers: [
+      { type: 'embedding', embeddingDim: 16 },
+      { type: 'gru', hiddenSize: 16 },
+      { type: 'pool', mode: 'mean' },
+      { type: 'dense', units: 'auto' },
+    ],
+    training: { epochs: 4, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 }, seed: 9 },
+  },
+  data: { bundled: 'uci-sentiment' },
+  backend: 'wasm',
+} as const;
+
+describe('stop and resume after a reload', () => {
+  it('continues from the checkpoint kept in IndexedDB to the last epoch', async () => {
+    const { page } = await openExperiment(session, experiment);
+    await page.locator(byTestId('train-start')).click();
+    // Stop during the second epoch: the first epoch's record and checkpoint exist by then.
+    await page.locator(`${byTestId('train-epoch')}:has-text("epoch 2/4")`).waitFor({
+      timeout: 60_000,
+    });
+    await page.locator(byTestId('train-stop')).click();
+    await page
+      .locator(`${byTestId('train-status')}:has-text("Resume continues the run")`)
+      .waitFor({ timeout: 30_000 });
+    expect((await page.locator(byTestId('train-status')).textContent()) ?? '').toMatch(/^Stopped/);
+
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('[data-testid="spec-status"][data-valid="true"]').waitFor();
+    await page.locator(`${byTestId('train-resume')}:not([disabled])`).click();
+    const note = page.locator(`${byTestId('train-notes')} li`, { hasText: 'resuming from' });
+    await note.waitFor({ timeout: 30_000 });
+    const match = /checkpoint of step (\d+) \(epoch (\d+)\)/.exec((await note.textContent()) ?? '');
+    expect(match, 'the resume note names the step and epoch').not.toBeNull();
+    // Stopped in epoch 2: at least the first epoch's steps are behind it.
+    expect(Number(match?.[1])).toBeGreaterThan(0);
+    expect(Number(match?.[2])).toBeGreaterThanOrEqual(2);
+    await page
+      .locator(`${byTestId('train-status')}:has-text("ready to try"), ${byTestId('train-error')}`)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    expect(await page.locator(byTestId('train-error')).count()).toBe(0);
+    expect((await page.locator(byTestId('train-status')).textContent()) ?? '').toMatch(/^Done/);
+    expect(await page.locator(byTestId('train-epoch')).textContent()).toBe('epoch 4/4');
+  });
+});
