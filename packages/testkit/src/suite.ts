@@ -156,7 +156,9 @@ export function conformanceSuite(options: ConformanceOptions): void {
       expect(report.leaked, 'tensors leaked by training').toBe(0);
       expect(report.firstLoss).toBeGreaterThan(3.8);
       expect(report.finalLoss).toBeLessThan(options.trainingTarget ?? defaultTrainingTarget);
-    }, 120_000);
+      // A correctness check, not a timing one: software WebGPU (llvmpipe) beside the browser tests
+      // on a 2-core CI machine has taken over two minutes for these 40 steps.
+    }, 600_000);
 
     if (options.deterministic) {
       it('gives bit-identical results when a computation is repeated', async () => {
