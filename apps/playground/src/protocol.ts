@@ -141,4 +141,6 @@ export type WorkerEvent =
       message: string;
       /** For spec problems: JSON pointer(s) the editor can mark. */
       pointer?: string;
+      /** The failure ended a run that had replaced the model: the worker now holds no model. */
+      modelDropped?: boolean;
     };
