@@ -100,6 +100,8 @@ describe('generation', () => {
       { type: 'dense', units: 'auto' },
     ],
     training: training(1, 8),
+    // A try's top-k left off must not fall back to this (it would make sampling greedy).
+    decoding: { strategy: 'sample', topK: 1 },
   };
 
   it('streams pieces that add up to the text; the same seed gives the same text', async () => {
@@ -123,6 +125,16 @@ describe('generation', () => {
     expect(a.tokens).toHaveLength(30); // a character model: one piece per character
     const b = await tryModel(handler, input);
     expect(b.output).toEqual(a.output);
+  }, 60_000);
+
+  it('top-k and top-p left off are off, not the spec’s decoding settings', async () => {
+    const prompt = { task: 'generation', prompt: 'First', maxTokens: 30 } as const;
+    const greedy = await tryModel(handler, { ...prompt, temperature: 0 });
+    const sampled = await tryModel(handler, { ...prompt, temperature: 1.5, seed: 7 });
+    // With the spec's topK 1, sampling would pick the most likely token each time, as greedy does.
+    expect(sampled.output).not.toEqual(greedy.output);
+    const limited = await tryModel(handler, { ...prompt, temperature: 1.5, seed: 7, topK: 1 });
+    expect(limited.output).toEqual(greedy.output);
   }, 60_000);
 
   it('a saved model, loaded in another worker, generates the same text from the same seed', async () => {

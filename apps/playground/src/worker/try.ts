@@ -35,9 +35,15 @@ export interface TryContext {
   turn?: () => Promise<void> | undefined;
 }
 
-/** The settings of a generation try: temperature 0 means greedy (the most likely token each time). */
+/**
+ * The settings of a generation try: temperature 0 means greedy (the most likely token each time).
+ * A top-k or top-p the try leaves out is off, not the spec's decoding setting (which the task
+ * would fall back to): top-k is then the whole vocabulary and top-p 1. A seed left out is the
+ * spec's decoding seed when it has one, else a random one.
+ */
 export function generationOptions(
   input: Extract<TryInput, { task: 'generation' }>,
+  vocabularySize: number,
   signal?: AbortSignal,
 ): TextGenerationOptions {
   const common = { maxTokens: input.maxTokens, allowUnknown: true, ...(signal && { signal }) };
@@ -46,8 +52,8 @@ export function generationOptions(
     ...common,
     strategy: 'sample',
     temperature: input.temperature,
-    ...(input.topK !== undefined && { topK: input.topK }),
-    ...(input.topP !== undefined && { topP: input.topP }),
+    topK: input.topK ?? vocabularySize,
+    topP: input.topP ?? 1,
     ...(input.seed !== undefined && { seed: input.seed }),
   };
 }
@@ -72,6 +78,7 @@ export async function runTry(
     case 'generation': {
       const options = generationOptions(
         input as Extract<TryInput, { task: 'generation' }>,
+        trained.task.vocabulary.tokens.length,
         context.signal,
       );
       // Cancelling aborts between two tokens: the result is then the text so far.
@@ -85,9 +92,16 @@ export async function runTry(
     }
     case 'translation': {
       const { texts, beamWidth } = input as Extract<TryInput, { task: 'translation' }>;
+      // Width 1 is greedy search, whatever the spec's decoding strategy (beam or greedy).
+      const search =
+        beamWidth === undefined
+          ? {}
+          : beamWidth <= 1
+            ? { strategy: 'greedy' as const }
+            : { strategy: 'beam' as const, beam: beamWidth };
       const translations = await trained.task.translate(texts, {
         signal: context.signal,
-        ...(beamWidth !== undefined && { beam: beamWidth }),
+        ...search,
       });
       return {
         task: 'translation',
