@@ -20,7 +20,7 @@ import '@recurrent/task-generation';
 import '@recurrent/task-tagging';
 import '@recurrent/task-translation';
 import type { CurvePoint, PlaygroundTask, WorkerEvent, WorkerRequest } from '../protocol.js';
-import { Backends } from './backends.js';
+import { Backends, wasmThreads } from './backends.js';
 import { type CheckpointStore, checkpointKey, decodeState, storeSink } from './checkpoints.js';
 import { isPlaygroundTask, readTrainingData, type TrainingData } from './data.js';
 import { Throughput } from './throughput.js';
@@ -207,7 +207,8 @@ export class Handler {
       const trained = { kind, task } as Trained;
       const source = experiment.data.kind === 'bundled' ? experiment.data.id : experiment.data.name;
       const data = readTrainingData(spec, request.dataText, source);
-      const key = await checkpointKey(experiment, request.dataText, backend);
+      const threads = backend === 'wasm' ? (wasmThreads(this.#isolated) ?? 1) : undefined;
+      const key = await checkpointKey(experiment, request.dataText, backend, threads);
       const notes = [...data.notes];
       if (request.resume) {
         const stored = await this.#store.get(key);
