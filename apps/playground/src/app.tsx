@@ -68,6 +68,7 @@ export function App() {
               onChange={(specText) => update({ specText })}
               onCheck={(check) => setSpecValid(check.result.ok)}
               runProblems={runProblems}
+              readOnly={running}
             />
           </div>
         </section>
