@@ -5,12 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ForecastingTask } from '@recurrent/task-forecasting';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Experiment, TryInput, TryOutput, WorkerEvent } from '../protocol.js';
 import { Backends, defaultLoaders } from './backends.js';
 import { MemoryCheckpointStore } from './checkpoints.js';
 import { Handler } from './handler.js';
+import { warmUp } from './try.js';
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), '../../public/data');
 const bundled = (file: string) => readFileSync(join(dataDir, file), 'utf8');
@@ -329,5 +331,21 @@ describe('forecasting', () => {
     expect(f.history.values.Passengers?.at(-1)).toBe(432);
     expect(f.history.dates?.at(-1)).toBe('1960-12');
     expect(f.history.dates?.[0]).toBe('1951-01'); // the last 120 of 144 months
+  }, 60_000);
+
+  it('an opened forecaster (no series of its own) is warmed up by a forecast too', async () => {
+    const task = handler.task as ForecastingTask;
+    const forecast = vi.spyOn(task, 'forecast');
+    try {
+      await warmUp({ kind: 'forecasting', task });
+      expect(forecast).toHaveBeenCalledOnce();
+      const [series] = forecast.mock.calls[0] ?? [];
+      // Window 12 + 1 row for first differencing.
+      expect(series?.columns.Passengers).toHaveLength(13);
+      const result = await forecast.mock.results[0]?.value;
+      expect(result.values.Passengers).toHaveLength(3);
+    } finally {
+      forecast.mockRestore();
+    }
   }, 60_000);
 });

@@ -3,7 +3,11 @@
 // kernels (wasm, webgpu shaders) and building decoding tables.
 import { naiveForecast, type TextGenerationOptions } from '@recurrent/core';
 import type { ClassificationTask } from '@recurrent/task-classification';
-import type { ForecastingTask, TimeSeries } from '@recurrent/task-forecasting';
+import {
+  type ForecastingTask,
+  forecastingSettings,
+  type TimeSeries,
+} from '@recurrent/task-forecasting';
 import type { GenerationTask } from '@recurrent/task-generation';
 import type { TaggingTask } from '@recurrent/task-tagging';
 import type { TranslationTask } from '@recurrent/task-translation';
@@ -186,10 +190,22 @@ export async function warmUp(trained: Trained, sample?: unknown): Promise<void> 
       await trained.task.tag([Array.isArray(sample) ? (sample as string[]) : ['warm', 'up']]);
       return;
     case 'forecasting':
-      // A loaded forecaster has no series to read: its first forecast warms it up.
-      if (sample && typeof sample === 'object' && 'columns' in sample) {
-        await trained.task.forecast(sample as TimeSeries);
-      }
+      await trained.task.forecast(
+        sample && typeof sample === 'object' && 'columns' in sample
+          ? (sample as TimeSeries)
+          : shortestSeries(trained.task),
+      );
       return;
   }
+}
+
+/**
+ * A loaded forecaster has no series of its own: a made-up one just long enough for a forecast
+ * (its window plus the rows differencing takes), rising by one per row in each column it reads.
+ */
+function shortestSeries(task: ForecastingTask): TimeSeries {
+  const { window, lags } = forecastingSettings(task.spec);
+  const rows = window + lags.reduce((sum, lag) => sum + lag, 0);
+  const ramp = Array.from({ length: rows }, (_, i) => i + 1);
+  return { columns: Object.fromEntries(task.features.map((name) => [name, ramp])) };
 }
