@@ -72,7 +72,6 @@ export function ModelFilesPanel({
       setError(message(e));
     } finally {
       setBusy(undefined);
-      onOpeningChange?.(false);
     }
   };
 
@@ -101,6 +100,7 @@ export function ModelFilesPanel({
       setError(message(e));
     } finally {
       setBusy(undefined);
+      onOpeningChange?.(false);
     }
   };
 
