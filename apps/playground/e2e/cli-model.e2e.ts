@@ -82,6 +82,8 @@ describe('a model made by the CLI, opened in the page', () => {
     await page.locator('[data-testid="try-panel"][data-task="classification"]').waitFor({
       timeout: 30_000,
     });
+    // Train is locked only while the model opens: it is free again once the model is open.
+    await page.locator(`${byTestId('train-start')}:not([disabled])`).waitFor({ timeout: 10_000 });
     let largest = 0;
     for (const want of expected) {
       const got = await classify(page, want.text);
