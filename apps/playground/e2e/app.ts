@@ -2,7 +2,7 @@
 // itself writes: `#e=` + base64url of the JSON, see src/state/hash.ts), train, wait for the end.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { BrowserSession, OpenedPage } from './browser.ts';
+import type { BrowserSession, OpenedPage, OpenOptions } from './browser.ts';
 
 export interface LinkedExperiment {
   /** The spec (object, written as JSON text) or its text verbatim. */
@@ -31,8 +31,9 @@ export function experimentHash(experiment: LinkedExperiment): string {
 export async function openExperiment(
   session: BrowserSession,
   experiment: LinkedExperiment,
+  options: OpenOptions = {},
 ): Promise<OpenedPage> {
-  const opened = await session.open(`/${experimentHash(experiment)}`);
+  const opened = await session.open(`/${experimentHash(experiment)}`, options);
   await opened.page.locator('[data-testid="spec-status"][data-valid="true"]').waitFor();
   await opened.page.locator('[data-testid="train-start"]:not([disabled])').waitFor();
   return opened;

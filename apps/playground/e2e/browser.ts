@@ -26,9 +26,16 @@ export interface OpenedPage {
   errors: string[];
 }
 
+export interface OpenOptions {
+  beforeLoad?(context: BrowserContext): void;
+}
+
 export interface BrowserSession {
-  /** Opens `path` (relative to the preview server) in a fresh context and waits for load. */
-  open(path?: string): Promise<OpenedPage>;
+  /**
+   * Opens `path` (relative to the preview server) in a fresh context and waits for load;
+   * `beforeLoad` sees the context first (e.g. to listen to every request from the start).
+   */
+  open(path?: string, options?: OpenOptions): Promise<OpenedPage>;
   /** Errors matching `pattern` in the current test are expected and not failures. */
   allowErrors(pattern: RegExp): void;
 }
@@ -65,7 +72,7 @@ export function useBrowser(options: { webgpu?: boolean } = {}): BrowserSession {
   });
 
   return {
-    async open(path = '/') {
+    async open(path = '/', options: OpenOptions = {}) {
       if (!browser) throw new Error('useBrowser: Chromium is not launched (beforeAll failed?)');
       const context = await browser.newContext({
         baseURL: inject('baseUrl'),
@@ -74,6 +81,7 @@ export function useBrowser(options: { webgpu?: boolean } = {}): BrowserSession {
         acceptDownloads: true,
       });
       contexts.push(context);
+      options.beforeLoad?.(context);
       const page = await context.newPage();
       const entry: OpenedPage = { page, errors: [] };
       opened.push(entry);

@@ -53,12 +53,13 @@ const cli = (args: string[]) =>
   execFileSync(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8' });
 
 beforeAll(() => {
-  // The CLI runs from its dist (turbo builds it with `pnpm build`; build it here if absent).
-  if (!existsSync(join(repo, 'packages/cli/dist/index.js'))) {
-    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@recurrent/cli'], {
-      cwd: repo,
-      stdio: 'inherit',
-    });
+  // The CLI runs from its dist: turbo builds it before this test (apps/playground/turbo.json
+  // makes test depend on @recurrent/cli#build); a build here would race turbo's own.
+  const dist = join(repo, 'packages/cli/dist/index.js');
+  if (!existsSync(dist)) {
+    throw new Error(
+      `${dist} is missing: build the CLI first (pnpm exec turbo run build --filter=@recurrent/cli), or run the tests through turbo`,
+    );
   }
   writeFileSync(join(root, 'spec.json'), JSON.stringify(spec));
   cli(['train', join(root, 'spec.json'), '--data', yelp, '--out', model, '--backend', 'wasm']);
@@ -81,6 +82,8 @@ describe('a model made by the CLI, opened in the page', () => {
     await page.locator('[data-testid="try-panel"][data-task="classification"]').waitFor({
       timeout: 30_000,
     });
+    // Train is locked only while the model opens: it is free again once the model is open.
+    await page.locator(`${byTestId('train-start')}:not([disabled])`).waitFor({ timeout: 10_000 });
     let largest = 0;
     for (const want of expected) {
       const got = await classify(page, want.text);

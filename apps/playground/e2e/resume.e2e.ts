@@ -1,6 +1,7 @@
 // Stop, reload, resume: a run stopped mid-way keeps its checkpoint in IndexedDB; after a reload of
 // the same link, Resume continues from that checkpoint (the worker names its step and epoch) and
-// the run ends after the spec's last epoch, not after as many epochs again.
+// the run ends after the spec's last epoch, not after as many epochs again: its first batch lies
+// in the epoch of the checkpoint, and it runs fewer batches than the four epochs from scratch.
 import { describe, expect, it } from 'vitest';
 import { byTestId, openExperiment } from './app.ts';
 import { useBrowser } from './browser.ts';
@@ -29,9 +30,30 @@ const experiment = {
   backend: 'wasm',
 } as const;
 
+interface Seen {
+  type: string;
+  kind?: string;
+  point?: { epoch: number; at: number };
+}
+
+/** Records every event the page's workers send (installed before the page's scripts run). */
+function recordWorkerEvents() {
+  const seen: unknown[] = [];
+  (window as unknown as { workerEvents: unknown[] }).workerEvents = seen;
+  const Original = window.Worker;
+  window.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      this.addEventListener('message', (event) => seen.push(event.data));
+    }
+  };
+}
+
 describe('stop and resume after a reload', () => {
   it('continues from the checkpoint kept in IndexedDB to the last epoch', async () => {
     const { page } = await openExperiment(session, experiment);
+    // From the reload on: the resumed run's events.
+    await page.addInitScript(recordWorkerEvents);
     await page.locator(byTestId('train-start')).click();
     // Stop during the second epoch: the first epoch's record and checkpoint exist by then.
     await page.locator(`${byTestId('train-epoch')}:has-text("epoch 2/4")`).waitFor({
@@ -60,5 +82,17 @@ describe('stop and resume after a reload', () => {
     expect(await page.locator(byTestId('train-error')).count()).toBe(0);
     expect((await page.locator(byTestId('train-status')).textContent()) ?? '').toMatch(/^Done/);
     expect(await page.locator(byTestId('train-epoch')).textContent()).toBe('epoch 4/4');
-  });
+
+    // The resumed run starts at the checkpoint: its first batch is in epoch 2 or later (the
+    // epochs before it are only replayed as records), and it runs fewer batches than 4 epochs.
+    const seen = (await page.evaluate(
+      () => (window as unknown as { workerEvents: unknown[] }).workerEvents,
+    )) as Seen[];
+    const batches = seen.filter((e) => e.type === 'progress' && e.kind === 'batch');
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches[0]?.point?.epoch).toBeGreaterThanOrEqual(2);
+    const perEpoch = batches.filter((e) => e.point?.epoch === 4).length; // the last, whole epoch
+    expect(perEpoch).toBeGreaterThan(0);
+    expect(batches.length).toBeLessThan(4 * perEpoch);
+  }, 240_000);
 });

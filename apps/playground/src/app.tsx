@@ -27,6 +27,8 @@ export function App() {
   /** The task of the model the worker holds (trained or opened), undefined before one. */
   const [modelTask, setModelTask] = useState<PlaygroundTask | undefined>();
   const [canSave, setCanSave] = useState(false);
+  /** A model is being opened: no run may start meanwhile (it would replace the model). */
+  const [opening, setOpening] = useState(false);
 
   const specTask = useMemo(() => taskOfSpecText(experiment.specText), [experiment.specText]);
   const update = (change: Partial<Experiment>) => setExperiment({ ...experiment, ...change });
@@ -66,6 +68,7 @@ export function App() {
               onChange={(specText) => update({ specText })}
               onCheck={(check) => setSpecValid(check.result.ok)}
               runProblems={runProblems}
+              readOnly={running}
             />
           </div>
         </section>
@@ -86,7 +89,7 @@ export function App() {
             client={client}
             experiment={experiment}
             task={specTask}
-            disabled={!specValid}
+            disabled={!specValid || opening}
             onStarted={(event) => {
               setRunProblems([]);
               setModelTask(event.task);
@@ -94,17 +97,28 @@ export function App() {
             }}
             onTrained={() => setCanSave(true)}
             onError={(error) => {
+              // The failed run had replaced the model: there is nothing left to try or save.
+              if ((error as { modelDropped?: boolean }).modelDropped) {
+                setModelTask(undefined);
+                setCanSave(false);
+              }
               if (error.pointer !== undefined)
                 setRunProblems([{ pointer: error.pointer, message: error.message }]);
             }}
             onRunningChange={setRunning}
           />
-          <TryPanel client={client} task={modelTask} data={experiment.data} />
+          <TryPanel
+            client={client}
+            task={modelTask}
+            data={experiment.data}
+            disabled={running || opening}
+          />
           <ModelFilesPanel
             client={client}
             canSave={canSave}
             backend={experiment.backend}
             disabled={running}
+            onOpeningChange={setOpening}
             onLoaded={(model) => {
               setModelTask(model.task);
               setCanSave(true);

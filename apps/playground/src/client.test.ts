@@ -152,6 +152,28 @@ describe('PlaygroundClient', () => {
     client.dispose();
   });
 
+  it('says when a failed run left the worker without a model (modelDropped)', async () => {
+    const client = new PlaygroundClient(inProcessWorker());
+    await client.train({ experiment, dataText: sentences, resume: false });
+    const bad = { ...spec, layers: [{ type: 'embeding', embeddingDim: 8 }] };
+    const early = await client
+      .train({
+        experiment: { ...experiment, specText: JSON.stringify(bad) },
+        dataText: sentences,
+        resume: false,
+      })
+      .catch((e: unknown) => e);
+    expect((early as PlaygroundError).modelDropped).toBe(false);
+    // Lines without a label parse, but give no examples: the run fails after it replaced the model.
+    const late = await client
+      .train({ experiment, dataText: 'no tab here\n', resume: false })
+      .catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(PlaygroundError);
+    expect((late as PlaygroundError).modelDropped).toBe(true);
+    await expect(client.save()).rejects.toThrow(/no model yet/);
+    client.dispose();
+  });
+
   it('dispose() rejects the calls still waiting', async () => {
     const client = new PlaygroundClient(inProcessWorker());
     const pending = client.train({ experiment, dataText: sentences, resume: false });

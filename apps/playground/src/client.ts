@@ -31,9 +31,12 @@ export function createPlaygroundWorker(): Worker {
 export class PlaygroundError extends Error {
   override name = 'PlaygroundError';
   readonly pointer: string | undefined;
-  constructor(message: string, pointer?: string) {
+  /** The failed run had replaced the model: the worker holds none now. */
+  readonly modelDropped: boolean;
+  constructor(message: string, pointer?: string, modelDropped = false) {
     super(message);
     this.pointer = pointer;
+    this.modelDropped = modelDropped;
   }
 }
 
@@ -258,7 +261,9 @@ export class PlaygroundClient {
     if (!pending) return; // an answer to a call already settled (e.g. after dispose)
     if (event.type === 'error') {
       this.#settle(event.id as number);
-      pending.reject(new PlaygroundError(event.message, event.pointer));
+      pending.reject(
+        new PlaygroundError(event.message, event.pointer, event.modelDropped === true),
+      );
     } else if (event.type === pending.answer) {
       this.#settle(event.id);
       pending.resolve(event);

@@ -62,10 +62,14 @@ export type TryInput =
       prompt: string;
       maxTokens: number;
       temperature: number;
+      /** Left out: off (the whole vocabulary), not the spec's decoding topK. */
       topK?: number;
+      /** Left out: off (1), not the spec's decoding topP. */
       topP?: number;
+      /** Left out: the spec's decoding seed, else a random one. */
       seed?: number;
     }
+  /** beamWidth 1 is greedy search; left out, the spec's decoding strategy decides. */
   | { task: 'translation'; texts: string[]; beamWidth?: number }
   | { task: 'tagging'; sentences: string[][] }
   | { task: 'forecasting'; csvText: string; horizon?: number };
@@ -141,4 +145,6 @@ export type WorkerEvent =
       message: string;
       /** For spec problems: JSON pointer(s) the editor can mark. */
       pointer?: string;
+      /** The failure ended a run that had replaced the model: the worker now holds no model. */
+      modelDropped?: boolean;
     };

@@ -9,7 +9,7 @@
 // `[data-testid="spec-status"]` reads "valid" or "N problems" (attribute `data-valid`).
 // `window.recurrentPlayground.editor` has `getText()` and `setText(text)` for tests that replace
 // the whole text without typing it.
-import { EditorState } from '@codemirror/state';
+import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SpecCheck, SpecDiagnostic } from './diagnostics.js';
@@ -22,7 +22,15 @@ export interface SpecEditorProps {
   onCheck?: (check: SpecCheck) => void;
   /** Problems the worker reported for the last run (JSON pointer + message). */
   runProblems?: RunProblem[];
+  /** While a run trains: the text is the run's, so it cannot be edited. */
+  readOnly?: boolean;
 }
+
+/** Whether the text can be edited: read-only and not editable (no caret, no typing). */
+const locking = (readOnly: boolean) => [
+  EditorState.readOnly.of(readOnly),
+  EditorView.editable.of(!readOnly),
+];
 
 interface EditorHook {
   getText(): string;
@@ -35,8 +43,15 @@ declare global {
   }
 }
 
-export function SpecEditor({ text, onChange, onCheck, runProblems }: SpecEditorProps) {
+export function SpecEditor({
+  text,
+  onChange,
+  onCheck,
+  runProblems,
+  readOnly = false,
+}: SpecEditorProps) {
   const host = useRef<HTMLDivElement>(null);
+  const [lock] = useState(() => new Compartment());
   const view = useRef<EditorView | null>(null);
   const [problems, setProblems] = useState<SpecDiagnostic[] | undefined>(undefined);
   // The latest callbacks, read by the extensions created once.
@@ -49,13 +64,16 @@ export function SpecEditor({ text, onChange, onCheck, runProblems }: SpecEditorP
       parent: host.current,
       state: EditorState.create({
         doc: text,
-        extensions: specEditorExtensions({
-          onChange: (t) => callbacks.current.onChange(t),
-          onCheck: (check, diagnostics) => {
-            setProblems(diagnostics);
-            callbacks.current.onCheck?.(check);
-          },
-        }),
+        extensions: [
+          specEditorExtensions({
+            onChange: (t) => callbacks.current.onChange(t),
+            onCheck: (check, diagnostics) => {
+              setProblems(diagnostics);
+              callbacks.current.onCheck?.(check);
+            },
+          }),
+          lock.of(locking(readOnly)),
+        ],
       }),
     });
     view.current = editor;
@@ -82,6 +100,10 @@ export function SpecEditor({ text, onChange, onCheck, runProblems }: SpecEditorP
     view.current?.dispatch({ effects: setRunProblems.of(runProblems ?? []) });
   }, [runProblems]);
 
+  useEffect(() => {
+    view.current?.dispatch({ effects: lock.reconfigure(locking(readOnly)) });
+  }, [lock, readOnly]);
+
   const jumpTo = (d: SpecDiagnostic) => {
     const editor = view.current;
     if (!editor) return;
@@ -91,7 +113,12 @@ export function SpecEditor({ text, onChange, onCheck, runProblems }: SpecEditorP
 
   return (
     <div class="spec-editor">
-      <div class="spec-editor-host" data-testid="spec-editor" ref={host} />
+      <div
+        class="spec-editor-host"
+        data-testid="spec-editor"
+        data-readonly={String(readOnly)}
+        ref={host}
+      />
       <SpecStatus problems={problems} onPick={jumpTo} />
     </div>
   );

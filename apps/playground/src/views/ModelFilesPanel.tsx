@@ -16,6 +16,8 @@ export interface ModelFilesPanelProps {
   onLoaded(model: LoadedModel): void;
   /** While a run trains (opening a model would replace the one being trained). */
   disabled?: boolean;
+  /** True while a model is being opened, false when that ends (the page locks Train meanwhile). */
+  onOpeningChange?(opening: boolean): void;
 }
 
 interface Download {
@@ -30,6 +32,7 @@ export function ModelFilesPanel({
   backend,
   onLoaded,
   disabled = false,
+  onOpeningChange,
 }: ModelFilesPanelProps) {
   const [downloads, setDownloads] = useState<Download[]>([]);
   const [busy, setBusy] = useState<'saving' | 'opening' | undefined>();
@@ -82,6 +85,7 @@ export function ModelFilesPanel({
       return;
     }
     setBusy('opening');
+    onOpeningChange?.(true);
     try {
       const model = await client.load(
         await modelFilesFrom([picked.model, picked.weights]),
@@ -96,6 +100,7 @@ export function ModelFilesPanel({
       setError(message(e));
     } finally {
       setBusy(undefined);
+      onOpeningChange?.(false);
     }
   };
 

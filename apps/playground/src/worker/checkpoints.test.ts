@@ -29,7 +29,7 @@ describe('checkpointKey', () => {
     expect(a).toMatch(/^checkpoint:[0-9a-f]{64}$/);
   });
 
-  it('differs when the spec text, the data, the seed or the backend differ', async () => {
+  it('differs when the spec text, the data, the seed, the backend or its threads differ', async () => {
     const base = await checkpointKey(experiment, 'text', 'wasm');
     const others = await Promise.all([
       checkpointKey({ ...experiment, specText: '{ "version": 1 } ' }, 'text', 'wasm'),
@@ -44,6 +44,8 @@ describe('checkpointKey', () => {
       checkpointKey({ ...experiment, seed: 1 }, 'text', 'wasm'),
       checkpointKey({ ...experiment, seed: 2 }, 'text', 'wasm'),
       checkpointKey(experiment, 'text', 'webgpu'),
+      checkpointKey(experiment, 'text', 'wasm', 1),
+      checkpointKey(experiment, 'text', 'wasm', 4),
     ]);
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
   });
@@ -145,6 +147,27 @@ describe('stored checkpoints', () => {
       ...(s.best?.weights.values() ?? []),
     ]);
     tf.dispose(Object.values(s.states ?? {}).flatMap((x) => [x.h, ...(x.c ? [x.c] : [])]));
+  });
+
+  it('a corrupt record (a carried state missing, a tensor of the wrong size) leaks no tensor', async () => {
+    const original = state();
+    const stored = await encodeState(original);
+    tf.dispose([
+      ...original.weights.values(),
+      ...original.optimizer.slots.values(),
+      ...(original.best?.weights.values() ?? []),
+      ...Object.values(original.states ?? {}).flatMap((x) => [x.h, ...(x.c ? [x.c] : [])]),
+    ]);
+    const start = tf.memory().numTensors;
+    const { 'states/lstm/c': _c, ...withoutCell } = stored.tensors;
+    expect(() => decodeState({ ...stored, tensors: withoutCell })).toThrow(
+      /carried state of layer "lstm" is missing/,
+    );
+    expect(tf.memory().numTensors).toBe(start);
+    const bias = stored.tensors['weights/head.bias'];
+    const wrongSize = { ...stored.tensors, 'weights/head.bias': { ...bias, shape: [3] } } as never;
+    expect(() => decodeState({ ...stored, tensors: wrongSize })).toThrow();
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('refuses a record of another format by name', () => {

@@ -50,13 +50,15 @@ const format = 'recurrent-playground-checkpoint-1';
 
 /**
  * The key of an experiment's checkpoint: the spec as written, the data (its name and a digest of
- * its text), the seed and the backend the run uses. Anything else would resume another run
- * (other data, other arithmetic); the same experiment gives the same key after a reload.
+ * its text), the seed and the backend the run uses, with the wasm backend's thread count (a
+ * page without cross-origin isolation runs one thread: other sums). Anything else would resume
+ * another run (other data, other arithmetic); the same experiment gives the same key after a reload.
  */
 export async function checkpointKey(
   experiment: Experiment,
   dataText: string,
   backend: string,
+  threads?: number,
 ): Promise<string> {
   const data =
     experiment.data.kind === 'bundled'
@@ -69,6 +71,7 @@ export async function checkpointKey(
     dataDigest: await sha256Hex(dataText),
     seed: experiment.seed ?? null,
     backend,
+    ...(threads !== undefined && { threads }),
   });
   return `checkpoint:${await sha256Hex(identity)}`;
 }
@@ -147,43 +150,52 @@ export function decodeState(stored: StoredCheckpoint): TrainingState {
     );
   }
   const json = decode(stored.state) as StateJson;
+  // Every tensor made so far: a corrupt record (a tensor of the wrong size, a carried state
+  // missing) must not leave them behind when it throws.
+  const created: tf.Tensor[] = [];
   const group = (prefix: string) => {
     const tensors = new Map<string, tf.Tensor>();
     for (const [name, t] of Object.entries(stored.tensors)) {
       if (name.startsWith(`${prefix}/`)) {
-        tensors.set(name.slice(prefix.length + 1), tf.tensor(t.data, t.shape, t.dtype));
+        const tensor = tf.tensor(t.data, t.shape, t.dtype);
+        created.push(tensor);
+        tensors.set(name.slice(prefix.length + 1), tensor);
       }
     }
     return tensors;
   };
-  const carried = group('states');
-  const state: TrainingState = {
-    epoch: json.epoch,
-    position: json.position,
-    step: json.step,
-    weights: group('weights'),
-    optimizer: { step: json.optimizerStep, slots: group('optimizer') },
-    ...(json.schedule ? { schedule: json.schedule } : {}),
-    ...(json.best ? { best: { ...json.best, weights: group('best') } } : {}),
-    badEpochs: json.badEpochs,
-    history: json.history,
-  };
-  if (json.states) {
-    state.states = Object.fromEntries(
-      json.states.map(({ layer, c }) => {
-        const h = carried.get(`${layer}/h`);
-        const cell = carried.get(`${layer}/c`);
-        if (!h || (c && !cell)) {
-          tf.dispose([...carried.values()]);
-          throw new Error(`checkpoint: the carried state of layer "${layer}" is missing`);
-        }
-        return [layer, c ? { h, c: cell as tf.Tensor } : { h }];
-      }),
-    );
-  } else {
-    tf.dispose([...carried.values()]);
+  try {
+    const carried = group('states');
+    const state: TrainingState = {
+      epoch: json.epoch,
+      position: json.position,
+      step: json.step,
+      weights: group('weights'),
+      optimizer: { step: json.optimizerStep, slots: group('optimizer') },
+      ...(json.schedule ? { schedule: json.schedule } : {}),
+      ...(json.best ? { best: { ...json.best, weights: group('best') } } : {}),
+      badEpochs: json.badEpochs,
+      history: json.history,
+    };
+    if (json.states) {
+      state.states = Object.fromEntries(
+        json.states.map(({ layer, c }) => {
+          const h = carried.get(`${layer}/h`);
+          const cell = carried.get(`${layer}/c`);
+          if (!h || (c && !cell)) {
+            throw new Error(`checkpoint: the carried state of layer "${layer}" is missing`);
+          }
+          return [layer, c ? { h, c: cell as tf.Tensor } : { h }];
+        }),
+      );
+    } else {
+      tf.dispose([...carried.values()]);
+    }
+    return state;
+  } catch (error) {
+    tf.dispose(created);
+    throw error;
   }
-  return state;
 }
 
 /** The sink a run saves into: each checkpoint replaces the previous one under `key`. */

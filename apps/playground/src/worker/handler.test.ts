@@ -300,6 +300,54 @@ describe('the worker handler (cpu backend)', () => {
     expect(noModel.message).toMatch(/no model yet/);
   });
 
+  it('a train sent while a model is being opened is refused, and the opened model stays', async () => {
+    const maker = newHandler();
+    await send(maker, train(sentimentExperiment, sentiment));
+    const files = only(await send(maker, { type: 'save', id: nextId++ }), 'saved').files;
+    maker.dispose();
+
+    const handler = newHandler();
+    const opening = send(handler, { type: 'load', id: nextId++, files, backend: 'cpu' });
+    const refused = only(await send(handler, train(sentimentExperiment, sentiment)), 'error');
+    expect(refused.message).toMatch(/a model is being opened/);
+    only(await opening, 'loaded');
+    const input: TryInput = { task: 'classification', texts: ['a fine film'] };
+    only(await send(handler, { type: 'try', id: nextId++, input }), 'try-result');
+    handler.dispose();
+  }, 60_000);
+
+  it('a train that fails before it starts keeps the model; one that fails after says it dropped it', async () => {
+    const handler = newHandler();
+    await send(handler, train(sentimentExperiment, sentiment));
+    const before = await weightsOf(handler);
+    const misspelled = { ...classificationSpec, layers: [{ type: 'gruu', hiddenSize: 8 }] };
+    const specError = only(
+      await send(handler, train(experiment(misspelled, sentimentExperiment.data), sentiment)),
+      'error',
+    );
+    expect(specError.modelDropped).toBeUndefined();
+    const dataError = only(await send(handler, train(sentimentExperiment, '')), 'error');
+    expect(dataError.message).toMatch(/no rows/);
+    expect(dataError.modelDropped).toBeUndefined();
+    const backendError = only(
+      await send(handler, train({ ...sentimentExperiment, backend: 'nope' }, sentiment)),
+      'error',
+    );
+    expect(backendError.modelDropped).toBeUndefined();
+    // The model the worker held still answers, with the same weights.
+    const input: TryInput = { task: 'classification', texts: ['a fine film'] };
+    only(await send(handler, { type: 'try', id: nextId++, input }), 'try-result');
+    expect(await weightsOf(handler)).toEqual(before);
+
+    // A failure once training has begun: the half-trained model is gone, and the error says so.
+    const failing = await send(handler, train(sentimentExperiment, sentiment), (event) => {
+      if (event.type === 'started') throw new Error('the page went away');
+    });
+    const dropped = only(failing, 'error');
+    expect(dropped.modelDropped).toBe(true);
+    expect(handler.task).toBeUndefined();
+  }, 60_000);
+
   it('a seed in the experiment overrides the spec’s, so another seed trains other weights', async () => {
     const a = newHandler();
     await send(a, train(experiment(classificationSpec, sentimentExperiment.data, 3), sentiment));

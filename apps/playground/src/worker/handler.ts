@@ -20,7 +20,7 @@ import '@recurrent/task-generation';
 import '@recurrent/task-tagging';
 import '@recurrent/task-translation';
 import type { CurvePoint, PlaygroundTask, WorkerEvent, WorkerRequest } from '../protocol.js';
-import { Backends } from './backends.js';
+import { Backends, wasmThreads } from './backends.js';
 import { type CheckpointStore, checkpointKey, decodeState, storeSink } from './checkpoints.js';
 import { isPlaygroundTask, readTrainingData, type TrainingData } from './data.js';
 import { Throughput } from './throughput.js';
@@ -44,6 +44,13 @@ class SpecProblem extends Error {
     readonly pointer: string | undefined,
   ) {
     super(`invalid spec: ${errors.map((e) => formatSpecError(e)).join('; ')}`);
+  }
+}
+
+/** A failure after the run had replaced the model: the worker then holds none (the page is told). */
+class ModelDropped extends Error {
+  constructor(readonly failure: unknown) {
+    super(messageOf(failure));
   }
 }
 
@@ -85,6 +92,8 @@ export class Handler {
   #trained: Trained | undefined;
   /** The run in progress: its request id and what stops it. */
   #run: { id: number; controller: AbortController } | undefined;
+  /** Whether a model is being opened (a run must not replace it meanwhile, nor it the run's). */
+  #opening = false;
   /** Tries in progress: what cancels each, and its end. */
   readonly #tries = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
 
@@ -137,12 +146,15 @@ export class Handler {
           this.#tries.get(request.id)?.controller.abort();
           return;
       }
-    } catch (error) {
+    } catch (caught) {
+      const dropped = caught instanceof ModelDropped;
+      const error = dropped ? caught.failure : caught;
       post({
         type: 'error',
         ...(id !== undefined && { id }),
         message: messageOf(error),
         ...(pointerOf(error) !== undefined && { pointer: pointerOf(error) as string }),
+        ...(dropped && { modelDropped: true }),
       });
     }
   }
@@ -157,6 +169,7 @@ export class Handler {
   /** Refuses `what` while a run trains the model (it would read weights mid-update). */
   #idle(what: string): void {
     if (this.#run) throw new Error(`training is in progress: stop it or wait to ${what}`);
+    if (this.#opening) throw new Error(`a model is being opened: wait for it to ${what}`);
   }
 
   #current(): Trained {
@@ -174,6 +187,10 @@ export class Handler {
     const controller = new AbortController();
     this.#run = { id: request.id, controller };
     let resume: TrainingState | undefined;
+    // The model the worker holds stays until the new one is made and its data read: a run that
+    // fails before it starts (spec, backend, data) leaves the page's model usable.
+    let task: Task | undefined;
+    let installed = false;
     try {
       const { experiment } = request;
       const spec = experimentSpec(experiment.specText, experiment.seed);
@@ -182,16 +199,16 @@ export class Handler {
         const message = `the playground has no view for task "${kind}"`;
         throw new SpecProblem([{ kind: 'semantic', pointer: '/task', message }], '/task');
       }
-      const backend = await this.#backends.use(experiment.backend);
+      // No try runs on a backend switched under it (none starts while #run is set).
       await this.#endTries();
-      this.#replace(undefined);
+      const backend = await this.#backends.use(experiment.backend);
       // The task first: its own spec checks (tagging, forecasting...) come before the data's.
-      const task = (await createTask(spec, { backend })) as Task;
+      task = (await createTask(spec, { backend })) as Task;
       const trained = { kind, task } as Trained;
-      this.#trained = trained;
       const source = experiment.data.kind === 'bundled' ? experiment.data.id : experiment.data.name;
       const data = readTrainingData(spec, request.dataText, source);
-      const key = await checkpointKey(experiment, request.dataText, backend);
+      const threads = backend === 'wasm' ? (wasmThreads(this.#isolated) ?? 1) : undefined;
+      const key = await checkpointKey(experiment, request.dataText, backend, threads);
       const notes = [...data.notes];
       if (request.resume) {
         const stored = await this.#store.get(key);
@@ -204,6 +221,8 @@ export class Handler {
           notes.push('no checkpoint is kept for this experiment: training from the start');
         }
       }
+      this.#replace(trained);
+      installed = true;
       post({ type: 'started', id: request.id, backend, task: kind, notes });
       const epochs = spec.training.epochs;
       const progress = this.#progress(request.id, epochs, post);
@@ -231,9 +250,13 @@ export class Handler {
         checkpointKept: resumable && (await this.#store.get(key)) !== undefined,
       });
     } catch (error) {
+      if (!installed) {
+        task?.dispose();
+        throw error;
+      }
       // No half-made model stays behind a failed run: a try says there is no model.
       this.#replace(undefined);
-      throw error;
+      throw new ModelDropped(error);
     } finally {
       if (resume) disposeTrainingState(resume);
       this.#run = undefined;
@@ -303,17 +326,22 @@ export class Handler {
 
   async #load(request: Extract<WorkerRequest, { type: 'load' }>, post: Post): Promise<void> {
     this.#idle('open a model');
-    const backend = await this.#backends.use(request.backend);
-    const task = (await createTask(request.files, { backend })) as Task;
-    if (!isPlaygroundTask(task.task)) {
-      task.dispose();
-      throw new Error(`model files of task "${task.task}": the playground has no view for it`);
+    this.#opening = true;
+    try {
+      await this.#endTries();
+      const backend = await this.#backends.use(request.backend);
+      const task = (await createTask(request.files, { backend })) as Task;
+      if (!isPlaygroundTask(task.task)) {
+        task.dispose();
+        throw new Error(`model files of task "${task.task}": the playground has no view for it`);
+      }
+      const trained = { kind: task.task, task } as Trained;
+      this.#replace(trained);
+      await warmUp(trained);
+      post({ type: 'loaded', id: request.id, task: trained.kind, spec: task.spec });
+    } finally {
+      this.#opening = false;
     }
-    const trained = { kind: task.task, task } as Trained;
-    await this.#endTries();
-    this.#replace(trained);
-    await warmUp(trained);
-    post({ type: 'loaded', id: request.id, task: trained.kind, spec: task.spec });
   }
 
   async #try(request: Extract<WorkerRequest, { type: 'try' }>, post: Post): Promise<void> {

@@ -5,12 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ForecastingTask } from '@recurrent/task-forecasting';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Experiment, TryInput, TryOutput, WorkerEvent } from '../protocol.js';
 import { Backends, defaultLoaders } from './backends.js';
 import { MemoryCheckpointStore } from './checkpoints.js';
 import { Handler } from './handler.js';
+import { warmUp } from './try.js';
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), '../../public/data');
 const bundled = (file: string) => readFileSync(join(dataDir, file), 'utf8');
@@ -100,6 +102,8 @@ describe('generation', () => {
       { type: 'dense', units: 'auto' },
     ],
     training: training(1, 8),
+    // A try's top-k left off must not fall back to this (it would make sampling greedy).
+    decoding: { strategy: 'sample', topK: 1 },
   };
 
   it('streams pieces that add up to the text; the same seed gives the same text', async () => {
@@ -123,6 +127,16 @@ describe('generation', () => {
     expect(a.tokens).toHaveLength(30); // a character model: one piece per character
     const b = await tryModel(handler, input);
     expect(b.output).toEqual(a.output);
+  }, 60_000);
+
+  it('top-k and top-p left off are off, not the spec’s decoding settings', async () => {
+    const prompt = { task: 'generation', prompt: 'First', maxTokens: 30 } as const;
+    const greedy = await tryModel(handler, { ...prompt, temperature: 0 });
+    const sampled = await tryModel(handler, { ...prompt, temperature: 1.5, seed: 7 });
+    // With the spec's topK 1, sampling would pick the most likely token each time, as greedy does.
+    expect(sampled.output).not.toEqual(greedy.output);
+    const limited = await tryModel(handler, { ...prompt, temperature: 1.5, seed: 7, topK: 1 });
+    expect(limited.output).toEqual(greedy.output);
   }, 60_000);
 
   it('a saved model, loaded in another worker, generates the same text from the same seed', async () => {
@@ -317,5 +331,21 @@ describe('forecasting', () => {
     expect(f.history.values.Passengers?.at(-1)).toBe(432);
     expect(f.history.dates?.at(-1)).toBe('1960-12');
     expect(f.history.dates?.[0]).toBe('1951-01'); // the last 120 of 144 months
+  }, 60_000);
+
+  it('an opened forecaster (no series of its own) is warmed up by a forecast too', async () => {
+    const task = handler.task as ForecastingTask;
+    const forecast = vi.spyOn(task, 'forecast');
+    try {
+      await warmUp({ kind: 'forecasting', task });
+      expect(forecast).toHaveBeenCalledOnce();
+      const [series] = forecast.mock.calls[0] ?? [];
+      // Window 12 + 1 row for first differencing.
+      expect(series?.columns.Passengers).toHaveLength(13);
+      const result = await forecast.mock.results[0]?.value;
+      expect(result.values.Passengers).toHaveLength(3);
+    } finally {
+      forecast.mockRestore();
+    }
   }, 60_000);
 });

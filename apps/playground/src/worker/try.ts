@@ -3,7 +3,11 @@
 // kernels (wasm, webgpu shaders) and building decoding tables.
 import { naiveForecast, type TextGenerationOptions } from '@recurrent/core';
 import type { ClassificationTask } from '@recurrent/task-classification';
-import type { ForecastingTask, TimeSeries } from '@recurrent/task-forecasting';
+import {
+  type ForecastingTask,
+  forecastingSettings,
+  type TimeSeries,
+} from '@recurrent/task-forecasting';
 import type { GenerationTask } from '@recurrent/task-generation';
 import type { TaggingTask } from '@recurrent/task-tagging';
 import type { TranslationTask } from '@recurrent/task-translation';
@@ -35,9 +39,15 @@ export interface TryContext {
   turn?: () => Promise<void> | undefined;
 }
 
-/** The settings of a generation try: temperature 0 means greedy (the most likely token each time). */
+/**
+ * The settings of a generation try: temperature 0 means greedy (the most likely token each time).
+ * A top-k or top-p the try leaves out is off, not the spec's decoding setting (which the task
+ * would fall back to): top-k is then the whole vocabulary and top-p 1. A seed left out is the
+ * spec's decoding seed when it has one, else a random one.
+ */
 export function generationOptions(
   input: Extract<TryInput, { task: 'generation' }>,
+  vocabularySize: number,
   signal?: AbortSignal,
 ): TextGenerationOptions {
   const common = { maxTokens: input.maxTokens, allowUnknown: true, ...(signal && { signal }) };
@@ -46,8 +56,8 @@ export function generationOptions(
     ...common,
     strategy: 'sample',
     temperature: input.temperature,
-    ...(input.topK !== undefined && { topK: input.topK }),
-    ...(input.topP !== undefined && { topP: input.topP }),
+    topK: input.topK ?? vocabularySize,
+    topP: input.topP ?? 1,
     ...(input.seed !== undefined && { seed: input.seed }),
   };
 }
@@ -72,6 +82,7 @@ export async function runTry(
     case 'generation': {
       const options = generationOptions(
         input as Extract<TryInput, { task: 'generation' }>,
+        trained.task.vocabulary.tokens.length,
         context.signal,
       );
       // Cancelling aborts between two tokens: the result is then the text so far.
@@ -85,9 +96,16 @@ export async function runTry(
     }
     case 'translation': {
       const { texts, beamWidth } = input as Extract<TryInput, { task: 'translation' }>;
+      // Width 1 is greedy search, whatever the spec's decoding strategy (beam or greedy).
+      const search =
+        beamWidth === undefined
+          ? {}
+          : beamWidth <= 1
+            ? { strategy: 'greedy' as const }
+            : { strategy: 'beam' as const, beam: beamWidth };
       const translations = await trained.task.translate(texts, {
         signal: context.signal,
-        ...(beamWidth !== undefined && { beam: beamWidth }),
+        ...search,
       });
       return {
         task: 'translation',
@@ -172,10 +190,22 @@ export async function warmUp(trained: Trained, sample?: unknown): Promise<void> 
       await trained.task.tag([Array.isArray(sample) ? (sample as string[]) : ['warm', 'up']]);
       return;
     case 'forecasting':
-      // A loaded forecaster has no series to read: its first forecast warms it up.
-      if (sample && typeof sample === 'object' && 'columns' in sample) {
-        await trained.task.forecast(sample as TimeSeries);
-      }
+      await trained.task.forecast(
+        sample && typeof sample === 'object' && 'columns' in sample
+          ? (sample as TimeSeries)
+          : shortestSeries(trained.task),
+      );
       return;
   }
+}
+
+/**
+ * A loaded forecaster has no series of its own: a made-up one just long enough for a forecast
+ * (its window plus the rows differencing takes), rising by one per row in each column it reads.
+ */
+function shortestSeries(task: ForecastingTask): TimeSeries {
+  const { window, lags } = forecastingSettings(task.spec);
+  const rows = window + lags.reduce((sum, lag) => sum + lag, 0);
+  const ramp = Array.from({ length: rows }, (_, i) => i + 1);
+  return { columns: Object.fromEntries(task.features.map((name) => [name, ramp])) };
 }

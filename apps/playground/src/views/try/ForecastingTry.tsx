@@ -19,17 +19,26 @@ export function ForecastingTry({ client, data, disabled = false }: ForecastingTr
   const [variable, setVariable] = useState<string | undefined>();
   const { output, busy, error, milliseconds, run } = useTry(client, 'forecasting');
 
+  // Other data replaces the series box's text (the old text, edited or not, was the old data's);
+  // keyed on what identifies the data, so an unchanged choice never overwrites the user's edits.
+  const dataKey =
+    data === undefined
+      ? ''
+      : data.kind === 'bundled'
+        ? `bundled:${data.id}`
+        : `file:${data.name}:${data.text.length}`;
   useEffect(() => {
     if (!data) return;
     let live = true;
+    setCsvText('');
     dataText(data).then(
-      (text) => live && setCsvText((current) => current || text),
+      (text) => live && setCsvText(text),
       () => undefined, // the data panel shows why the data cannot be read
     );
     return () => {
       live = false;
     };
-  }, [data]);
+  }, [dataKey]);
 
   const variables = output ? forecastVariables(output) : [];
   const shown = variable && variables.includes(variable) ? variable : variables[0];

@@ -32,6 +32,7 @@ export function GenerationTry({ client, disabled = false }: TryViewProps) {
         prompt,
         maxTokens,
         temperature,
+        // Left out, top-k and top-p are off in the worker (not the spec's decoding settings).
         ...(topK > 0 ? { topK } : {}),
         ...(topP < 1 ? { topP } : {}),
         ...(parsedSeed !== undefined && Number.isInteger(parsedSeed) ? { seed: parsedSeed } : {}),
@@ -44,6 +45,8 @@ export function GenerationTry({ client, disabled = false }: TryViewProps) {
     coalescer.flushNow();
   };
 
+  // Temperature 0 is greedy: top-k, top-p and the seed do not apply.
+  const greedy = temperature <= 0;
   // The result's text is the whole continuation: it replaces the streamed pieces when it comes.
   const continuation = busy ? streamed : (output?.text ?? streamed);
   const seedValid = seed.trim() === '' || Number.isInteger(Number(seed));
@@ -82,6 +85,7 @@ export function GenerationTry({ client, disabled = false }: TryViewProps) {
             data-testid="try-gen-topk"
             min={0}
             step={1}
+            disabled={greedy}
             value={topK}
             onInput={(event) =>
               setTopK(Math.max(0, Math.floor(Number(event.currentTarget.value) || 0)))
@@ -99,16 +103,18 @@ export function GenerationTry({ client, disabled = false }: TryViewProps) {
             min={0.05}
             max={1}
             step={0.05}
+            disabled={greedy}
             value={topP}
             onInput={(event) => setTopP(Number(event.currentTarget.value))}
           />
         </label>
         <label>
-          <span>Seed (empty: random)</span>
+          <span>Seed (empty: the spec's, else random)</span>
           <input
             type="text"
             inputMode="numeric"
             data-testid="try-gen-seed"
+            disabled={greedy}
             value={seed}
             aria-invalid={!seedValid}
             onInput={(event) => setSeed(event.currentTarget.value)}
@@ -131,7 +137,11 @@ export function GenerationTry({ client, disabled = false }: TryViewProps) {
           />
         </label>
       </div>
-      {!seedValid && <p class="rv-error">The seed is a whole number, or empty for a random one.</p>}
+      {!seedValid && (
+        <p class="rv-error">
+          The seed is a whole number, or empty for the spec's decoding seed (random without one).
+        </p>
+      )}
       <div class="rv-buttons">
         <button
           type="button"

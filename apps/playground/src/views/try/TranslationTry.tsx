@@ -42,9 +42,7 @@ export function TranslationTry({ client, disabled = false }: TryViewProps) {
         type="button"
         data-testid="try-trans-run"
         disabled={disabled || busy || texts.length === 0}
-        onClick={() =>
-          void run({ task: 'translation', texts, ...(beamWidth > 1 ? { beamWidth } : {}) })
-        }
+        onClick={() => void run({ task: 'translation', texts, beamWidth })}
       >
         Translate
       </button>
