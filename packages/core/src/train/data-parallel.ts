@@ -13,7 +13,6 @@
 // parallel streams) split the states with the rows: each part starts from its rows of the states
 // (axis 1 of each [layers · directions, B, H]) and sends back the states its rows end with, which
 // are joined in row order to start the next batch.
-import { parentPort, Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../init/random.js';
 import type { Parameter } from '../layers/layer.js';
@@ -21,6 +20,26 @@ import type { ModelInputs } from '../model/inputs.js';
 import type { Model } from '../model/model.js';
 import { batchTensors } from './batch.js';
 import { parameterGradients } from './optimizer.js';
+import {
+  combinedTensors,
+  combineOwnRange,
+  type SharedGradients,
+  sharedGradients,
+  writePart,
+} from './parallel/shared-gradients.js';
+import {
+  type SharedWeights,
+  sharedWeights,
+  uploadWeights,
+  writeWeights,
+} from './parallel/shared-weights.js';
+import { addRows, type GradientRows, nonzeroRows } from './parallel/sparse-rows.js';
+import {
+  nodeParentPort,
+  nodeWorker,
+  type WorkerPort,
+  type WorkerTransport,
+} from './parallel/transport.js';
 import { keepStates, stateTensors as stateTensorsOf } from './states.js';
 import type {
   Batch,
@@ -47,27 +66,58 @@ interface BatchPart {
 /** Recurrent states as plain data, by layer name (a part's rows of them). */
 type StateData = Record<string, { h: TensorData; c?: TensorData }>;
 
+/** What a worker is given at init: the model's config and the buffers it shares. */
+interface SharedSetup {
+  weights: SharedWeights;
+  gradients: SharedGradients;
+  /** Indices of the parameters whose gradients go as rows (sparse-rows.ts). */
+  rowSparse: number[];
+  /** The worker's part (its region of the gradients): 1, 2, ... */
+  part: number;
+}
+
 type ToWorker =
-  | { type: 'init'; config: unknown }
+  | { type: 'init'; config: unknown; shared: SharedSetup }
   | {
       type: 'step';
-      /**
-       * After an optimizer step, each parameter's values, in model order; null where unchanged
-       * (frozen parameters after the first step).
-       */
-      weights?: Array<Float32Array | null>;
+      /** The version of the shared weights to compute with (uploaded when it changed). */
+      version: number;
+      /** Frozen parameters are uploaded with the first version only. */
+      onlyTrainable: boolean;
       part: BatchPart;
       seed: number;
+      /** The part's share of the batch's loss: its gradient is written times this. */
+      share: number;
       /**
        * Present when the run carries the state: the part starts from these states (null: zeros)
        * with the target's chunk loss, and the reply carries the states it ends with.
        */
       carry?: { initialState: StateData | null };
-    };
+    }
+  /** All parts are written: sum your range of the gradients over the first `parts` regions. */
+  | { type: 'combine'; parts: number };
+
+/** How long a worker's step took, in ms: for the per-step profile (GradientWorkers.timings). */
+export interface WorkerTimings {
+  upload: number;
+  compute: number;
+  write: number;
+  combine?: number;
+}
 
 type FromWorker =
   | { type: 'ready'; parameters: Array<{ name: string; shape: number[] }> }
-  | { type: 'gradients'; loss: number; grads: Array<Float32Array | null>; states?: StateData }
+  | {
+      type: 'computed';
+      loss: number;
+      /** The dense parameters that got a gradient (written in the part's region). */
+      present: number[];
+      /** Each row-sparse parameter's nonzero rows (times the share), by parameter index. */
+      rows: Array<{ parameter: number } & GradientRows>;
+      states?: StateData;
+      timings: WorkerTimings;
+    }
+  | { type: 'combined'; combine: number }
   | { type: 'error'; message: string };
 
 export interface GradientWorkersOptions {
@@ -77,43 +127,53 @@ export interface GradientWorkersOptions {
   script: URL;
   /** Passed to the worker's factory: what it needs to build the same model and loss. */
   config: unknown;
+  /**
+   * Starts one worker running `script` (default: a Node worker thread). A page can pass Web
+   * Workers here (cross-origin isolated, for SharedArrayBuffer).
+   */
+  transport?: () => WorkerTransport;
 }
 
 /** A worker thread's part of each batch, with its messages awaited one at a time. */
 class GradientWorker {
-  readonly #worker: Worker;
+  readonly #transport: WorkerTransport;
   #waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
   #failure?: Error;
 
-  constructor(script: URL) {
-    this.#worker = new Worker(script);
-    this.#worker.on('message', (message: FromWorker) => {
-      const waiting = this.#waiting;
-      this.#waiting = undefined;
-      if (message.type === 'error')
-        waiting?.reject(new Error(`gradient worker: ${message.message}`));
-      else waiting?.resolve(message);
-    });
-    const fail = (error: Error) => {
-      this.#failure = error;
-      this.#waiting?.reject(error);
-      this.#waiting = undefined;
-    };
-    this.#worker.on('error', (e) => fail(new Error(`gradient worker crashed: ${e.message}`)));
-    this.#worker.on('exit', (code) => fail(new Error(`gradient worker exited (code ${code})`)));
+  constructor(transport: WorkerTransport) {
+    this.#transport = transport;
+    transport.listen(
+      (received) => {
+        const message = received as FromWorker;
+        const waiting = this.#waiting;
+        this.#waiting = undefined;
+        if (message.type === 'error')
+          waiting?.reject(new Error(`gradient worker: ${message.message}`));
+        else waiting?.resolve(message);
+      },
+      (error) => {
+        this.#failure = error;
+        this.#waiting?.reject(error);
+        this.#waiting = undefined;
+      },
+    );
+  }
+
+  /** The worker died (crashed or exited): it answers nothing any more. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
   }
 
   request(message: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject };
-      this.#worker.postMessage(message, transfer);
+      this.#transport.postMessage(message, transfer);
     });
   }
 
-  async terminate(): Promise<void> {
-    this.#worker.removeAllListeners('exit');
-    await this.#worker.terminate();
+  terminate(): Promise<void> {
+    return this.#transport.terminate();
   }
 }
 
@@ -346,13 +406,51 @@ function joinStates(parts: readonly States[]): States {
   }) as unknown as States;
 }
 
+/** Where the main thread's time went in the last step, in ms (and the first worker's). */
+export interface StepTimings {
+  /** Writing changed weights to the shared buffer. */
+  weights: number;
+  /** Splitting the batch (and states) and sending the parts. */
+  split: number;
+  /** This thread's part: forward and backward of its rows. */
+  ownPart: number;
+  /** Writing this thread's gradients to its region. */
+  ownWrite: number;
+  /** Waiting for the workers' parts after this thread's. */
+  waitParts: number;
+  /** The reduce-scatter, this thread's range and the wait for the others'. */
+  combine: number;
+  /** Gradient tensors from the combined buffer, the embedding rows, losses and states. */
+  build: number;
+  worker?: WorkerTimings;
+}
+
+/** Indices of the trainable embedding tables among `parameters` (their gradients go as rows). */
+function embeddingTables(model: Model, parameters: readonly Parameter[]): number[] {
+  const tables = new Set(
+    model.layers.flatMap((layer) =>
+      layer.type === 'embedding' && 'weight' in layer ? [layer.weight as Parameter] : [],
+    ),
+  );
+  return parameters.flatMap((p, i) =>
+    tables.has(p) && p.trainable && p.variable.rank === 2 ? [i] : [],
+  );
+}
+
 export class GradientWorkers implements DataParallel {
   readonly threads: number;
+  /** The weights' version the workers have (the step it was written for); -1: none yet. */
   #syncedStep = -1;
+  #version = 0;
+  #failure: Error | undefined;
+  #timings: StepTimings | undefined;
 
   private constructor(
     private readonly parameters: readonly Parameter[],
     private readonly workers: GradientWorker[],
+    private readonly weights: SharedWeights,
+    private readonly shared: SharedGradients,
+    private readonly rowSparse: readonly number[],
   ) {
     this.threads = workers.length + 1;
   }
@@ -360,13 +458,23 @@ export class GradientWorkers implements DataParallel {
   /** Starts the workers and checks that each built the same parameters as `model`. */
   static async start(model: Model, options: GradientWorkersOptions): Promise<GradientWorkers> {
     const parameters = model.parameters();
+    const threads = options.workers + 1;
+    const weights = sharedWeights(parameters);
+    const rowSparse = embeddingTables(model, parameters);
+    const gradients = sharedGradients(parameters, new Set(rowSparse), threads);
     const workers = Array.from(
       { length: options.workers },
-      () => new GradientWorker(options.script),
+      () => new GradientWorker(options.transport?.() ?? nodeWorker(options.script)),
     );
     try {
       const replies = await Promise.all(
-        workers.map((w) => w.request({ type: 'init', config: options.config })),
+        workers.map((w, i) =>
+          w.request({
+            type: 'init',
+            config: options.config,
+            shared: { weights, gradients, rowSparse, part: i + 1 },
+          }),
+        ),
       );
       const expected = parameters.map((p) => `${p.name} [${p.variable.shape}]`).join(', ');
       for (const reply of replies) {
@@ -383,7 +491,12 @@ export class GradientWorkers implements DataParallel {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    return new GradientWorkers(parameters, workers);
+    return new GradientWorkers(parameters, workers, weights, gradients, rowSparse);
+  }
+
+  /** Where the last step's time went (for profiling); undefined before the first step. */
+  get timings(): StepTimings | undefined {
+    return this.#timings;
   }
 
   async gradients(
@@ -392,7 +505,7 @@ export class GradientWorkers implements DataParallel {
     step: number,
     local: (part: Batch, random: Random) => tf.Scalar,
   ): Promise<BatchGradients> {
-    const { loss, grads } = await this.#parts(batch, seed, step, undefined, (part, random) => ({
+    const { loss, grads } = await this.#guarded(batch, seed, step, undefined, (part, random) => ({
       loss: local(part, random),
     }));
     return { loss, grads };
@@ -405,7 +518,7 @@ export class GradientWorkers implements DataParallel {
     initialState: States | undefined,
     local: CarriedLoss,
   ): Promise<BatchGradients & { states: States }> {
-    const { loss, grads, states } = await this.#parts(
+    const { loss, grads, states } = await this.#guarded(
       batch,
       seed,
       step,
@@ -415,12 +528,29 @@ export class GradientWorkers implements DataParallel {
     return { loss, grads, states: states ?? {} };
   }
 
+  /** #parts, refusing to go on after a worker failed: the others are stopped then. */
+  async #guarded(
+    ...args: Parameters<GradientWorkers['parts']>
+  ): ReturnType<GradientWorkers['parts']> {
+    if (this.#failure) throw this.#failure;
+    try {
+      return await this.parts(...args);
+    } catch (error) {
+      if (this.workers.some((w) => w.failed)) {
+        this.#failure = error as Error;
+        await this.dispose();
+      }
+      throw error;
+    }
+  }
+
   /**
    * Splits the batch (and with `carry` the states) by rows, computes this thread's part while the
    * workers compute theirs, and combines the gradients and losses weighted by the parts' shares
-   * (partShares).
+   * (partShares): the dense gradients in parallel over the shared buffer, the embedding tables'
+   * by rows.
    */
-  async #parts(
+  private async parts(
     batch: Batch,
     seed: number,
     step: number,
@@ -431,93 +561,124 @@ export class GradientWorkers implements DataParallel {
       initial: States | undefined,
     ) => { loss: tf.Scalar; states?: States },
   ): Promise<BatchGradients & { states?: States }> {
+    let clock = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const ms = now - clock;
+      clock = now;
+      return ms;
+    };
+    // Frozen parameters never change: they are written once, before the first step.
+    const onlyTrainable = this.#syncedStep >= 0;
+    if (step !== this.#syncedStep) {
+      this.#version++;
+      writeWeights(this.weights, this.parameters, this.#version, onlyTrainable);
+      this.#syncedStep = step;
+    }
+    const timings = { weights: lap() } as StepTimings;
     const rows = batchRows(batch);
     const ranges = splitRows(rows, this.threads);
     const parts = splitBatch(batch, ranges);
+    const shares = partShares(batch, ranges);
     const stateParts = carry?.initialState
       ? splitStates(carry.initialState, rows, ranges)
       : undefined;
-    // Frozen parameters never change: they go once, with the first step.
-    const weights =
-      step === this.#syncedStep
-        ? undefined
-        : this.parameters.map((p) =>
-            p.trainable || this.#syncedStep < 0 ? (p.variable.dataSync() as Float32Array) : null,
-          );
-    this.#syncedStep = step;
-    const replies = parts.slice(1).map((part, i) =>
-      (this.workers[i] as GradientWorker).request({
+    const working = this.workers.slice(0, parts.length - 1);
+    const replies = working.map((worker, i) =>
+      worker.request({
         type: 'step',
-        ...(weights ? { weights } : {}),
-        part,
+        version: this.#version,
+        onlyTrainable,
+        part: parts[i + 1] as BatchPart,
         seed: partSeed(seed, i + 1),
+        share: shares[i + 1] as number,
         ...(carry ? { carry: { initialState: stateParts?.[i + 1] ?? null } } : {}),
       }),
     );
+    timings.split = lap();
     // This thread's part runs while the workers compute theirs.
     const ownInitial = stateParts ? stateFromData(stateParts[0] as StateData) : undefined;
-    let computed: BatchGradients & { states?: States };
+    let own: BatchGradients & { states?: States };
     try {
-      computed = await partGradients(this.parameters, parts[0] as BatchPart, seed, (b, random) =>
+      own = await partGradients(this.parameters, parts[0] as BatchPart, seed, (b, random) =>
         local(b, random, ownInitial),
       );
+    } catch (error) {
+      await Promise.allSettled(replies);
+      throw error;
     } finally {
       tf.dispose(stateTensorsOf(ownInitial));
     }
-    let answers: Array<Extract<FromWorker, { type: 'gradients' }>>;
+    const ownTensors = [...own.grads.values(), ...stateTensorsOf(own.states)];
     try {
-      answers = (await Promise.all(replies)).map((answer) => {
-        if (answer.type !== 'gradients')
+      timings.ownPart = lap();
+      const present = new Set(
+        writePart(this.shared, 0, this.parameters, own.grads, shares[0] as number),
+      );
+      timings.ownWrite = lap();
+      const answers = (await Promise.all(replies)).map((answer) => {
+        if (answer.type !== 'computed')
           throw new Error(`gradient worker: unexpected ${answer.type} reply`);
         if (carry && !answer.states)
           throw new Error('gradient worker: no final states in the reply of a carried step');
+        for (const p of answer.present) present.add(p);
         return answer;
       });
-    } catch (error) {
-      tf.dispose([...computed.grads.values(), ...stateTensorsOf(computed.states)]);
-      throw error;
-    }
-    const shares = partShares(batch, ranges);
-    const grads = this.#weightedSum(shares, computed, answers);
-    let loss = (shares[0] as number) * computed.loss;
-    for (const [i, answer] of answers.entries()) loss += (shares[i + 1] as number) * answer.loss;
-    tf.dispose([...computed.grads.values()]);
-    if (!carry) return { loss, grads };
-    const workerStates = answers.map((a) => stateFromData(a.states as StateData));
-    const all = [computed.states ?? {}, ...workerStates];
-    try {
-      return { loss, grads, states: joinStates(all) };
+      timings.waitParts = lap();
+      const combined = working.map((worker) =>
+        worker.request({ type: 'combine', parts: parts.length }),
+      );
+      combineOwnRange(this.shared, 0, parts.length);
+      for (const reply of await Promise.all(combined)) {
+        if (reply.type !== 'combined')
+          throw new Error(`gradient worker: unexpected ${reply.type} reply`);
+      }
+      timings.combine = lap();
+      const grads = this.#gradientTensors(present, own, shares[0] as number, answers);
+      let loss = (shares[0] as number) * own.loss;
+      for (const [i, answer] of answers.entries()) loss += (shares[i + 1] as number) * answer.loss;
+      const first = answers[0];
+      if (first) timings.worker = first.timings;
+      if (!carry) {
+        timings.build = lap();
+        this.#timings = timings;
+        return { loss, grads };
+      }
+      const workerStates = answers.map((a) => stateFromData(a.states as StateData));
+      const all = [own.states ?? {}, ...workerStates];
+      try {
+        return { loss, grads, states: joinStates(all) };
+      } finally {
+        tf.dispose(all.slice(1).flatMap(stateTensorsOf));
+        timings.build = lap();
+        this.#timings = timings;
+      }
     } finally {
-      tf.dispose(all.flatMap(stateTensorsOf));
+      tf.dispose(ownTensors);
     }
   }
 
-  /** Each trainable parameter's gradient: the parts' gradients weighted by their shares. */
-  #weightedSum(
-    shares: readonly number[],
+  /** The combined gradient of every parameter some part got one for, in model order. */
+  #gradientTensors(
+    present: ReadonlySet<number>,
     own: BatchGradients,
-    answers: ReadonlyArray<Extract<FromWorker, { type: 'gradients' }>>,
+    ownShare: number,
+    answers: ReadonlyArray<Extract<FromWorker, { type: 'computed' }>>,
   ): Map<Parameter, tf.Tensor> {
+    const dense = combinedTensors(this.shared, present);
     const grads = new Map<Parameter, tf.Tensor>();
-    tf.tidy(() => {
-      for (const [index, parameter] of this.parameters.entries()) {
-        if (!parameter.trainable) continue;
-        const terms: tf.Tensor[] = [];
-        const mine = own.grads.get(parameter);
-        if (mine) terms.push(tf.mul(mine, shares[0] as number));
-        for (const [i, answer] of answers.entries()) {
-          const values = answer.grads[index];
-          if (!values) continue;
-          const part = tf.tensor(values, parameter.variable.shape, 'float32');
-          terms.push(tf.mul(part, shares[i + 1] as number));
-        }
-        if (terms.length === 0) continue;
-        grads.set(
-          parameter,
-          tf.keep(terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms)),
-        );
+    for (const [index, parameter] of this.parameters.entries()) {
+      const fromBuffer = dense.get(index);
+      if (fromBuffer) {
+        grads.set(parameter, fromBuffer);
+        continue;
       }
-    });
+      if (!this.rowSparse.includes(index)) continue;
+      const ownGradient = own.grads.get(parameter);
+      const rows = answers.flatMap((a) => a.rows.filter((r) => r.parameter === index));
+      if (!ownGradient && rows.length === 0) continue;
+      grads.set(parameter, addRows(ownGradient, ownShare, rows, parameter.variable.shape));
+    }
     return grads;
   }
 
@@ -528,43 +689,66 @@ export class GradientWorkers implements DataParallel {
 
 /**
  * The worker side: builds the model and loss from the config sent by GradientWorkers.start, then
- * answers each step with the loss and gradients of its rows. Call it from the worker module.
+ * answers each step with the loss of its rows, their gradients written to its region of the
+ * shared buffer (the embedding tables' as rows in the reply), and its range of the combination.
+ * Call it from the worker module.
  */
 export function serveGradients(
   setup: (
     config: unknown,
   ) => Promise<{ model: Model; loss: LossFunction; chunkLoss?: ChunkLossFunction | undefined }>,
+  port: WorkerPort = nodeParentPort(),
 ): void {
-  const port = parentPort;
-  if (!port) throw new Error('serveGradients runs in a worker thread (node:worker_threads)');
   let target:
     | {
         model: Model;
         loss: LossFunction;
         chunkLoss?: ChunkLossFunction | undefined;
         parameters: Parameter[];
+        shared: SharedSetup;
+        version: number;
       }
     | undefined;
-  port.on('message', async (message: ToWorker) => {
+  const answer = (message: FromWorker, transfer: ArrayBuffer[] = []) =>
+    port.postMessage(message, transfer);
+  port.onMessage(async (received) => {
+    const message = received as ToWorker;
     try {
       if (message.type === 'init') {
         const built = await setup(message.config);
-        target = { ...built, parameters: built.model.parameters() };
-        port.postMessage({
+        target = {
+          ...built,
+          parameters: built.model.parameters(),
+          shared: message.shared,
+          version: 0,
+        };
+        answer({
           type: 'ready',
           parameters: target.parameters.map((p) => ({ name: p.name, shape: p.variable.shape })),
-        } satisfies FromWorker);
+        });
         return;
       }
       if (!target) throw new Error('a step before init');
-      const { model, loss, chunkLoss, parameters } = target;
-      if (message.weights) {
-        for (const [i, p] of parameters.entries()) {
-          const values = message.weights[i];
-          if (values)
-            tf.tidy(() => p.variable.assign(tf.tensor(values, p.variable.shape, 'float32')));
-        }
+      const { shared, parameters } = target;
+      if (message.type === 'combine') {
+        const start = performance.now();
+        combineOwnRange(shared.gradients, shared.part, message.parts);
+        answer({ type: 'combined', combine: performance.now() - start });
+        return;
       }
+      let clock = performance.now();
+      const lap = () => {
+        const now = performance.now();
+        const ms = now - clock;
+        clock = now;
+        return ms;
+      };
+      if (message.version !== target.version) {
+        uploadWeights(shared.weights, parameters, message.version, message.onlyTrainable);
+        target.version = message.version;
+      }
+      const upload = lap();
+      const { model, loss, chunkLoss } = target;
       const carry = message.carry;
       if (carry && !chunkLoss) {
         throw new Error(
@@ -582,32 +766,50 @@ export function serveGradients(
       } finally {
         tf.dispose(stateTensorsOf(initial));
       }
-      const { loss: lossValue, grads } = computed;
-      const states = computed.states ? stateToData(computed.states) : undefined;
-      tf.dispose(stateTensorsOf(computed.states));
-      const arrays = parameters.map((p) => {
-        const g = grads.get(p);
-        // A copy: a backend's dataSync may return its own storage, which must not be transferred.
-        return g ? (g.dataSync() as Float32Array).slice() : null;
-      });
-      tf.dispose([...grads.values()]);
+      const compute = lap();
+      const { grads } = computed;
+      let present: number[];
+      let rows: Array<{ parameter: number } & GradientRows>;
+      let states: StateData | undefined;
+      try {
+        present = writePart(shared.gradients, shared.part, parameters, grads, message.share);
+        rows = shared.rowSparse.flatMap((index) => {
+          const g = grads.get(parameters[index] as Parameter);
+          if (!g) return [];
+          const width = g.shape[1] as number;
+          return [
+            {
+              parameter: index,
+              ...nonzeroRows(g.dataSync() as Float32Array, width, message.share),
+            },
+          ];
+        });
+        states = computed.states ? stateToData(computed.states) : undefined;
+      } finally {
+        tf.dispose([...grads.values(), ...stateTensorsOf(computed.states)]);
+      }
       const stateBuffers = Object.values(states ?? {}).flatMap((s) =>
         (s.c ? [s.h, s.c] : [s.h]).map((t) => t.data.buffer as ArrayBuffer),
       );
-      port.postMessage(
+      answer(
         {
-          type: 'gradients',
-          loss: lossValue,
-          grads: arrays,
+          type: 'computed',
+          loss: computed.loss,
+          present,
+          rows,
           ...(states ? { states } : {}),
-        } satisfies FromWorker,
-        [...arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])), ...stateBuffers],
+          timings: { upload, compute, write: lap() },
+        },
+        [
+          ...rows.flatMap((r) => [r.rows.buffer, r.values.buffer] as ArrayBuffer[]),
+          ...stateBuffers,
+        ],
       );
     } catch (error) {
-      port.postMessage({
+      answer({
         type: 'error',
         message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      } satisfies FromWorker);
+      });
     }
   });
 }
