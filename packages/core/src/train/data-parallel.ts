@@ -34,6 +34,7 @@ import {
   writeWeights,
 } from './parallel/shared-weights.js';
 import { addRows, type GradientRows, nonzeroRows } from './parallel/sparse-rows.js';
+import { floatValues } from './parallel/tensor-memory.js';
 import {
   nodeParentPort,
   nodeWorker,
@@ -82,8 +83,6 @@ type ToWorker =
       type: 'step';
       /** The version of the shared weights to compute with (uploaded when it changed). */
       version: number;
-      /** Frozen parameters are uploaded with the first version only. */
-      onlyTrainable: boolean;
       part: BatchPart;
       seed: number;
       /** The part's share of the batch's loss: its gradient is written times this. */
@@ -116,6 +115,8 @@ type FromWorker =
       rows: Array<{ parameter: number } & GradientRows>;
       states?: StateData;
       timings: WorkerTimings;
+      /** tf.memory().numTensors in the worker after the step (its leak check). */
+      tensors: number;
     }
   | { type: 'combined'; combine: number }
   | { type: 'error'; message: string };
@@ -437,6 +438,23 @@ function embeddingTables(model: Model, parameters: readonly Parameter[]): number
   );
 }
 
+/**
+ * The workers' replies of one kind, once every worker has answered (so none is still busy when
+ * this throws): the first failure, or a reply of another kind, is an error.
+ */
+async function settled<K extends FromWorker['type']>(
+  replies: ReadonlyArray<Promise<FromWorker>>,
+  type: K,
+): Promise<Array<Extract<FromWorker, { type: K }>>> {
+  const results = await Promise.allSettled(replies);
+  return results.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    if (result.value.type !== type)
+      throw new Error(`gradient worker: unexpected ${result.value.type} reply`);
+    return result.value as Extract<FromWorker, { type: K }>;
+  });
+}
+
 export class GradientWorkers implements DataParallel {
   readonly threads: number;
   /** The weights' version the workers have (the step it was written for); -1: none yet. */
@@ -444,6 +462,7 @@ export class GradientWorkers implements DataParallel {
   #version = 0;
   #failure: Error | undefined;
   #timings: StepTimings | undefined;
+  #workerTensors: number[] = [];
 
   private constructor(
     private readonly parameters: readonly Parameter[],
@@ -492,6 +511,14 @@ export class GradientWorkers implements DataParallel {
       throw error;
     }
     return new GradientWorkers(parameters, workers, weights, gradients, rowSparse);
+  }
+
+  /**
+   * Each working worker's tf.memory().numTensors after the last step: its model's variables, if
+   * nothing leaked there.
+   */
+  get workerTensors(): readonly number[] {
+    return this.#workerTensors;
   }
 
   /** Where the last step's time went (for profiling); undefined before the first step. */
@@ -588,7 +615,6 @@ export class GradientWorkers implements DataParallel {
       worker.request({
         type: 'step',
         version: this.#version,
-        onlyTrainable,
         part: parts[i + 1] as BatchPart,
         seed: partSeed(seed, i + 1),
         share: shares[i + 1] as number,
@@ -604,6 +630,7 @@ export class GradientWorkers implements DataParallel {
         local(b, random, ownInitial),
       );
     } catch (error) {
+      // The workers finish their parts first: the next step's messages must not cross them.
       await Promise.allSettled(replies);
       throw error;
     } finally {
@@ -616,23 +643,19 @@ export class GradientWorkers implements DataParallel {
         writePart(this.shared, 0, this.parameters, own.grads, shares[0] as number),
       );
       timings.ownWrite = lap();
-      const answers = (await Promise.all(replies)).map((answer) => {
-        if (answer.type !== 'computed')
-          throw new Error(`gradient worker: unexpected ${answer.type} reply`);
+      const answers = (await settled(replies, 'computed')).map((answer) => {
         if (carry && !answer.states)
           throw new Error('gradient worker: no final states in the reply of a carried step');
         for (const p of answer.present) present.add(p);
         return answer;
       });
+      this.#workerTensors = answers.map((a) => a.tensors);
       timings.waitParts = lap();
       const combined = working.map((worker) =>
         worker.request({ type: 'combine', parts: parts.length }),
       );
       combineOwnRange(this.shared, 0, parts.length);
-      for (const reply of await Promise.all(combined)) {
-        if (reply.type !== 'combined')
-          throw new Error(`gradient worker: unexpected ${reply.type} reply`);
-      }
+      await settled(combined, 'combined');
       timings.combine = lap();
       const grads = this.#gradientTensors(present, own, shares[0] as number, answers);
       let loss = (shares[0] as number) * own.loss;
@@ -744,7 +767,8 @@ export function serveGradients(
         return ms;
       };
       if (message.version !== target.version) {
-        uploadWeights(shared.weights, parameters, message.version, message.onlyTrainable);
+        // Frozen parameters never change: uploaded with the worker's first step only.
+        uploadWeights(shared.weights, parameters, message.version, target.version > 0);
         target.version = message.version;
       }
       const upload = lap();
@@ -780,7 +804,7 @@ export function serveGradients(
           return [
             {
               parameter: index,
-              ...nonzeroRows(g.dataSync() as Float32Array, width, message.share),
+              ...nonzeroRows(floatValues(g), width, message.share),
             },
           ];
         });
@@ -799,6 +823,7 @@ export function serveGradients(
           rows,
           ...(states ? { states } : {}),
           timings: { upload, compute, write: lap() },
+          tensors: tf.memory().numTensors,
         },
         [
           ...rows.flatMap((r) => [r.rows.buffer, r.values.buffer] as ArrayBuffer[]),

@@ -3,8 +3,9 @@
 // sums one range of the flat gradient over every region into region 0 (a reduce-scatter), and the
 // main thread makes the gradient tensors from region 0. Parameters of rows looked up by id (an
 // embedding table: a batch touches few of its rows) do not come here: see sparse-rows.ts.
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../../layers/layer.js';
+import { floatValues, tensorOfView } from './tensor-memory.js';
 
 /** A dense trainable parameter's place in each region. */
 export interface GradientSlot {
@@ -58,7 +59,7 @@ export function writePart(
       continue;
     }
     present.push(slot.parameter);
-    const values = g.dataSync() as Float32Array;
+    const values = floatValues(g);
     for (let i = 0; i < slot.size; i++) region[slot.offset + i] = share * (values[i] as number);
   }
   return present;
@@ -96,9 +97,8 @@ export function combinedTensors(
   const tensors = new Map<number, tf.Tensor>();
   for (const slot of shared.slots) {
     if (!present.has(slot.parameter)) continue;
-    // A copy: a backend may keep the array it is given, and the region is rewritten next step.
-    const values = region.slice(slot.offset, slot.offset + slot.size);
-    tensors.set(slot.parameter, tf.tensor(values, slot.shape, 'float32'));
+    const values = region.subarray(slot.offset, slot.offset + slot.size);
+    tensors.set(slot.parameter, tensorOfView(values, slot.shape));
   }
   return tensors;
 }

@@ -4,6 +4,7 @@
 // of a structured-clone copy of every weight per worker per step.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../../layers/layer.js';
+import { floatValues, tensorOfView } from './tensor-memory.js';
 
 /** Where each parameter's values are in the flat buffer, in model order. */
 export interface WeightSlot {
@@ -56,7 +57,7 @@ export function writeWeights(
   for (const [i, p] of parameters.entries()) {
     if (onlyTrainable && !p.trainable) continue;
     const slot = shared.slots[i] as WeightSlot;
-    values.set(p.variable.dataSync() as Float32Array, slot.offset);
+    values.set(floatValues(p.variable), slot.offset);
   }
   Atomics.store(new Int32Array(shared.control), 0, version);
 }
@@ -82,8 +83,7 @@ export function uploadWeights(
   for (const [i, p] of parameters.entries()) {
     if (onlyTrainable && !p.trainable) continue;
     const slot = shared.slots[i] as WeightSlot;
-    // A copy: a backend may keep the array it is given (cpu does), and the buffer changes.
-    const view = values.slice(slot.offset, slot.offset + slot.size);
-    tf.tidy(() => p.variable.assign(tf.tensor(view, p.variable.shape, 'float32')));
+    const view = values.subarray(slot.offset, slot.offset + slot.size);
+    tf.tidy(() => p.variable.assign(tensorOfView(view, p.variable.shape)));
   }
 }
