@@ -33,7 +33,7 @@ import {
   uploadWeights,
   writeWeights,
 } from './parallel/shared-weights.js';
-import { addRows, type GradientRows, nonzeroRows } from './parallel/sparse-rows.js';
+import { addRows, type SharedRows, sharedRows, writeNonzeroRows } from './parallel/sparse-rows.js';
 import { floatValues } from './parallel/tensor-memory.js';
 import {
   nodeParentPort,
@@ -71,8 +71,8 @@ type StateData = Record<string, { h: TensorData; c?: TensorData }>;
 interface SharedSetup {
   weights: SharedWeights;
   gradients: SharedGradients;
-  /** Indices of the parameters whose gradients go as rows (sparse-rows.ts). */
-  rowSparse: number[];
+  /** The embedding tables' gradients, which go as rows (sparse-rows.ts). */
+  rows: SharedRows;
   /** The worker's part (its region of the gradients): 1, 2, ... */
   part: number;
 }
@@ -111,8 +111,8 @@ type FromWorker =
       loss: number;
       /** The dense parameters that got a gradient (written in the part's region). */
       present: number[];
-      /** Each row-sparse parameter's nonzero rows (times the share), by parameter index. */
-      rows: Array<{ parameter: number } & GradientRows>;
+      /** Rows written for each table of SharedRows.tables (null: the table got no gradient). */
+      rows: Array<number | null>;
       states?: StateData;
       timings: WorkerTimings;
       /** tf.memory().numTensors in the worker after the step (its leak check). */
@@ -469,7 +469,7 @@ export class GradientWorkers implements DataParallel {
     private readonly workers: GradientWorker[],
     private readonly weights: SharedWeights,
     private readonly shared: SharedGradients,
-    private readonly rowSparse: readonly number[],
+    private readonly rows: SharedRows,
   ) {
     this.threads = workers.length + 1;
   }
@@ -479,8 +479,9 @@ export class GradientWorkers implements DataParallel {
     const parameters = model.parameters();
     const threads = options.workers + 1;
     const weights = sharedWeights(parameters);
-    const rowSparse = embeddingTables(model, parameters);
-    const gradients = sharedGradients(parameters, new Set(rowSparse), threads);
+    const tables = embeddingTables(model, parameters);
+    const gradients = sharedGradients(parameters, new Set(tables), threads);
+    const rows = sharedRows(parameters, tables, threads);
     const workers = Array.from(
       { length: options.workers },
       () => new GradientWorker(options.transport?.() ?? nodeWorker(options.script)),
@@ -491,7 +492,7 @@ export class GradientWorkers implements DataParallel {
           w.request({
             type: 'init',
             config: options.config,
-            shared: { weights, gradients, rowSparse, part: i + 1 },
+            shared: { weights, gradients, rows, part: i + 1 },
           }),
         ),
       );
@@ -510,7 +511,7 @@ export class GradientWorkers implements DataParallel {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    return new GradientWorkers(parameters, workers, weights, gradients, rowSparse);
+    return new GradientWorkers(parameters, workers, weights, gradients, rows);
   }
 
   /**
@@ -696,11 +697,22 @@ export class GradientWorkers implements DataParallel {
         grads.set(parameter, fromBuffer);
         continue;
       }
-      if (!this.rowSparse.includes(index)) continue;
+      const table = this.rows.tables.findIndex((t) => t.parameter === index);
+      if (table < 0) continue;
       const ownGradient = own.grads.get(parameter);
-      const rows = answers.flatMap((a) => a.rows.filter((r) => r.parameter === index));
-      if (!ownGradient && rows.length === 0) continue;
-      grads.set(parameter, addRows(ownGradient, ownShare, rows, parameter.variable.shape));
+      const counts = answers.map((a) => a.rows[table]);
+      if (!ownGradient && counts.every((c) => c === null || c === undefined)) continue;
+      const slot = this.rows.tables[table] as SharedRows['tables'][number];
+      grads.set(
+        parameter,
+        addRows(
+          this.rows,
+          slot,
+          ownGradient,
+          ownShare,
+          counts.map((c) => c ?? undefined),
+        ),
+      );
     }
     return grads;
   }
@@ -793,20 +805,15 @@ export function serveGradients(
       const compute = lap();
       const { grads } = computed;
       let present: number[];
-      let rows: Array<{ parameter: number } & GradientRows>;
+      let rows: Array<number | null>;
       let states: StateData | undefined;
       try {
         present = writePart(shared.gradients, shared.part, parameters, grads, message.share);
-        rows = shared.rowSparse.flatMap((index) => {
-          const g = grads.get(parameters[index] as Parameter);
-          if (!g) return [];
-          const width = g.shape[1] as number;
-          return [
-            {
-              parameter: index,
-              ...nonzeroRows(floatValues(g), width, message.share),
-            },
-          ];
+        rows = shared.rows.tables.map((slot) => {
+          const g = grads.get(parameters[slot.parameter] as Parameter);
+          return g
+            ? writeNonzeroRows(shared.rows, slot, shared.part, floatValues(g), message.share)
+            : null;
         });
         states = computed.states ? stateToData(computed.states) : undefined;
       } finally {
@@ -825,10 +832,7 @@ export function serveGradients(
           timings: { upload, compute, write: lap() },
           tensors: tf.memory().numTensors,
         },
-        [
-          ...rows.flatMap((r) => [r.rows.buffer, r.values.buffer] as ArrayBuffer[]),
-          ...stateBuffers,
-        ],
+        stateBuffers,
       );
     } catch (error) {
       answer({

@@ -36,6 +36,10 @@ export function floatValues(t: tf.Tensor): Float32Array {
  * A tensor of `values`, a view of a buffer that changes later: passed as is to a backend that
  * copies it (wasm), copied for one that may keep it (cpu).
  */
-export function tensorOfView(values: Float32Array, shape: number[]): tf.Tensor {
-  return tf.tensor(wasmHeap() ? values : values.slice(), shape, 'float32');
+export function tensorOfView(
+  values: Float32Array | Int32Array,
+  shape: number[],
+  dtype: 'float32' | 'int32' = 'float32',
+): tf.Tensor {
+  return tf.tensor(wasmHeap() ? values : values.slice(), shape, dtype);
 }
