@@ -49,9 +49,10 @@ const workerScript = new URL(
  * one elsewhere (a GPU backend runs each step on the device already), and one for a spec that
  * trains in truncated-BPTT chunks (each chunk starts from the state the previous one ended with,
  * so a batch cannot be split by rows; fit refuses that combination). Runs that carry the state
- * from batch to batch (generation's streams) split by rows, each thread carrying its rows' states:
- * measured on 2 cores, the char-rnn reference model (2×LSTM 256, 64 streams of 100) trains 14%
- * faster on 2 threads than on 1, and a small one (LSTM 64, 16 streams) as fast.
+ * from batch to batch (generation's streams) split by rows, each thread carrying its rows' states.
+ * What bounds the gain is each thread's half batch (on wasm one thread's step at batch 16 costs
+ * 0.55-0.64 of batch 32 for the char-rnn model) and the optimizer step, which runs on this thread
+ * alone; the threads' exchanges cost a few ms a step (see the README's data parallelism).
  */
 export function defaultThreadCount(
   backend: string,
