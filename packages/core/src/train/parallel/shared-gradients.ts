@@ -1,7 +1,9 @@
 // The parts' gradients in one SharedArrayBuffer, combined by all threads at once: each part writes
 // its gradient (already weighted by its share of the batch) into its own region, then each thread
 // sums one range of the flat gradient over every region into region 0 (a reduce-scatter), and the
-// main thread makes the gradient tensors from region 0. Parameters of rows looked up by id (an
+// main thread makes the gradient tensors from region 0. The threads take turns by message (a part
+// is written before its 'computed' reply, a range summed before its 'combined' one), so no thread
+// reads a region while another writes it. Parameters of rows looked up by id (an
 // embedding table: a batch touches few of its rows) do not come here: see sparse-rows.ts.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../../layers/layer.js';
