@@ -49,12 +49,7 @@ import {
 } from './parallel/shared-weights.js';
 import { addRows, type SharedRows, sharedRows, writeNonzeroRows } from './parallel/sparse-rows.js';
 import { floatValues } from './parallel/tensor-memory.js';
-import {
-  nodeParentPort,
-  nodeWorker,
-  type WorkerPort,
-  type WorkerTransport,
-} from './parallel/transport.js';
+import type { WorkerPort, WorkerTransport } from './parallel/transport.js';
 import { stateTensors as stateTensorsOf } from './states.js';
 import type {
   Batch,
@@ -130,8 +125,8 @@ export interface GradientWorkersOptions {
   /** Passed to the worker's factory: what it needs to build the same model and loss. */
   config: unknown;
   /**
-   * Starts one worker running `script` (default: a Node worker thread). A page can pass Web
-   * Workers here (cross-origin isolated, for SharedArrayBuffer).
+   * Starts one worker (default: a Node worker thread running `script`). A page can start Web
+   * Workers here (cross-origin isolated, for SharedArrayBuffer); not tried yet.
    */
   transport?: () => WorkerTransport;
 }
@@ -254,10 +249,10 @@ export class GradientWorkers implements DataParallel {
     const tables = embeddingTables(model, parameters);
     const gradients = sharedGradients(parameters, new Set(tables), threads);
     const rows = sharedRows(parameters, tables, threads);
-    const workers = Array.from(
-      { length: options.workers },
-      () => new GradientWorker(options.transport?.() ?? nodeWorker(options.script)),
-    );
+    const transport =
+      options.transport ??
+      (await import('./parallel/node-transport.js')).nodeWorker.bind(null, options.script);
+    const workers = Array.from({ length: options.workers }, () => new GradientWorker(transport()));
     try {
       const replies = await Promise.all(
         workers.map((w, i) =>
@@ -504,8 +499,15 @@ export function serveGradients(
   setup: (
     config: unknown,
   ) => Promise<{ model: Model; loss: LossFunction; chunkLoss?: ChunkLossFunction | undefined }>,
-  port: WorkerPort = nodeParentPort(),
+  /** Default: this Node worker thread's parent port. */
+  port?: WorkerPort,
 ): void {
+  if (!port) {
+    void import('./parallel/node-transport.js').then((node) =>
+      serveGradients(setup, node.nodeParentPort()),
+    );
+    return;
+  }
   let target:
     | {
         model: Model;

@@ -1,7 +1,7 @@
 // How the main thread talks to a worker thread, kept to what Node's worker_threads and the
 // browser's Web Workers both have (postMessage, a message handler, an error/exit handler,
-// terminate), so the data-parallel code is the same on both: only these few lines differ.
-import { parentPort, Worker } from 'node:worker_threads';
+// terminate), so the data-parallel code is the same on both. Node's are in node-transport.ts,
+// imported (dynamically) only when no other is given.
 
 /** The main thread's end of one worker. */
 export interface WorkerTransport {
@@ -15,36 +15,4 @@ export interface WorkerTransport {
 export interface WorkerPort {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(handler: (message: unknown) => void): void;
-}
-
-/** A Node worker thread running `script`. */
-export function nodeWorker(script: URL): WorkerTransport {
-  const worker = new Worker(script);
-  let exited = false;
-  return {
-    postMessage: (message, transfer = []) => worker.postMessage(message, transfer),
-    listen(onMessage, onFailure) {
-      worker.on('message', onMessage);
-      worker.on('error', (e) => onFailure(new Error(`gradient worker crashed: ${e.message}`)));
-      worker.on('exit', (code) => {
-        exited = true;
-        onFailure(new Error(`gradient worker exited (code ${code})`));
-      });
-    },
-    async terminate() {
-      worker.removeAllListeners('exit');
-      worker.removeAllListeners('error');
-      if (!exited) await worker.terminate();
-    },
-  };
-}
-
-/** This Node worker thread's port to the main thread. */
-export function nodeParentPort(): WorkerPort {
-  const port = parentPort;
-  if (!port) throw new Error('serveGradients runs in a worker thread (node:worker_threads)');
-  return {
-    postMessage: (message, transfer = []) => port.postMessage(message, transfer),
-    onMessage: (handler) => port.on('message', handler),
-  };
 }
