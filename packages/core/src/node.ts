@@ -21,9 +21,12 @@ export { createTask, loadTaskFolder, saveTask } from './tasks/task-folder.js';
 export {
   GradientWorkers,
   type GradientWorkersOptions,
+  type StepTimings,
   serveGradients,
+  type WorkerTimings,
 } from './train/data-parallel.js';
 export { type JsonLinesLog, jsonLinesLog } from './train/json-lines-log.js';
+export type { WorkerPort, WorkerTransport } from './train/parallel/transport.js';
 export {
   CheckpointMismatchError,
   type OpenCheckpointOptions,
