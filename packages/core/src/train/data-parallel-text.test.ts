@@ -272,7 +272,7 @@ describe('a worker that dies', () => {
     const batch = sstBatch(2000, 8);
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     try {
-      await pause(200);
+      for (let waited = 0; alive.size < 2 && waited < 5000; waited += 50) await pause(50);
       expect(alive.size).toBe(2); // both workers beat: silence later means they stopped
       await expect(workers.gradients(batch, 1, 0, classifierLoss(model))).rejects.toThrow(
         'gradient worker exited (code 3)',
