@@ -52,6 +52,13 @@ export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';
 export {
+  CheckpointError,
+  checkpointFormat,
+  checkpointFormatVersion,
+  checkpointFromBytes,
+  checkpointToBytes,
+} from './io/checkpoint-bytes.js';
+export {
   type ModelFile,
   ModelFileError,
   type ModelFileSource,
