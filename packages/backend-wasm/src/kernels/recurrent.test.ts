@@ -110,7 +110,9 @@ function run(cell: FusedCellName, reverse: boolean, masked: boolean, useModule: 
 describe('wasm recurrent kernels: gates module = JavaScript loops', () => {
   it('the module runs here (Node has WebAssembly SIMD)', () => {
     const backend = tf.backend() as unknown as BackendWasm;
-    expect(gateKernels(backend.wasm.asm.memory)).toBeDefined();
+    const memory = backend.wasm.asm?.memory;
+    expect(memory).toBeInstanceOf(WebAssembly.Memory);
+    expect(gateKernels(memory as WebAssembly.Memory)).toBeDefined();
   });
 
   for (const cell of ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'] as const) {

@@ -22,8 +22,10 @@ interface WasmModule {
     outId: number,
   ): void;
   _Sigmoid(xId: number, outId: number): void;
-  /** The Emscripten module's exports, among them its memory (our gates module imports it). */
-  asm: { memory: WebAssembly.Memory };
+  /** The Emscripten module's exports: the memory, in the builds without threads. */
+  asm?: { memory?: WebAssembly.Memory };
+  /** The (shared) memory of the threaded build, which creates it and passes it in. */
+  wasmMemory?: WebAssembly.Memory;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
     disposeData(id: number): void;
@@ -68,7 +70,8 @@ export class WasmScope {
 
   /** Our WASM SIMD module (gates/module.ts) over this heap; undefined where it cannot run. */
   get gates(): GateKernels | undefined {
-    return gateKernels(this.wasm.asm.memory);
+    const memory = this.wasm.asm?.memory ?? this.wasm.wasmMemory;
+    return memory ? gateKernels(memory) : undefined;
   }
 
   /** The C++ id of a tensor. */
