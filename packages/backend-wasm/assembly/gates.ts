@@ -49,15 +49,15 @@ class Lanes {
     return v128.andnot(f32x4.mul(p, scale), f32x4.lt(z, f32x4.splat(EXP_CUTOFF)));
   }
 
-  /** 1 / (1 + e^−x) from e = exp(−|x|): no overflow, 1 above ~17, 0 below −87.3, NaN kept. */
+  /**
+   * 1 / (1 + e^−x) as XNNPACK computes it, with one division: f = e / (1 + e), e = exp(−|x|), is
+   * sigmoid(−|x|), and sigmoid(x) = 1 − f for x >= 0. No overflow; 1 above ~17, 0 below −87.3
+   * (never a subnormal); NaN kept.
+   */
   @inline static sigmoid(x: v128): v128 {
     const e = Lanes.expNonPositive(f32x4.neg(f32x4.abs(x)));
-    const d = f32x4.add(f32x4.splat(1), e);
-    return v128.bitselect(
-      f32x4.div(f32x4.splat(1), d),
-      f32x4.div(e, d),
-      f32x4.ge(x, f32x4.splat(0)),
-    );
+    const f = f32x4.div(e, f32x4.add(f32x4.splat(1), e));
+    return v128.bitselect(f32x4.sub(f32x4.splat(1), f), f, f32x4.ge(x, f32x4.splat(0)));
   }
 
   /** Cephes tanhf: an odd polynomial below |x| = 0.625, (1 − e)/(1 + e), e = exp(−2|x|), above. */
