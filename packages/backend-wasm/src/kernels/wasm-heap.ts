@@ -70,8 +70,7 @@ export class WasmScope {
 
   /** Our WASM SIMD module (gates/module.ts) over this heap; undefined where it cannot run. */
   get gates(): GateKernels | undefined {
-    const memory = this.wasm.asm?.memory ?? this.wasm.wasmMemory;
-    return memory ? gateKernels(memory) : undefined;
+    return backendGateKernels(this.backend);
   }
 
   /** The C++ id of a tensor. */
@@ -174,6 +173,12 @@ export class WasmScope {
     if (!data) throw new Error('wasm kernel: a tensor input has no data on the wasm backend');
     return data;
   }
+}
+
+/** Our gates module over a tfjs-backend-wasm backend's memory; undefined where it cannot run. */
+export function backendGateKernels(backend: BackendWasm): GateKernels | undefined {
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  return memory ? gateKernels(memory) : undefined;
 }
 
 /**
