@@ -3,6 +3,7 @@
 // no globals such as a stack pointer, no start function), and its exp-based activations within
 // 2 float32 ulps of the same functions computed in double precision with Math.exp / Math.tanh.
 import { readFile } from 'node:fs/promises';
+import { columnSums } from '@recurrent/core';
 import { describe, expect, it } from 'vitest';
 import { compileGates, generatedModule, generatedPath } from '../../../scripts/build-gates.mjs';
 import { gatesWasm, gatesWasmShared } from './gates-wasm.generated.js';
@@ -156,5 +157,34 @@ describe('the gates module activations (through an LSTM step with no recurrent i
     expect(at(tanh, 0)).toBeNaN();
     expect([at(sigmoid, 1), at(sigmoid, 2)]).toEqual([1, 0]);
     expect([at(tanh, 1), at(tanh, 2)]).toEqual([1, -1]);
+  });
+});
+
+describe('the gates module transpose and column sums', () => {
+  // 37 × 70: several 32 × 32 tiles, 4 × 4 blocks and both tails.
+  const rows = 37;
+  const cols = 70;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const kernels = gateKernels(memory);
+  if (!kernels) throw new Error('the gates module did not instantiate');
+  const x = Float32Array.from({ length: rows * cols }, (_, k) => Math.sin(k) * 10 ** ((k % 7) - 3));
+  const from = 64;
+  const to = from + 4 * rows * cols;
+  new Float32Array(memory.buffer, from, rows * cols).set(x);
+
+  it('transposes exactly', () => {
+    kernels.transpose(from, to, rows, cols);
+    const got = new Float32Array(memory.buffer, to, rows * cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++)
+        expect(got[c * rows + r], `[${r}, ${c}]`).toBe(x[r * cols + c]);
+    }
+  });
+
+  it("sums columns in row order, bit for bit as core's columnSums", () => {
+    kernels.columnSums(from, rows, cols, to);
+    const expected = new Float32Array(cols);
+    columnSums(x, rows, cols, expected);
+    expect(new Float32Array(memory.buffer, to, cols)).toEqual(expected);
   });
 });
