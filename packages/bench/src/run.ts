@@ -14,6 +14,7 @@ import {
   allCoresColumns,
   isAllCoresWorkload,
   measureAllCores,
+  staleBuilds,
   threadedBackends,
 } from './all-cores/run.js';
 import { initOptions, type PlannedBackend, planBackends, registerPlugins } from './backends.js';
@@ -80,6 +81,12 @@ function addAllCores(
       `no all-cores columns: ${backend.name} runs a step on its device already (threads(n) is for ${threadedBackends.join(' and ')})`,
     );
     return;
+  }
+  const stale = staleBuilds(backend.name);
+  if (stale.length) {
+    notes.push(
+      `all-cores columns measure an OLD build: ${stale.join(', ')} changed since built (run \`pnpm bench\` at the repository root, which builds first)`,
+    );
   }
   const replies = measureAllCores({
     backend: backend.name,

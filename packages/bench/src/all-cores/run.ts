@@ -2,6 +2,9 @@
 // .bench/all-cores.mjs) for one backend and reads its replies. Our own process waits meanwhile,
 // so nothing else of ours runs while the child measures.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorText } from '../measure.js';
 import { type AllCores, cell, speedup } from '../results.js';
@@ -19,6 +22,43 @@ export const threadedBackends = ['cpu', 'wasm'];
 
 export const isAllCoresWorkload = (id: string): id is AllCoresWorkload =>
   (allCoresWorkloads as readonly string[]).includes(id);
+
+/** The newest modification time of the files under `dir` (0 when there is none). */
+function newest(dir: string, skip: RegExp): number {
+  if (!existsSync(dir)) return 0;
+  let time = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || skip.test(entry.name)) continue;
+    time = Math.max(time, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return time;
+}
+
+/**
+ * The packages the child runs from dist/ whose sources changed since their last build (or that
+ * were never built): `pnpm bench` at the root builds them first, `pnpm --filter` does not.
+ */
+export function staleBuilds(backend: string): string[] {
+  const packages = [
+    '@recurrent/core',
+    `@recurrent/backend-${backend}`,
+    '@recurrent/task-generation',
+    '@recurrent/task-classification',
+  ];
+  const require = createRequire(import.meta.url);
+  const stale: string[] = [];
+  for (const name of packages) {
+    let root: string;
+    try {
+      root = dirname(require.resolve(`${name}/package.json`));
+    } catch {
+      continue; // not resolvable from here: the child reports it
+    }
+    const built = newest(join(root, 'dist'), /\.tsbuildinfo$/);
+    if (built === 0 || newest(join(root, 'src'), /\.test\.ts$/) > built) stale.push(name);
+  }
+  return stale;
+}
 
 /** One reply per requested workload; a child that fails gives each the same error. */
 export function measureAllCores(request: AllCoresRequest): Map<AllCoresWorkload, AllCoresReply> {
