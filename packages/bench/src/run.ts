@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     threads: {
       recurrent: 1,
       tfjsLayers: 1,
-      pytorch: 1,
+      pytorch: torch.runs.size > 0 ? 1 : undefined,
       allCores: options.threads > 1 ? options.threads : undefined,
     },
     targets: targetList(),
