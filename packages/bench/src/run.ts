@@ -1,7 +1,9 @@
 // `pnpm bench`: the workloads of shared/design/BENCHMARKS.md on each available backend, Recurrent
 // next to tfjs-layers measured in the same process on the same backend (interleaved, medians with
-// their spread), and PyTorch when it is installed. Ratios are what to read: machines are shared
-// and noisy. One failing backend or workload is reported and the rest carry on.
+// their spread), and PyTorch when it is installed; then the all-cores columns (all-cores/: our
+// data-parallel training in a child process, PyTorch on as many threads). Ratios are what to
+// read: machines are shared and noisy. One failing backend or workload is reported and the rest
+// carry on.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -69,6 +69,8 @@ export function measureAllCores(request: AllCoresRequest): Map<AllCoresWorkload,
     // Progress and warnings show as they come; replies are the JSON lines on stdout.
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
+    // A hung worker pool must not hang the bench: 20 minutes a workload is far beyond any step.
+    timeout: request.workloads.length * 1_200_000,
   });
   for (const line of (child.stdout ?? '').split('\n')) {
     if (!line.startsWith('{')) continue;
