@@ -299,6 +299,13 @@ export {
   type TaskRun,
   trainWithSpec,
 } from './tasks/train-with-spec.js';
+export {
+  type AdamArrays,
+  type AdamCoefficients,
+  adamUpdateKernel,
+  adamUpdateValues,
+  fusedAdamAvailable,
+} from './train/adam-update.js';
 export { batchOrder } from './train/batch.js';
 export type { Callback, TrainingRun } from './train/callback.js';
 export { StopOnAbort } from './train/callbacks/abort.js';
