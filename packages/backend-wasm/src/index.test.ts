@@ -22,6 +22,7 @@ describe('@recurrent/backend-wasm', () => {
       simd: true, // Node 20 has WebAssembly SIMD
       threads: 1, // tfjs-backend-wasm runs one thread in Node
       fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward', 'DecodeStep'],
+      cellArithmetic: 'WebAssembly SIMD', // our gates module, over tfjs-backend-wasm's memory
     });
   });
 

@@ -8,7 +8,9 @@ import {
   version_wasm,
 } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { prepareGateKernels } from './kernels/gates/module.js';
 import { registerWasmKernels } from './kernels/register.js';
+import { type BackendWasm, backendGateKernels } from './kernels/wasm-heap.js';
 
 export interface WasmBackendOptions {
   /**
@@ -38,6 +40,9 @@ export const wasmBackend: BackendPlugin = {
       if (wasmPaths !== undefined) setWasmPaths(wasmPaths as Parameters<typeof setWasmPaths>[0]);
       if (threads !== undefined) setThreadsCount(threads);
     }
+    // Our gates module is compiled here, asynchronously: browsers refuse to compile a module of
+    // its size synchronously on the main thread (kernels would then keep their JavaScript loops).
+    await prepareGateKernels();
     if (!(await tf.setBackend('wasm'))) {
       throw new Error(
         'tfjs could not initialize its wasm backend: the .wasm files were not found or failed to ' +
@@ -59,9 +64,16 @@ export const wasmBackend: BackendPlugin = {
       threads: threads && initialized ? getThreadsCount() : 1,
       multithreadingSupported: Boolean(threads),
       fusedRecurrentKernels: ['RecurrentForward', 'RecurrentBackward', 'DecodeStep'],
+      // Where those kernels run each step's cell arithmetic (see the README's gates module).
+      cellArithmetic: initialized && gatesRun() ? 'WebAssembly SIMD' : 'JavaScript',
     };
   },
 };
+
+function gatesRun(): boolean {
+  const backend = tf.findBackend('wasm') as unknown as BackendWasm | null;
+  return backend !== null && backendGateKernels(backend) !== undefined;
+}
 
 registerBackend(wasmBackend);
 registerWasmKernels();

@@ -120,6 +120,20 @@ try {
   for (const [name, why] of broken) console.error(`bench build: ${name} left out: ${why}`);
   await bundle(broken);
 }
+// The all-cores child (src/all-cores/child.ts) runs the BUILT packages, not a bundle: core's
+// threads(n) starts worker threads that import core's task-worker module and the plug-ins by file
+// URL. Only the bench's own modules are bundled; every package stays an import Node resolves (to
+// dist/, which `pnpm bench` builds first).
+await build({
+  entryPoints: [new URL('./all-cores/child.ts', import.meta.url).pathname],
+  outfile: join(outdir, 'all-cores.mjs'),
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
 // Entries are .js (ESM: package.json says "type": "module") so that "./dawn.js" resolves; the
 // script runs .bench/run.mjs.
 writeFileSync(join(outdir, 'run.mjs'), "import './run.js';\n");

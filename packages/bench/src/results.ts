@@ -12,7 +12,28 @@ export interface Cell {
   reps?: number;
   capped?: boolean;
   fromWarmUp?: boolean;
+  /** Threads the figure was measured with (ours: the data-parallel threads; PyTorch: intra-op). */
+  threads?: number;
   error?: string;
+}
+
+/**
+ * The all-cores columns: our data-parallel training on `threads` threads (core's threads(n) with
+ * the task's training target) and PyTorch on as many, measured in the same run.
+ */
+export interface AllCores {
+  threads: number;
+  ours: Cell;
+  /**
+   * The same training target's step on one thread, timed interleaved with `ours` in the same
+   * process: the base of `scaling` (so that machine noise and harness differences cancel).
+   */
+  oneThread: Cell;
+  /** ours / oneThread: how much the threads add (1.7x is the target on 2 cores). */
+  scaling?: number;
+  torch?: Cell;
+  /** Above 1: ours on `threads` threads is faster than PyTorch on as many. */
+  vsTorch?: number;
 }
 
 export interface Row {
@@ -33,11 +54,19 @@ export interface Row {
   /** Above 1: Recurrent is faster (ratios of throughput, or inverse ratios of latency). */
   vsLayers?: number;
   vsTorch?: number;
-  target?: { text: string; met?: boolean; failed?: string[] };
+  /** Absent for workloads without data-parallel training, or with --threads 1. */
+  allCores?: AllCores;
+  target?: {
+    text: string;
+    met?: boolean;
+    failed?: string[];
+    /** Checks with nothing to judge them by (PyTorch or W5 not run, no all-cores columns). */
+    unjudged?: string[];
+  };
 }
 
-export function cell(outcome: Outcome, workload: Workload): Cell {
-  if (!outcome.measure) return { error: outcome.error };
+export function cell(outcome: Outcome, workload: Workload, threads?: number): Cell {
+  if (!outcome.measure) return { error: outcome.error, ...(threads ? { threads } : {}) };
   const { median, low, high, reps, capped, fromWarmUp } = outcome.measure;
   const [a, b] = [workload.metric(low), workload.metric(high)];
   return {
@@ -47,6 +76,7 @@ export function cell(outcome: Outcome, workload: Workload): Cell {
     reps,
     capped,
     ...(fromWarmUp ? { fromWarmUp } : {}),
+    ...(threads ? { threads } : {}),
   };
 }
 

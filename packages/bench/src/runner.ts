@@ -1,5 +1,6 @@
 // One workload on the active backend: builds Recurrent and tfjs-layers (each may fail on its own),
-// times them interleaved, and turns the times into a result row with ratios and the target.
+// times them interleaved, and turns the times into a result row with ratios (targets are judged
+// once the backend's rows are all in: see targets.ts). Both run on this one thread.
 import type { PlannedBackend } from './backends.js';
 import { layersEmbeddingGradient, withScatterAddGather } from './layers-embedding.js';
 import { type Competitor, errorText, interleaved, type Outcome } from './measure.js';
@@ -7,7 +8,6 @@ import type { Options } from './options.js';
 import { cell, type Row, speedup } from './results.js';
 import { replacedKernels, withStockKernels } from './stock-kernels.js';
 import { formatNumber } from './table.js';
-import { judge } from './targets.js';
 import type { TorchRun } from './torch.js';
 import type { Workload } from './workloads/index.js';
 
@@ -68,24 +68,22 @@ export async function measureWorkload(
     title: workload.title,
     unit: workload.unit,
     higherIsBetter: workload.higherIsBetter,
-    ours: cell(outcomes.ours as Outcome, workload),
+    ours: cell(outcomes.ours as Outcome, workload, 1),
   };
   if (outcomes.layers) {
     row.layers = {
-      ...cell(outcomes.layers, workload),
+      ...cell(outcomes.layers, workload, 1),
       stockKernels: replacedKernels(backend.name),
       ...(workload.layersTrainsEmbedding
         ? { embeddingGradient: embedding.gradient, why: embedding.why }
         : {}),
     };
   }
-  if (torch) row.torch = cell(torch.outcome, workload);
+  if (torch) row.torch = cell(torch.outcome, workload, torch.threads ?? 1);
   const vsLayers = speedup(row, row.layers);
   const vsTorch = speedup(row, row.torch);
   if (vsLayers !== undefined) row.vsLayers = vsLayers;
   if (vsTorch !== undefined) row.vsTorch = vsTorch;
-  const target = judge(row);
-  if (target) row.target = target;
   console.error(
     `  .. ${backend.name} ${workload.id}: recurrent ${summary(workload, outcomes.ours)}, tfjs-layers ${summary(workload, outcomes.layers)}`,
   );

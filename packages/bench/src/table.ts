@@ -1,6 +1,7 @@
 // Prints one table per backend, with footnotes for capped measurements, tfjs-layers' embedding
 // gradient and every error (a failed cell says "error"; the message follows the table).
 import type { Cell, Row } from './results.js';
+import { gemmBound, gemmShare } from './targets.js';
 
 const capMark = '*';
 /** tfjs-layers' embedding gradient, where it is not tfjs's stock one: mark and description. */
@@ -41,18 +42,49 @@ function printGrid(header: string[], body: string[][]): void {
   for (const r of body) console.log(line(r));
 }
 
+/** The all-cores columns: ours on n threads, its ratio to our one thread, PyTorch on n, ratio. */
+function allCoresCells(r: Row, withTorch: boolean): string[] {
+  const a = r.allCores;
+  if (!a) return ['', '', ...(withTorch ? ['', ''] : [])];
+  return [
+    formatCell(a.ours),
+    ratio(a.scaling),
+    ...(withTorch ? [formatCell(a.torch), ratio(a.vsTorch)] : []),
+  ];
+}
+
+/** How close each training workload is to the GEMM limit: its PyTorch ratio over W5's. */
+function gemmNote(rows: Row[], backend: string): string | undefined {
+  const bound = gemmBound(rows, backend);
+  if (bound === undefined) return undefined;
+  const w5 = bound / gemmShare;
+  const shares = rows
+    .filter((r) => r.unit !== 'GFLOP/s' && r.vsTorch !== undefined && r.workload !== 'W3')
+    .map((r) => `${r.workload} ${((r.vsTorch as number) / w5).toFixed(2)}`);
+  return `GEMM limit: W5 (our matMul) runs at ${ratio(w5)} OpenBLAS's, so one-thread training steps aim at >= ${ratio(bound)} PyTorch; ratio to PyTorch / W5's: ${shares.join(', ')}`;
+}
+
 export function printBackendTable(
   backend: string,
   rows: Row[],
-  options: { withTorch: boolean; maxSeconds: number; notes: string[] },
+  options: { withTorch: boolean; allCoresThreads: number; maxSeconds: number; notes: string[] },
 ): void {
+  const allCores = rows.some((r) => r.allCores);
+  const n = rows.find((r) => r.allCores)?.allCores?.threads ?? options.allCoresThreads;
   const header = [
     'workload',
     'unit',
-    'recurrent',
+    'recurrent 1 thr',
     'tfjs-layers',
     'vs layers',
-    ...(options.withTorch ? ['pytorch 1 thread', 'vs torch'] : []),
+    ...(options.withTorch ? ['pytorch 1 thr', 'vs torch'] : []),
+    ...(allCores
+      ? [
+          `recurrent ${n} thr`,
+          'vs 1 thr',
+          ...(options.withTorch ? [`pytorch ${n} thr`, 'vs torch'] : []),
+        ]
+      : []),
     'target',
     'met',
   ];
@@ -63,6 +95,7 @@ export function printBackendTable(
     formatCell(r.layers, embeddingFixes[r.layers?.embeddingGradient ?? '']?.[0] ?? ''),
     ratio(r.vsLayers),
     ...(options.withTorch ? [formatCell(r.torch), ratio(r.vsTorch)] : []),
+    ...(allCores ? allCoresCells(r, options.withTorch) : []),
     r.target?.text ?? '',
     met(r.target),
   ]);
@@ -91,6 +124,30 @@ export function printBackendTable(
       ['tfjs-layers', r.layers],
       ['pytorch', r.torch],
     ] as const) {
+      if (c?.error) footnotes.push(`${r.workload} ${who} error: ${c.error}`);
+    }
+  }
+  const withAllCores = rows.filter((r) => r.allCores);
+  if (withAllCores.length) {
+    const bases = withAllCores.map(
+      (r) => `${r.workload} ${formatCell(r.allCores?.oneThread)} ${r.unit}`,
+    );
+    footnotes.push(
+      `recurrent ${n} thr: data-parallel training (core's threads(${n}) with the task's training target, parallel.gradients + Adam) in a process on the built packages; "vs 1 thr" divides it by the same target's step on one thread timed interleaved with it (1 thread: ${bases.join('; ')})`,
+    );
+  }
+  const gemm = gemmNote(rows, backend);
+  if (gemm) footnotes.push(gemm);
+  for (const r of rows) {
+    if (r.target?.unjudged?.length) {
+      footnotes.push(`${r.workload} target not judged: ${r.target.unjudged.join('; ')}`);
+    }
+    const a = r.allCores;
+    for (const [who, c] of [
+      [`recurrent ${a?.threads} threads`, a?.ours],
+      [`pytorch ${a?.threads} threads`, a?.torch],
+    ] as const) {
+      // The one-thread base fails with the same setup error as `ours` when the pool cannot start.
       if (c?.error) footnotes.push(`${r.workload} ${who} error: ${c.error}`);
     }
   }

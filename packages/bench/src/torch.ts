@@ -1,7 +1,9 @@
 // PyTorch reference: torch_reference.py (the team's shared/bench folder; not part of this
-// repository), one process per workload, 1 thread as its header says. Its path is --torch-script,
-// or the shared folder beside the repository when that exists. It does not depend on our backend, so it runs once per bench run (before ours, not
-// alongside: two busy processes on a 2-core machine would disturb both).
+// repository), one process per workload and thread count: 1 thread as its header says, and the
+// all-cores columns' count (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=n). Its path is --torch-script,
+// or the shared folder beside the repository when that exists. It does not depend on our backend,
+// so it runs once per bench run (before ours, not alongside: two busy processes on a 2-core
+// machine would disturb both).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -43,18 +45,29 @@ export function torchUnavailable(named: string | undefined): string | undefined 
   return undefined;
 }
 
-/** Seconds per run of `workload` in PyTorch (3 reps at least, 2 warm-ups). */
-export function runTorch(workload: string, reps: number, named: string | undefined): TorchRun {
+/** Seconds per run of `workload` in PyTorch on `threads` threads (3 reps at least, 2 warm-ups). */
+export function runTorch(
+  workload: string,
+  reps: number,
+  named: string | undefined,
+  threads = 1,
+): TorchRun {
   const script = torchScript(named);
   if (!script) return { outcome: { error: 'torch_reference.py not found' } };
   const child = spawnSync(python, [script, workload, String(Math.max(reps, 3)), '2'], {
     encoding: 'utf8',
     timeout: 600_000,
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    env: {
+      ...process.env,
+      OMP_NUM_THREADS: String(threads),
+      OPENBLAS_NUM_THREADS: String(threads),
+    },
   });
   if (child.error || child.status !== 0) {
     const why = child.error ? errorText(child.error) : child.stderr.trim().split('\n').pop();
-    return { outcome: { error: `torch_reference.py ${workload} failed: ${why}` } };
+    return {
+      outcome: { error: `torch_reference.py ${workload} (${threads} threads) failed: ${why}` },
+    };
   }
   try {
     const result = JSON.parse(child.stdout.trim().split('\n').pop() as string) as {
@@ -62,6 +75,13 @@ export function runTorch(workload: string, reps: number, named: string | undefin
       threads: number;
       times: number[];
     };
+    if (result.threads !== threads) {
+      return {
+        outcome: {
+          error: `torch_reference.py ran on ${result.threads} threads where ${threads} were asked`,
+        },
+      };
+    }
     // Seconds per run, converted to the metric by the workload as ours are.
     return {
       outcome: { measure: summarize(result.times) },

@@ -27,7 +27,7 @@ import { registerTag } from './commands/tag.js';
 import { registerTrain } from './commands/train.js';
 import { registerTranslate } from './commands/translate.js';
 import { registerValidate } from './commands/validate.js';
-import { type CliIO, ExitCode, processIO } from './io.js';
+import { type CliIO, ExitCode, processIO, watchStdout } from './io.js';
 import { cliVersion } from './version.js';
 
 export { type CliIO, ExitCode } from './io.js';
@@ -76,6 +76,7 @@ function isUserError(error: unknown): error is Error {
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  if (io === processIO) watchStdout();
   let status: number = ExitCode.ok;
   const program = createProgram(io, (code) => {
     status = code;

@@ -52,6 +52,13 @@ export { registerGradients } from './grad/register-gradients.js';
 export type { InitializerName } from './init/initializers.js';
 export { Random } from './init/random.js';
 export {
+  CheckpointError,
+  checkpointFormat,
+  checkpointFormatVersion,
+  checkpointFromBytes,
+  checkpointToBytes,
+} from './io/checkpoint-bytes.js';
+export {
   type ModelFile,
   ModelFileError,
   type ModelFileSource,
@@ -292,6 +299,13 @@ export {
   type TaskRun,
   trainWithSpec,
 } from './tasks/train-with-spec.js';
+export {
+  type AdamArrays,
+  type AdamCoefficients,
+  adamUpdateKernel,
+  adamUpdateValues,
+  fusedAdamAvailable,
+} from './train/adam-update.js';
 export { batchOrder } from './train/batch.js';
 export type { Callback, TrainingRun } from './train/callback.js';
 export { StopOnAbort } from './train/callbacks/abort.js';

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, onBackend, random, tensor } from '../../test/helpers.js';
 import '../index.js';
-import { contiguousRange } from './copy-kernels.js';
+import { contiguousRange, sliceRuns } from './copy-kernels.js';
 
 const x = random([4, 5, 6], 1);
 const ids = (values: number[]) => () => tf.tensor1d(values, 'int32');
@@ -27,6 +27,19 @@ describe('contiguousRange', () => {
   });
 });
 
+describe('sliceRuns', () => {
+  it('lists the runs of a strided slice in output order (hand-computed)', () => {
+    // One direction's half of a bidirectional [T=2, B=3, 2H=4] output: 6 runs of H=2.
+    const half = sliceRuns([2, 3, 4], [0, 0, 2], [2, 3, 2]);
+    expect(half.length).toBe(2);
+    expect(Array.from(half.runs)).toEqual([2, 6, 10, 14, 18, 22]);
+    // Rows 1..2 of the middle axis, whole last axis: one run of 2 rows per leading index.
+    const rows = sliceRuns([4, 5, 6], [0, 1, 0], [2, 2, 6]);
+    expect(rows.length).toBe(12);
+    expect(Array.from(rows.runs)).toEqual([6, 36]);
+  });
+});
+
 describe('copy kernels on wasm', () => {
   const slices: Array<[number[], number[]]> = [
     [
@@ -44,11 +57,15 @@ describe('copy kernels on wasm', () => {
     [
       [0, 1, 0],
       [2, 3, 6],
-    ], // strided: tfjs's kernel
+    ], // strided: runs of rows
     [
       [0, 0, 1],
       [-1, -1, 2],
-    ],
+    ], // strided: runs of 2
+    [
+      [1, 2, 1],
+      [2, 3, 4],
+    ], // partial on every axis
   ];
   for (const [begin, size] of slices) {
     it(`slice begin [${begin}] size [${size}]`, () => same(() => tf.slice(tensor(x), begin, size)));

@@ -10,11 +10,14 @@
 import {
   type DecodeLayerBuffers,
   type DecodeStepArguments,
+  type DecodeStepBuffers,
+  type DecodeStepProducts,
   decodeStepArguments,
   decodeStepLoop,
   scalarSigmoid,
 } from '@recurrent/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import { type ForwardPointers, gateForwardLoop } from './gates/loops.js';
 import { inputTable, tableFits } from './input-table.js';
 import { transposed2d } from './transposed-weights.js';
 import { type BackendWasm, packOnce, type WasmScope, withScope } from './wasm-heap.js';
@@ -224,53 +227,120 @@ export const decodeStep: tf.KernelFunc = ({ inputs, backend, attrs }) => {
         },
       };
     });
-    decodeStepLoop(
-      args,
-      {
-        embedding: f32(args.embedding),
-        embedded: views.embedded,
-        layers,
-        logits: f32(logits),
-        outBias: args.outBias && f32(args.outBias),
+    const buffers: DecodeStepBuffers = {
+      embedding: f32(args.embedding),
+      embedded: views.embedded,
+      layers,
+      logits: f32(logits),
+      outBias: args.outBias && f32(args.outBias),
+    };
+    const kernels = scope.gates;
+    const at = (info: tf.TensorInfo) => scope.offset(info);
+    const pointers = (k: number): ForwardPointers => {
+      const layer = args.layers[k] as Layer;
+      const own = (space.layers[k] as LayerScratch).infos;
+      const block = args.blocks[layer.block] as DecodeStepArguments['blocks'][number];
+      const state = states[layer.block] as (typeof states)[number];
+      const row = 4 * layer.index * B * layer.hiddenSize; // the layer's rows of its block's state
+      return {
+        xw: at(own.xw),
+        bhh: layer.cell === 'gru' && layer.bhh ? at(layer.bhh) : 0,
+        h0: at(block.h) + row,
+        c0: block.c ? at(block.c) + row : 0,
+        mask: 0,
+        hh: at(own.hh),
+        output: at(own.output),
+        hLast: at(state.h) + row,
+        cLast: state.c ? at(state.c) + row : at(own.cLast),
+        gates: at(own.gates),
+        extra: at(own.extra),
+        hPrev: at(own.hPrev),
+        cPrev: at(own.cPrev),
+      };
+    };
+    const loop = kernels
+      ? (step: DecodeStepProducts) =>
+          decodeWithGates(args, buffers, step, (k, hidden) => {
+            const layer = args.layers[k] as Layer;
+            const shape = { cell: layer.cell, T: 1, B, H: layer.hiddenSize, reverse: false };
+            gateForwardLoop(kernels, scope.wasm.HEAPF32, shape, pointers(k), hidden);
+          })
+      : (step: DecodeStepProducts) => decodeStepLoop(args, buffers, step);
+    loop({
+      input: (k) => {
+        if (k === 0 && tableRows) {
+          const xw = (views.layers[0] as Record<ScratchName, Float32Array>).xw;
+          const GH = xw.length / B;
+          args.tokens.forEach((id, b) => {
+            xw.set(tableRows.subarray(id * GH, (id + 1) * GH), b * GH);
+          });
+          return;
+        }
+        product.input(k);
+        checkHeap(scope, buffer);
       },
-      {
-        input: (k) => {
-          if (k === 0 && tableRows) {
-            const xw = (views.layers[0] as Record<ScratchName, Float32Array>).xw;
-            const GH = xw.length / B;
-            args.tokens.forEach((id, b) => {
-              xw.set(tableRows.subarray(id * GH, (id + 1) * GH), b * GH);
-            });
-            return;
+      hidden: (k) => {
+        product.hidden(k);
+        checkHeap(scope, buffer);
+      },
+      output: () => {
+        product.output();
+        checkHeap(scope, buffer);
+      },
+      sigmoid: (k) => {
+        const step = (layers[k] as DecodeLayerBuffers).step;
+        const own = ids[k] as Record<ScratchName, number>;
+        const javascript = scalarSigmoid(step);
+        return (which, n) => {
+          const [pre, act] =
+            which === 'gate' ? [own.gatePre, own.gateAct] : [own.cellPre, own.cellAct];
+          // Every cell's step asks for its whole buffer: one XNNPACK call.
+          if (n !== (which === 'gate' ? step.gatePre : step.cellPre).length) {
+            return javascript(which, n);
           }
-          product.input(k);
+          scope.sigmoid(pre, act);
           checkHeap(scope, buffer);
-        },
-        hidden: (k) => {
-          product.hidden(k);
-          checkHeap(scope, buffer);
-        },
-        output: () => {
-          product.output();
-          checkHeap(scope, buffer);
-        },
-        sigmoid: (k) => {
-          const step = (layers[k] as DecodeLayerBuffers).step;
-          const own = ids[k] as Record<ScratchName, number>;
-          const javascript = scalarSigmoid(step);
-          return (which, n) => {
-            const [pre, act] =
-              which === 'gate' ? [own.gatePre, own.gateAct] : [own.cellPre, own.cellAct];
-            // Every cell's step asks for its whole buffer: one XNNPACK call.
-            if (n !== (which === 'gate' ? step.gatePre : step.cellPre).length) {
-              return javascript(which, n);
-            }
-            scope.sigmoid(pre, act);
-            checkHeap(scope, buffer);
-          };
-        },
+        };
       },
-    );
+    });
     return [logits, ...states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h]))];
   });
 };
+
+/**
+ * core's decodeStepLoop (decode-step-loop.ts) with each layer's cell step run by `cellStep(k,
+ * hidden)` (our gates module, by heap offsets) instead of core's JavaScript loop: the same order of
+ * products, biases and state updates.
+ */
+function decodeWithGates(
+  args: DecodeStepArguments,
+  buffers: DecodeStepBuffers,
+  products: DecodeStepProducts,
+  cellStep: (k: number, hidden: () => void) => void,
+): void {
+  const { batch: B, embeddingDim: E, tokens } = args;
+  for (let b = 0; b < B; b++) {
+    const row = (tokens[b] as number) * E;
+    buffers.embedded.set(buffers.embedding.subarray(row, row + E), b * E);
+  }
+  args.layers.forEach((layer, k) => {
+    const { step, bih, bhh } = buffers.layers[k] as DecodeLayerBuffers;
+    products.input(k);
+    // bias_hh goes into the input projection except for the GRU (the step adds it there).
+    if (bih) addRows(step.xw, B, bih, layer.cell === 'gru' ? undefined : bhh);
+    cellStep(k, () => products.hidden(k));
+  });
+  products.output();
+  if (buffers.outBias) addRows(buffers.logits, B, buffers.outBias, undefined);
+}
+
+/** x[b, :] += a (+ c) for every row b of x [rows, a.length]. */
+function addRows(x: Float32Array, rows: number, a: Float32Array, c: Float32Array | undefined) {
+  const n = a.length;
+  for (let b = 0; b < rows; b++) {
+    const base = b * n;
+    for (let j = 0; j < n; j++) {
+      x[base + j] = (x[base + j] as number) + (a[j] as number) + (c ? (c[j] as number) : 0);
+    }
+  }
+}

@@ -1,7 +1,8 @@
 // The fused recurrent kernels (contract in @recurrent/core's layers/recurrent/fused.ts) on the wasm
-// heap: core's shared time loops over views of tensor memory, with each step's recurrent product
-// run by XNNPACK in place (a tensor id registered over the step's rows), so a whole layer
-// direction is one kernel call with no per-step tensors.
+// heap: a whole layer direction is one kernel call with no per-step tensors. Each step's recurrent
+// product runs in XNNPACK in place (a tensor id registered over the step's rows); each step's cell
+// arithmetic runs in our WASM SIMD module (gates/), in place by heap offsets, or where that module
+// cannot run (no WebAssembly SIMD), in core's shared JavaScript loops over views of the heap.
 import {
   columnSums,
   type ForwardBuffers,
@@ -13,6 +14,8 @@ import {
   scalarSigmoid,
 } from '@recurrent/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import { gateBackwardLoop, gateForwardLoop } from './gates/loops.js';
+import type { GateKernels } from './gates/module.js';
 import { rememberTransposed, transposed2d } from './transposed-weights.js';
 import { packOnce, type WasmScope, withScope } from './wasm-heap.js';
 
@@ -72,6 +75,47 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
       cPrev: saved([T, B, H]),
     };
     const hh = scope.scratch([B, GH]);
+    const hPrevSteps = stepViews(scope, outputs.hPrev, T, B * H);
+    const whhTId = scope.id(whhT);
+    const hhId = scope.id(hh);
+    packOnce(whhT, () =>
+      scope.matMul(scope.id(input(args, 'h0') as tf.TensorInfo), whhTId, hhId, B, H, GH),
+    );
+    const o = outputs;
+    const results = savesForBackward(args)
+      ? [o.output, o.hLast, o.cLast, o.gates, o.extra, o.hPrev, o.cPrev]
+      : [o.output, o.hLast, o.cLast];
+    const kernels = scope.gates;
+    if (kernels) {
+      const at = (info: tf.TensorInfo | undefined) => (info ? scope.offset(info) : 0);
+      const buffer = scope.wasm.HEAPF32.buffer;
+      gateForwardLoop(
+        kernels,
+        scope.wasm.HEAPF32,
+        shape,
+        {
+          xw: at(input(args, 'xw')),
+          bhh: at(input(args, 'bhh')),
+          h0: at(input(args, 'h0')),
+          c0: at(input(args, 'c0')),
+          mask: at(input(args, 'mask')),
+          hh: at(hh),
+          output: at(o.output),
+          hLast: at(o.hLast),
+          cLast: at(o.cLast),
+          gates: at(o.gates),
+          extra: at(o.extra),
+          hPrev: at(o.hPrev),
+          cPrev: at(o.cPrev),
+        },
+        (t) => {
+          scope.matMul(hPrevSteps[t] as number, whhTId, hhId, B, H, GH);
+          checkHeap(scope, buffer);
+        },
+      );
+      return results;
+    }
+    // The JavaScript loops' scratch: pre-activations and activations of one step.
     const activations = {
       gatePre: scope.scratch([B, GH]),
       gateAct: scope.scratch([B, GH]),
@@ -80,12 +124,6 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
     };
     const gateIds = [scope.id(activations.gatePre), scope.id(activations.gateAct)] as const;
     const cellIds = [scope.id(activations.cellPre), scope.id(activations.cellAct)] as const;
-    const hPrevSteps = stepViews(scope, outputs.hPrev, T, B * H);
-    const whhTId = scope.id(whhT);
-    const hhId = scope.id(hh);
-    packOnce(whhT, () =>
-      scope.matMul(scope.id(input(args, 'h0') as tf.TensorInfo), whhTId, hhId, B, H, GH),
-    );
     // XNNPACK's sigmoid allocates and frees its operator on every call: free room reserved before
     // the views are taken means those allocations never grow the heap (which would detach them).
     scope.reserveHeap(1 << 20);
@@ -127,9 +165,7 @@ export const recurrentForward: tf.KernelFunc = (raw) => {
         checkHeap(scope, buffer);
       },
     );
-    const o = outputs;
-    if (!savesForBackward(args)) return [o.output, o.hLast, o.cLast];
-    return [o.output, o.hLast, o.cLast, o.gates, o.extra, o.hPrev, o.cPrev];
+    return results;
   });
 };
 
@@ -155,46 +191,116 @@ export const recurrentBackward: tf.KernelFunc = (raw) => {
     const whhId = scope.id(whh);
     const dGateSteps = stepViews(scope, dGatesHInfo, T, B * GH);
     const cPrevInfo = input(args, 'cPrev');
-    const zeros = cPrevInfo ? undefined : scope.scratch([T, B, H]);
+    const kernels = scope.gates;
+    // Only the LSTM reads cPrev; core's JavaScript loop wants an array for every cell.
+    const zeros =
+      cPrevInfo || (kernels && shape.cell !== 'lstm') ? undefined : scope.scratch([T, B, H]);
     packOnce(whh, () => scope.matMul(dGateSteps[0] as number, whhId, dhRecurrentId, B, GH, H));
-    const tanhC =
-      shape.cell === 'lstm' ? bulkTanh(scope, input(args, 'extra') as tf.TensorInfo) : undefined;
-    const buffer = scope.wasm.HEAPF32.buffer;
-    const view = (info: tf.TensorInfo | undefined) => (info ? scope.f32(info) : undefined);
-    const dGatesXArray = scope.f32(dGatesX);
-    if (zeros) scope.f32(zeros).fill(0);
-    fusedBackwardLoop(
-      shape,
-      {
-        dOut: scope.f32(input(args, 'dOut') as tf.TensorInfo),
-        dhLast: scope.f32(input(args, 'dhLast') as tf.TensorInfo),
-        dcLast: view(input(args, 'dcLast')),
-        gates: scope.f32(input(args, 'gates') as tf.TensorInfo),
-        extra: scope.f32(input(args, 'extra') as tf.TensorInfo),
-        hPrev: scope.f32(hPrevInfo),
-        cPrev: scope.f32(cPrevInfo ?? (zeros as tf.TensorInfo)),
-        mask: view(input(args, 'mask')),
-        tanhC: view(tanhC),
-        dhRecurrent: scope.f32(dhRecurrent),
-        dGatesX: dGatesXArray,
-        dGatesH: gru ? scope.f32(dGatesH) : dGatesXArray,
-        dh0: scope.f32(dh0),
-        dc0: scope.f32(dc0),
-      },
-      (t) => {
-        scope.matMul(dGateSteps[t] as number, whhId, dhRecurrentId, B, GH, H);
-        checkHeap(scope, buffer);
-      },
-    );
+    const stepProduct = (buffer: ArrayBufferLike) => (t: number) => {
+      scope.matMul(dGateSteps[t] as number, whhId, dhRecurrentId, B, GH, H);
+      checkHeap(scope, buffer);
+    };
+    if (kernels) {
+      if (zeros) scope.f32(zeros).fill(0);
+      const at = (info: tf.TensorInfo | undefined) => (info ? scope.offset(info) : 0);
+      gateBackwardLoop(
+        kernels,
+        scope.wasm.HEAPF32,
+        shape,
+        {
+          dOut: at(input(args, 'dOut')),
+          dhLast: at(input(args, 'dhLast')),
+          dcLast: at(input(args, 'dcLast')),
+          gates: at(input(args, 'gates')),
+          extra: at(input(args, 'extra')),
+          hPrev: at(hPrevInfo),
+          cPrev: at(cPrevInfo ?? zeros),
+          mask: at(input(args, 'mask')),
+          dhRecurrent: at(dhRecurrent),
+          dGatesX: at(dGatesX),
+          dGatesH: at(dGatesHInfo),
+          dh0: at(dh0),
+          dc0: at(dc0),
+        },
+        stepProduct(scope.wasm.HEAPF32.buffer),
+      );
+    } else {
+      javascriptBackward(scope, args, shape, {
+        zeros,
+        dhRecurrent,
+        dGatesX,
+        dGatesH,
+        dh0,
+        dc0,
+        stepProduct,
+      });
+    }
     const dGatesT = weightGradients(scope, dGatesHInfo, hPrevInfo, dWhh, dBhh, T * B, GH, H);
     // Without GRU the gates' gradient is one tensor (dGatesX): keep its transpose for dW_ih.
     if (gru) scope.backend.disposeData(dGatesT.dataId, true);
     else rememberTransposed(scope.backend, dGatesX, T * B, dGatesT);
-    if (gru) columnSums(scope.f32(dGatesX), T * B, GH, scope.f32(dBih));
+    if (gru) biasSums(scope, kernels, dGatesX, T * B, GH, dBih);
     else scope.f32(dBih).set(scope.f32(dBhh)); // the same gate gradients feed both biases
     return [dGatesX, dGatesH, dh0, dc0, dWhh, dBhh, dBih];
   });
 };
+
+/** The backward time loop in JavaScript (core's), where our gates module cannot run. */
+function javascriptBackward(
+  scope: WasmScope,
+  args: KernelArgs,
+  shape: LoopShape,
+  own: {
+    zeros: tf.TensorInfo | undefined;
+    dhRecurrent: tf.TensorInfo;
+    dGatesX: tf.TensorInfo;
+    dGatesH: tf.TensorInfo;
+    dh0: tf.TensorInfo;
+    dc0: tf.TensorInfo;
+    stepProduct: (buffer: ArrayBufferLike) => (t: number) => void;
+  },
+): void {
+  const gru = shape.cell === 'gru';
+  const tanhC =
+    shape.cell === 'lstm' ? bulkTanh(scope, input(args, 'extra') as tf.TensorInfo) : undefined;
+  const buffer = scope.wasm.HEAPF32.buffer;
+  const view = (info: tf.TensorInfo | undefined) => (info ? scope.f32(info) : undefined);
+  const dGatesXArray = scope.f32(own.dGatesX);
+  if (own.zeros) scope.f32(own.zeros).fill(0);
+  fusedBackwardLoop(
+    shape,
+    {
+      dOut: scope.f32(input(args, 'dOut') as tf.TensorInfo),
+      dhLast: scope.f32(input(args, 'dhLast') as tf.TensorInfo),
+      dcLast: view(input(args, 'dcLast')),
+      gates: scope.f32(input(args, 'gates') as tf.TensorInfo),
+      extra: scope.f32(input(args, 'extra') as tf.TensorInfo),
+      hPrev: scope.f32(input(args, 'hPrev') as tf.TensorInfo),
+      cPrev: scope.f32(input(args, 'cPrev') ?? (own.zeros as tf.TensorInfo)),
+      mask: view(input(args, 'mask')),
+      tanhC: view(tanhC),
+      dhRecurrent: scope.f32(own.dhRecurrent),
+      dGatesX: dGatesXArray,
+      dGatesH: gru ? scope.f32(own.dGatesH) : dGatesXArray,
+      dh0: scope.f32(own.dh0),
+      dc0: scope.f32(own.dc0),
+    },
+    own.stepProduct(buffer),
+  );
+}
+
+/** out [cols] = the column sums of d [rows, cols] (the GRU's input bias gradient). */
+function biasSums(
+  scope: WasmScope,
+  kernels: GateKernels | undefined,
+  d: tf.TensorInfo,
+  rows: number,
+  cols: number,
+  out: tf.TensorInfo,
+): void {
+  if (kernels) kernels.columnSums(scope.offset(d), rows, cols, scope.offset(out));
+  else columnSums(scope.f32(d), rows, cols, scope.f32(out));
+}
 
 /**
  * dW_hh [G*H, H] = dGatesᵀ · hPrev and the bias gradient dGatesᵀ · 1 (the column sums of dGates).

@@ -1,8 +1,14 @@
 // Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels and the fused
 // decoding step, the missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast
 // path, and Slice, GatherV2 and Identity as plain memory copies (or none).
-import { decodeStepKernel, recurrentBackwardKernel, recurrentForwardKernel } from '@recurrent/core';
+import {
+  adamUpdateKernel,
+  decodeStepKernel,
+  recurrentBackwardKernel,
+  recurrentForwardKernel,
+} from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { adamUpdate } from './adam-update.js';
 import { makeBatchMatMul } from './batch-mat-mul.js';
 import { identity, makeGather, makeSlice } from './copy-kernels.js';
 import { decodeStep } from './decode-step.js';
@@ -46,4 +52,5 @@ export function registerWasmKernels(): void {
     kernelFunc: recurrentBackward,
   });
   tf.registerKernel({ kernelName: decodeStepKernel, backendName, kernelFunc: decodeStep });
+  tf.registerKernel({ kernelName: adamUpdateKernel, backendName, kernelFunc: adamUpdate });
 }

@@ -2,6 +2,7 @@
 // its C++ side, and its BatchMatMul/Transpose entry points called without tensor bookkeeping.
 // These are internals of tfjs-backend-wasm 4.22.0 (pinned exactly); wasm-heap.test.ts checks them.
 import type * as tf from '@tensorflow/tfjs-core';
+import { type GateKernels, gateKernels } from './gates/module.js';
 
 interface WasmModule {
   HEAPU8: Uint8Array;
@@ -21,6 +22,10 @@ interface WasmModule {
     outId: number,
   ): void;
   _Sigmoid(xId: number, outId: number): void;
+  /** The Emscripten module's exports: the memory, in the builds without threads. */
+  asm?: { memory?: WebAssembly.Memory };
+  /** The (shared) memory of the threaded build, which creates it and passes it in. */
+  wasmMemory?: WebAssembly.Memory;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
     disposeData(id: number): void;
@@ -61,6 +66,11 @@ export class WasmScope {
 
   get wasm(): WasmModule {
     return this.backend.wasm;
+  }
+
+  /** Our WASM SIMD module (gates/module.ts) over this heap; undefined where it cannot run. */
+  get gates(): GateKernels | undefined {
+    return backendGateKernels(this.backend);
   }
 
   /** The C++ id of a tensor. */
@@ -111,11 +121,16 @@ export class WasmScope {
   }
 
   /**
-   * out[cols, rows] = x[rows, cols]ᵀ, float32, by heap byte offsets. In JavaScript, in 32×32 tiles:
-   * about 3× faster than tfjs-backend-wasm's Transpose kernel on these sizes (8 vs 26 ms for
-   * 2048×1024, measured).
+   * out[cols, rows] = x[rows, cols]ᵀ, float32, by heap byte offsets: 4×4 lane shuffles in our gates
+   * module, else JavaScript in 32×32 tiles (itself about 3× faster than tfjs-backend-wasm's
+   * Transpose kernel on these sizes: 8 vs 26 ms for 2048×1024, measured).
    */
   transpose(fromOffset: number, toOffset: number, rows: number, cols: number): void {
+    const gates = this.gates;
+    if (gates) {
+      gates.transpose(fromOffset, toOffset, rows, cols);
+      return;
+    }
     const heap = this.wasm.HEAPF32;
     const from = fromOffset >> 2;
     const to = toOffset >> 2;
@@ -158,6 +173,12 @@ export class WasmScope {
     if (!data) throw new Error('wasm kernel: a tensor input has no data on the wasm backend');
     return data;
   }
+}
+
+/** Our gates module over a tfjs-backend-wasm backend's memory; undefined where it cannot run. */
+export function backendGateKernels(backend: BackendWasm): GateKernels | undefined {
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  return memory ? gateKernels(memory) : undefined;
 }
 
 /**

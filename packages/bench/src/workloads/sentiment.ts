@@ -1,43 +1,23 @@
 // W2: sentiment training step: vocab 20000, embedding 100, one bidirectional LSTM layer of 128,
-// both directions' final hidden states concatenated -> linear -> 2 classes; batch 64, 200 steps.
+// both directions' final hidden states concatenated -> linear -> 2 classes; batch 64, 200 steps
+// (sizes and spec in specs.ts).
 import { compile, crossEntropyWithLogits } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Competitor } from '../measure.js';
 import { randomIds } from './data.js';
+import { sentiment, sentimentSpec } from './specs.js';
 import { layersTrainingStep, recurrentTrainingStep } from './training.js';
 import type { Workload, WorkloadContext } from './workload.js';
 
-const vocab = 20000;
-const embedding = 100;
-const hidden = 128;
-const batch = 64;
-const steps = 200;
-const classes = 2;
+const { vocab, embedding, hidden, batch, steps, classes } = sentiment;
 
 function batchData(): { x: tf.Tensor; y: tf.Tensor } {
   return { x: randomIds([batch, steps], vocab, 2), y: randomIds([batch], classes, 3) };
 }
 
-/**
- * returnSequences false gives the final hidden state of each direction, concatenated (PyTorch's
- * cat(h[0], h[1])); a pool "last" would instead read the reverse pass after one token.
- */
-const spec = {
-  version: 1,
-  name: 'bench-sentiment-bilstm',
-  task: 'classification',
-  input: { tokenizer: { type: 'word' } },
-  layers: [
-    { type: 'embedding', embeddingDim: embedding, numEmbeddings: vocab, paddingIdx: null },
-    { type: 'lstm', hiddenSize: hidden, bidirectional: true, returnSequences: false },
-    { type: 'dense', units: classes },
-  ],
-  training: { optimizer: { type: 'adam', lr: 1e-3 } },
-};
-
 async function recurrentTrainer(context: WorkloadContext): Promise<Competitor> {
-  const model = await compile(spec, { backend: context.backend });
+  const model = await compile(sentimentSpec, { backend: context.backend });
   const { x, y } = batchData();
   return recurrentTrainingStep(
     model,

@@ -2,7 +2,7 @@
 // seconds per run become the workload's metric (the same conversion for us, tfjs-layers, PyTorch).
 import type { Competitor } from '../measure.js';
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6';
 
 export interface WorkloadContext {
   /** The backend plug-in now active; compile() must be pinned to it (its default is "auto"). */

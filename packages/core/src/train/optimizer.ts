@@ -1,8 +1,10 @@
 // Adam and AdamW with PyTorch's exact update (torch.optim.Adam / AdamW, single-tensor path):
 // bias corrections computed in float64 like Python does, epsilon added after dividing sqrt(v) by
-// sqrt(bias_correction2).
+// sqrt(bias_correction2). A backend with the fused RecurrentAdamUpdate kernel (adam-update.ts)
+// runs each parameter's update as one kernel with the same float32 results.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../layers/layer.js';
+import { type AdamCoefficients, adamUpdateKernel, fusedAdamAvailable } from './adam-update.js';
 import {
   flattenSlots,
   groupSlots,
@@ -53,31 +55,23 @@ export class Adam implements Optimizer {
   step(grads: ReadonlyMap<Parameter, tf.Tensor>, lr = this.lr): void {
     this.#step += 1;
     const [beta1, beta2] = this.betas;
-    const biasCorrection1 = 1 - beta1 ** this.#step;
-    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** this.#step);
-    const stepSize = lr / biasCorrection1;
+    const decays = this.weightDecay !== 0;
+    const coefficients: AdamCoefficients = {
+      beta1,
+      beta2,
+      eps: this.eps,
+      stepSize: lr / (1 - beta1 ** this.#step),
+      biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** this.#step),
+      l2: decays && !this.decoupled ? this.weightDecay : 0,
+      decayFactor: decays && this.decoupled ? 1 - lr * this.weightDecay : 1,
+      amsgrad: this.amsgrad,
+    };
+    const fused = fusedAdamAvailable();
     for (const [parameter, gradient] of grads) {
       if (!parameter.trainable) continue;
       const previous = this.#state.get(parameter);
-      const next = tf.tidy(() => {
-        const p = parameter.variable;
-        let g = gradient;
-        let weights: tf.Tensor = p;
-        if (this.weightDecay !== 0) {
-          if (this.decoupled) weights = tf.mul(p, 1 - lr * this.weightDecay);
-          else g = tf.add(g, tf.mul(p, this.weightDecay));
-        }
-        const m = previous
-          ? tf.add(tf.mul(previous.m, beta1), tf.mul(g, 1 - beta1))
-          : tf.mul(g, 1 - beta1);
-        const v = previous
-          ? tf.add(tf.mul(previous.v, beta2), tf.mul(tf.square(g), 1 - beta2))
-          : tf.mul(tf.square(g), 1 - beta2);
-        const vMax = this.amsgrad ? (previous?.vMax ? tf.maximum(previous.vMax, v) : v) : undefined;
-        const denom = tf.add(tf.div(tf.sqrt(vMax ?? v), biasCorrection2Sqrt), this.eps);
-        p.assign(tf.sub(weights, tf.mul(tf.div(m, denom), stepSize)));
-        return vMax ? { m, v, vMax } : { m, v };
-      });
+      const update = fused && gradient.dtype === 'float32' ? fusedUpdate : opsUpdate;
+      const next = update(parameter.variable, gradient, previous, coefficients);
       if (previous) tf.dispose([previous.m, previous.v, ...(previous.vMax ? [previous.vMax] : [])]);
       this.#state.set(parameter, next);
     }
@@ -105,6 +99,53 @@ export class Adam implements Optimizer {
       this.#state.set(parameter, vMax ? { m, v, vMax } : { m, v });
     }
   }
+}
+
+/** One parameter's update as the backend's fused kernel; assigns the new value to `p`. */
+function fusedUpdate(
+  p: tf.Variable,
+  g: tf.Tensor,
+  previous: Moments | undefined,
+  c: AdamCoefficients,
+): Moments {
+  const inputs: tf.NamedTensorMap = { param: p, grad: g };
+  if (previous) {
+    inputs.m = previous.m;
+    inputs.v = previous.v;
+    if (previous.vMax) inputs.vMax = previous.vMax;
+  }
+  const attrs = c as unknown as tf.NamedAttrMap;
+  const [value, m, v, vMax] = tf.engine().runKernel(adamUpdateKernel, inputs, attrs) as tf.Tensor[];
+  p.assign(value as tf.Tensor);
+  (value as tf.Tensor).dispose();
+  return vMax
+    ? { m: m as tf.Tensor, v: v as tf.Tensor, vMax }
+    : { m: m as tf.Tensor, v: v as tf.Tensor };
+}
+
+/** One parameter's update with tfjs ops (PyTorch's single-tensor path, op by op). */
+function opsUpdate(
+  p: tf.Variable,
+  gradient: tf.Tensor,
+  previous: Moments | undefined,
+  c: AdamCoefficients,
+): Moments {
+  return tf.tidy(() => {
+    let g = gradient;
+    let weights: tf.Tensor = p;
+    if (c.l2 !== 0) g = tf.add(g, tf.mul(p, c.l2));
+    if (c.decayFactor !== 1) weights = tf.mul(p, c.decayFactor);
+    const m = previous
+      ? tf.add(tf.mul(previous.m, c.beta1), tf.mul(g, 1 - c.beta1))
+      : tf.mul(g, 1 - c.beta1);
+    const v = previous
+      ? tf.add(tf.mul(previous.v, c.beta2), tf.mul(tf.square(g), 1 - c.beta2))
+      : tf.mul(tf.square(g), 1 - c.beta2);
+    const vMax = c.amsgrad ? (previous?.vMax ? tf.maximum(previous.vMax, v) : v) : undefined;
+    const denom = tf.add(tf.div(tf.sqrt(vMax ?? v), c.biasCorrection2Sqrt), c.eps);
+    p.assign(tf.sub(weights, tf.mul(tf.div(m, denom), c.stepSize)));
+    return vMax ? { m, v, vMax } : { m, v };
+  });
 }
 
 /**

@@ -1,0 +1,26 @@
+// What the bench process asks of the all-cores child process and what it answers: one JSON
+// request on the command line, one JSON line per workload on stdout (progress goes to stderr).
+import type { Outcome } from '../measure.js';
+
+/** The training workloads that have an all-cores column. */
+export const allCoresWorkloads = ['W1', 'W2', 'W4', 'W6'] as const;
+export type AllCoresWorkload = (typeof allCoresWorkloads)[number];
+
+export interface AllCoresRequest {
+  backend: string;
+  threads: number;
+  workloads: AllCoresWorkload[];
+  reps: number;
+  maxSeconds: number;
+}
+
+export interface AllCoresReply {
+  workload: AllCoresWorkload;
+  /** Threads the data-parallel run actually used (this one and its workers). */
+  threads: number;
+  /** The same task target's step on this thread alone, interleaved with the parallel runs. */
+  oneThread: Outcome;
+  allCores: Outcome;
+  /** Setup failed (the worker pool, the target): no outcomes. */
+  error?: string;
+}
