@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { useBackend } from '@recurrent/core';
+import { listBackends, useBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 // Bundled (build.mjs) so that these load: tfjs-layers needs tfjs's own gradients and chained ops.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
@@ -138,6 +138,10 @@ async function main(): Promise<void> {
     const backendNotes = notes.get(backend.name) as string[];
     try {
       await useBackend(backend.name, initOptions(backend.name));
+      // Described again once initialized: what the plan saw before init (e.g. wasm's
+      // cellArithmetic, set up by init) may have changed.
+      const plugin = listBackends().find((b) => b.name === backend.name);
+      if (plugin) backend.description = await plugin.describe();
     } catch (error) {
       backendNotes.push(`could not be activated: ${errorText(error)}`);
       console.error(`  .. ${backend.name}: could not be activated: ${errorText(error)}`);
