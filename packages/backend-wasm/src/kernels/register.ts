@@ -1,6 +1,6 @@
 // Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels and the fused
 // decoding step, the missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast
-// path, and Slice, GatherV2 and Identity as plain memory copies (or none).
+// path, Slice, GatherV2 and Identity as plain memory copies (or none), and Sum over leading axes.
 import {
   adamUpdateKernel,
   decodeStepKernel,
@@ -10,6 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from './adam-update.js';
 import { makeBatchMatMul } from './batch-mat-mul.js';
+import { makeSum } from './column-sums.js';
 import { identity, makeGather, makeSlice } from './copy-kernels.js';
 import { decodeStep } from './decode-step.js';
 import { recurrentBackward, recurrentForward } from './recurrent.js';
@@ -34,6 +35,7 @@ export function registerWasmKernels(): void {
   replaceKernel(tf.Slice, makeSlice);
   replaceKernel(tf.GatherV2, makeGather);
   replaceKernel(tf.Identity, () => identity);
+  replaceKernel(tf.Sum, makeSum);
   if (!tf.getKernel(tf.UnsortedSegmentSum, backendName)) {
     tf.registerKernel({
       kernelName: tf.UnsortedSegmentSum,
