@@ -647,7 +647,25 @@ export function addFlushed(dh: usize, dr: usize, n: i32): void {
     );
 }
 
-// ---- bias gradients and transposes ------------------------------------------------------------
+// ---- bias gradients, scatter-adds and transposes ---------------------------------------------
+
+/**
+ * out[ids[n]] += src[n] for n = 0 .. count − 1 in order, rows of `width` floats: a scatter-add by
+ * row (an embedding's gradient, an input projection's through a table). ids are int32 and the
+ * caller checks they are rows of out; out holds zeros or sums so far.
+ */
+export function addRowsAt(ids: usize, src: usize, count: i32, width: i32, out: usize): void {
+  const bytes = (<usize>width) << 2;
+  for (let n = 0; n < count; n++) {
+    const to = out + <usize>load<i32>(ids + ((<usize>n) << 2)) * bytes;
+    const from = src + <usize>n * bytes;
+    let c: usize = 0;
+    for (; c + 16 <= bytes; c += 16)
+      Lanes.st(to + c, f32x4.add(Lanes.ld(to + c, true), Lanes.ld(from + c, true)), true);
+    for (; c < bytes; c += 4)
+      Lanes.st(to + c, f32x4.add(Lanes.ld(to + c, false), Lanes.ld(from + c, false)), false);
+  }
+}
 
 /** out[c] = Σ_r d[r, c] for d [rows, cols], rows summed in order (as core's columnSums). */
 export function columnSums(d: usize, rows: i32, cols: i32, out: usize): void {

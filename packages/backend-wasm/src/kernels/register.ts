@@ -1,6 +1,7 @@
 // Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels and the fused
 // decoding step, the missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast
-// path, Slice, GatherV2 and Identity as plain memory copies (or none), and Sum over leading axes.
+// path, Slice, GatherV2 and Identity as plain memory copies (or none), Sum over leading axes, and
+// ScatterNd by rows.
 import {
   adamUpdateKernel,
   decodeStepKernel,
@@ -14,6 +15,7 @@ import { makeSum } from './column-sums.js';
 import { identity, makeGather, makeSlice } from './copy-kernels.js';
 import { decodeStep } from './decode-step.js';
 import { recurrentBackward, recurrentForward } from './recurrent.js';
+import { makeScatterNd } from './scatter-rows.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 const backendName = 'wasm';
@@ -36,6 +38,7 @@ export function registerWasmKernels(): void {
   replaceKernel(tf.GatherV2, makeGather);
   replaceKernel(tf.Identity, () => identity);
   replaceKernel(tf.Sum, makeSum);
+  replaceKernel(tf.ScatterNd, makeScatterNd);
   if (!tf.getKernel(tf.UnsortedSegmentSum, backendName)) {
     tf.registerKernel({
       kernelName: tf.UnsortedSegmentSum,
