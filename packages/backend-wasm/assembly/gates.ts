@@ -12,6 +12,8 @@
 
 // Cephes expf: exp(z) = 2^n · p(r), n = round(z · log2 e), r = z − n·ln2 (ln2 in two parts).
 const LOG2E: f32 = <f32>Math.LOG2E;
+/** 1.5 · 2^23: adding it rounds a float32 of magnitude below 2^22 to an integer (ties to even). */
+const ROUNDING: f32 = 12582912;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.1219444e-4;
 const P0: f32 = 1.98756915e-4;
@@ -35,7 +37,10 @@ const ZERO: f32 = 0;
 class Lanes {
   /** exp(z) for z <= 0 (NaN propagates); 0 where z < EXP_CUTOFF. */
   @inline static expNonPositive(z: v128): v128 {
-    const n = f32x4.nearest(f32x4.mul(z, f32x4.splat(LOG2E)));
+    // n = round(z · log2 e) by the magic-number addition (exact for |n| < 2^22); the sum's low
+    // mantissa bits are n, which give 2^n's exponent bits below without a float-to-int conversion.
+    const shifted = f32x4.add(f32x4.mul(z, f32x4.splat(LOG2E)), f32x4.splat(ROUNDING));
+    const n = f32x4.sub(shifted, f32x4.splat(ROUNDING));
     let r = f32x4.sub(z, f32x4.mul(n, f32x4.splat(LN2_HI)));
     r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
     let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
@@ -44,8 +49,9 @@ class Lanes {
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
     p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-    // 2^n by building the exponent bits (n >= -126 wherever the result is kept).
-    const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+    // 2^n by building the exponent bits (n >= -126 wherever the result is kept): (n + 127) << 23,
+    // from n's bits in the shifted sum (its 2^22 bit and above shift out).
+    const scale = i32x4.add(i32x4.shl(shifted, 23), i32x4.splat(127 << 23));
     return v128.andnot(f32x4.mul(p, scale), f32x4.lt(z, f32x4.splat(EXP_CUTOFF)));
   }
 
