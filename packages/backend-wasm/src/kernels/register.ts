@@ -1,7 +1,7 @@
 // Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels and the fused
 // decoding step, the missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast
-// path, Slice, GatherV2 and Identity as plain memory copies (or none), Sum over leading axes, and
-// ScatterNd by rows.
+// path, Slice, GatherV2, Identity and Transpose as plain memory moves (or none), Sum over leading
+// axes, and ScatterNd by rows.
 import {
   adamUpdateKernel,
   decodeStepKernel,
@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from './adam-update.js';
 import { makeBatchMatMul } from './batch-mat-mul.js';
 import { makeSum } from './column-sums.js';
-import { identity, makeGather, makeSlice } from './copy-kernels.js';
+import { identity, makeGather, makeSlice, makeTranspose } from './copy-kernels.js';
 import { decodeStep } from './decode-step.js';
 import { recurrentBackward, recurrentForward } from './recurrent.js';
 import { makeScatterNd } from './scatter-rows.js';
@@ -37,6 +37,7 @@ export function registerWasmKernels(): void {
   replaceKernel(tf.Slice, makeSlice);
   replaceKernel(tf.GatherV2, makeGather);
   replaceKernel(tf.Identity, () => identity);
+  replaceKernel(tf.Transpose, makeTranspose);
   replaceKernel(tf.Sum, makeSum);
   replaceKernel(tf.ScatterNd, makeScatterNd);
   if (!tf.getKernel(tf.UnsortedSegmentSum, backendName)) {
