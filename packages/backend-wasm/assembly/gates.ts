@@ -656,6 +656,22 @@ export function addFlushed(dh: usize, dr: usize, n: i32): void {
 // ---- bias gradients, scatter-adds and transposes ---------------------------------------------
 
 /**
+ * out[n] = src[ids[n]] for n = 0 .. count − 1, rows of `width` 4-byte values moved as bits (a
+ * gather of whole rows: an embedding lookup, an input projection through a table). ids are int32
+ * and the caller checks they are rows of src.
+ */
+export function copyRowsFrom(ids: usize, src: usize, count: i32, width: i32, out: usize): void {
+  const bytes = (<usize>width) << 2;
+  for (let n = 0; n < count; n++) {
+    const from = src + <usize>load<i32>(ids + ((<usize>n) << 2)) * bytes;
+    const to = out + <usize>n * bytes;
+    let c: usize = 0;
+    for (; c + 16 <= bytes; c += 16) v128.store(to + c, v128.load(from + c));
+    for (; c < bytes; c += 4) store<i32>(to + c, load<i32>(from + c));
+  }
+}
+
+/**
  * out[ids[n]] += src[n] for n = 0 .. count − 1 in order, rows of `width` floats: a scatter-add by
  * row (an embedding's gradient, an input projection's through a table). ids are int32 and the
  * caller checks they are rows of out; out holds zeros or sums so far.

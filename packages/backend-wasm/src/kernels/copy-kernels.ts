@@ -135,6 +135,15 @@ export function makeGather(fallback: tf.KernelFunc): tf.KernelFunc {
           scope.backend.disposeData(out.dataId, true);
           throw new Error(`GatherV2: index ${row} (position ${n}) is not in [0, ${rows - 1}]`);
         }
+      }
+      // One call of our gates module moves every row (a copyWithin per row costs about 0.1 µs).
+      const gates = scope.gates;
+      if (gates && width > 0) {
+        gates.copyRowsFrom(scope.offset(indices), scope.offset(x), count, width, scope.offset(out));
+        return out;
+      }
+      for (let n = 0; n < count; n++) {
+        const row = ids[n] as number;
         heap.copyWithin(to + n * width, from + row * width, from + (row + 1) * width);
       }
       return out;

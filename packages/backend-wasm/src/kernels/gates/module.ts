@@ -79,6 +79,7 @@ export interface GateKernels {
   addFlushed(dh: number, dr: number, n: number): void;
   columnSums(d: number, rows: number, cols: number, out: number): void;
   addRowsAt(ids: number, src: number, count: number, width: number, out: number): void;
+  copyRowsFrom(ids: number, src: number, count: number, width: number, out: number): void;
   transpose(from: number, to: number, rows: number, cols: number): void;
 }
 
