@@ -757,3 +757,144 @@ export function transpose(from: usize, to: usize, rows: i32, cols: i32): void {
     }
   }
 }
+
+// ---- Adam ---------------------------------------------------------------------------------------
+
+/**
+ * One parameter's Adam step over n floats: core's adamUpdateValues (train/adam-update.ts), the
+ * ops path's float32 operations in its order, each correctly rounded, so the same bits. mPrev and
+ * vPrev 0 on the first step (m and v are then the scaled gradient and its scaled square); vMaxPrev
+ * and vMaxOut for amsgrad (0: none). The coefficients come as the ops path rounds them (float32).
+ */
+export function adamUpdate(
+  param: usize,
+  grad: usize,
+  mPrev: usize,
+  vPrev: usize,
+  vMaxPrev: usize,
+  pOut: usize,
+  mOut: usize,
+  vOut: usize,
+  vMaxOut: usize,
+  n: i32,
+  beta1: f32,
+  beta2: f32,
+  oneMinusBeta1: f32,
+  oneMinusBeta2: f32,
+  eps: f32,
+  stepSize: f32,
+  correction2: f32,
+  l2: f32,
+  decay: f32,
+  decoupled: i32,
+  amsgrad: i32,
+): void {
+  const end = (<usize>n) << 2;
+  let k: usize = 0;
+  for (; k + 16 <= end; k += 16) {
+    AdamLanes.step(
+      param,
+      grad,
+      mPrev,
+      vPrev,
+      vMaxPrev,
+      pOut,
+      mOut,
+      vOut,
+      vMaxOut,
+      k,
+      beta1,
+      beta2,
+      oneMinusBeta1,
+      oneMinusBeta2,
+      eps,
+      stepSize,
+      correction2,
+      l2,
+      decay,
+      decoupled,
+      amsgrad,
+      true,
+    );
+  }
+  for (; k < end; k += 4) {
+    AdamLanes.step(
+      param,
+      grad,
+      mPrev,
+      vPrev,
+      vMaxPrev,
+      pOut,
+      mOut,
+      vOut,
+      vMaxOut,
+      k,
+      beta1,
+      beta2,
+      oneMinusBeta1,
+      oneMinusBeta2,
+      eps,
+      stepSize,
+      correction2,
+      l2,
+      decay,
+      decoupled,
+      amsgrad,
+      false,
+    );
+  }
+}
+
+class AdamLanes {
+  @inline static step(
+    param: usize,
+    grad: usize,
+    mPrev: usize,
+    vPrev: usize,
+    vMaxPrev: usize,
+    pOut: usize,
+    mOut: usize,
+    vOut: usize,
+    vMaxOut: usize,
+    k: usize,
+    beta1: f32,
+    beta2: f32,
+    oneMinusBeta1: f32,
+    oneMinusBeta2: f32,
+    eps: f32,
+    stepSize: f32,
+    correction2: f32,
+    l2: f32,
+    decay: f32,
+    decoupled: i32,
+    amsgrad: i32,
+    wide: bool,
+  ): void {
+    const p = Lanes.ld(param + k, wide);
+    let g = Lanes.ld(grad + k, wide);
+    if (l2 !== ZERO) g = f32x4.add(g, f32x4.mul(p, f32x4.splat(l2)));
+    const weights = decoupled ? f32x4.mul(p, f32x4.splat(decay)) : p;
+    const gScaled = f32x4.mul(g, f32x4.splat(oneMinusBeta1));
+    const m = mPrev
+      ? f32x4.add(f32x4.mul(Lanes.ld(mPrev + k, wide), f32x4.splat(beta1)), gScaled)
+      : gScaled;
+    const gSquared = f32x4.mul(f32x4.mul(g, g), f32x4.splat(oneMinusBeta2));
+    const v = vPrev
+      ? f32x4.add(f32x4.mul(Lanes.ld(vPrev + k, wide), f32x4.splat(beta2)), gSquared)
+      : gSquared;
+    let second = v;
+    if (amsgrad) {
+      // As tf.maximum and Math.max: NaN wins.
+      second = vMaxPrev ? f32x4.max(Lanes.ld(vMaxPrev + k, wide), v) : v;
+      Lanes.st(vMaxOut + k, second, wide);
+    }
+    const denom = f32x4.add(
+      f32x4.div(f32x4.sqrt(second), f32x4.splat(correction2)),
+      f32x4.splat(eps),
+    );
+    const update = f32x4.mul(f32x4.div(m, denom), f32x4.splat(stepSize));
+    Lanes.st(pOut + k, f32x4.sub(weights, update), wide);
+    Lanes.st(mOut + k, m, wide);
+    Lanes.st(vOut + k, v, wide);
+  }
+}
