@@ -1,6 +1,7 @@
 // RecurrentAdamUpdate on wasm: core's Adam with the fused kernel against the same Adam with the
-// kernel removed (the ops path, tfjs ops on wasm), bit for bit, on both of the kernel's routes (one
-// JavaScript pass for small parameters, the chain of wasm kernels for large ones); PyTorch's
+// kernel removed (the ops path, tfjs ops on wasm), bit for bit, on each of the kernel's routes (one
+// pass of our gates module with SIMD; without, one JavaScript pass for small parameters and the
+// chain of wasm kernels for large ones); PyTorch's
 // trajectories (core's optimizer fixtures); no leaks; new data for the weight at every step.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import '../index.js';
 import { random } from '../../test/helpers.js';
-import { javascriptPassLimit } from './adam-update.js';
+import { javascriptPassLimit, setAdamSimdRoute } from './adam-update.js';
 
 const fused = tf.getKernel(adamUpdateKernel, 'wasm') as tf.KernelConfig;
 
@@ -28,6 +29,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   if (!tf.getKernel(adamUpdateKernel, 'wasm')) tf.registerKernel(fused);
+  setAdamSimdRoute(true);
 });
 
 const settings: Record<string, AdamOptions> = {
@@ -67,17 +69,25 @@ function trajectory(options: AdamOptions, rows: number, withKernel: boolean): nu
 }
 
 describe('RecurrentAdamUpdate on wasm', () => {
-  const routes = { 'one JavaScript pass': 7, 'chain of wasm kernels': 1000 };
+  // Rows of 5: the SIMD pass's four lanes and its one-lane tail; without SIMD, the two others.
+  const routes = {
+    'one pass of the gates module (SIMD)': { rows: 7, simd: true },
+    'one pass of the gates module (SIMD), large': { rows: 1001, simd: true },
+    'one JavaScript pass': { rows: 7, simd: false },
+    'chain of wasm kernels': { rows: 1000, simd: false },
+  };
   it('routes as the sizes here assume', () => {
     expect(7 * 5).toBeLessThanOrEqual(javascriptPassLimit);
     expect(1000 * 5).toBeGreaterThan(javascriptPassLimit);
   });
 
-  for (const [route, rows] of Object.entries(routes)) {
+  for (const [route, { rows, simd }] of Object.entries(routes)) {
     for (const [name, options] of Object.entries(settings)) {
       it(`${route}, ${name}: equals the ops path bit for bit, without leaks`, () => {
         const before = tf.memory().numTensors;
+        setAdamSimdRoute(simd);
         const withKernel = trajectory(options, rows, true);
+        setAdamSimdRoute(true);
         expect(tf.memory().numTensors).toBe(before);
         const ops = trajectory(options, rows, false);
         expect(withKernel.length).toBe(4);

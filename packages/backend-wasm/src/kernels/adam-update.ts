@@ -1,5 +1,6 @@
 // RecurrentAdamUpdate (core's adam-update.ts): one parameter's Adam step as one kernel, instead of
 // ~10 tfjs ops through the engine, each with its scalar upload, temporary tensor and bookkeeping.
+// With WebAssembly SIMD it is one pass of our gates module (simdPass); without, as follows.
 // Small parameters (most of a small model's) run core's adamUpdateValues in one JavaScript pass
 // over the wasm heap; larger ones run the ops path's own wasm kernels (XNNPACK, SIMD) one after the
 // other without the engine: JavaScript's scalar float32 arithmetic (about 20 ns per element) loses
@@ -9,7 +10,8 @@
 // cached by data, so a weight must never change under its data id.
 import { type AdamCoefficients, adamUpdateKernel, adamUpdateValues } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendWasm, withScope } from './wasm-heap.js';
+import type { GateKernels } from './gates/module.js';
+import { type BackendWasm, backendGateKernels, withScope } from './wasm-heap.js';
 
 interface AdamInputs {
   param: tf.TensorInfo;
@@ -48,11 +50,62 @@ function check(inputs: AdamInputs): void {
 export const adamUpdate: tf.KernelFunc = (args) => {
   const { inputs, backend, attrs } = args as unknown as AdamArgs;
   check(inputs);
+  const simd = backendGateKernels(backend as BackendWasm);
+  if (simd && simdRoute) return simdPass(backend, simd, inputs, attrs);
   if (size(inputs.param.shape) > javascriptPassLimit) {
     return kernelChain(backend as BackendWasm, inputs, attrs);
   }
   return javascriptPass(backend, inputs, attrs);
 };
+
+let simdRoute = true;
+
+/** Turns the gates module's route off (the JavaScript pass and the kernel chain run): for tests. */
+export function setAdamSimdRoute(on: boolean): void {
+  simdRoute = on;
+}
+
+/** One pass of our gates module (WebAssembly SIMD): the same float32 operations, the same bits. */
+function simdPass(
+  backend: unknown,
+  kernels: GateKernels,
+  inputs: AdamInputs,
+  c: AdamCoefficients,
+): tf.TensorInfo[] {
+  const { param, grad, m, v, vMax } = inputs;
+  return withScope(backend, (scope) => {
+    const shape = param.shape;
+    const outputs = [scope.output(shape), scope.output(shape), scope.output(shape)];
+    if (c.amsgrad) outputs.push(scope.output(shape));
+    const at = (t: tf.TensorInfo | undefined) => (t ? scope.offset(t) : 0);
+    const [pOut, mOut, vOut, vMaxOut] = outputs;
+    // Rounded to float32 on the way in, as the ops path's scalars.
+    kernels.adamUpdate(
+      at(param),
+      at(grad),
+      at(m),
+      at(v),
+      at(vMax),
+      at(pOut),
+      at(mOut),
+      at(vOut),
+      at(vMaxOut),
+      size(shape),
+      c.beta1,
+      c.beta2,
+      1 - c.beta1,
+      1 - c.beta2,
+      c.eps,
+      c.stepSize,
+      c.biasCorrection2Sqrt,
+      c.l2,
+      c.decayFactor,
+      c.decayFactor !== 1 ? 1 : 0,
+      c.amsgrad ? 1 : 0,
+    );
+    return outputs;
+  });
+}
 
 function javascriptPass(
   backend: unknown,

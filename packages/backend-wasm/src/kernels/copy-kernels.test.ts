@@ -1,5 +1,5 @@
-// Slice, GatherV2 and Identity on wasm against tfjs-backend-cpu, for the fast paths and the forms
-// that fall back to tfjs's own kernels.
+// Slice, GatherV2, Identity and Transpose on wasm against tfjs-backend-cpu, for the fast paths and
+// the forms that fall back to tfjs's own kernels.
 import '@recurrent/backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,18 @@ describe('copy kernels on wasm', () => {
     await same(() =>
       tf.cast(tf.gather(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), ids([1, 1, 0])()), 'float32'),
     );
+  });
+
+  it('transposes matrices and the two leading axes of [P, Q, W], and leaves other forms to tfjs', async () => {
+    await same(() => tf.transpose(tensor(random([37, 13], 2)))); // 4x4 blocks and both tails
+    await same(() => tf.transpose(tensor(random([8, 64], 3))));
+    await same(() => tf.transpose(tensor(x), [1, 0, 2]));
+    await same(() => tf.transpose(tensor(random([5, 3, 1], 4)), [1, 0, 2]));
+    await same(() => tf.transpose(tensor(x), [2, 0, 1])); // tfjs's kernel
+    const ints = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32');
+    const swapped = await onBackend('wasm', () => tf.cast(tf.transpose(ints), 'float32'));
+    expect(Array.from(swapped.values)).toEqual([1, 4, 2, 5, 3, 6]);
+    ints.dispose();
   });
 
   it('rejects an index outside the table, naming it, and leaks nothing', async () => {

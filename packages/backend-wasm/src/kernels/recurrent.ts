@@ -235,7 +235,8 @@ export const recurrentBackward: tf.KernelFunc = (raw) => {
         stepProduct,
       });
     }
-    const dGatesT = weightGradients(scope, dGatesHInfo, hPrevInfo, dWhh, dBhh, T * B, GH, H);
+    const dGatesT = weightGradients(scope, dGatesHInfo, hPrevInfo, dWhh, T * B, GH, H);
+    biasSums(scope, kernels, dGatesHInfo, T * B, GH, dBhh);
     // Without GRU the gates' gradient is one tensor (dGatesX): keep its transpose for dW_ih.
     if (gru) scope.backend.disposeData(dGatesT.dataId, true);
     else rememberTransposed(scope.backend, dGatesX, T * B, dGatesT);
@@ -289,7 +290,7 @@ function javascriptBackward(
   );
 }
 
-/** out [cols] = the column sums of d [rows, cols] (the GRU's input bias gradient). */
+/** out [cols] = the column sums of d [rows, cols] (a bias gradient). */
 function biasSums(
   scope: WasmScope,
   kernels: GateKernels | undefined,
@@ -303,28 +304,21 @@ function biasSums(
 }
 
 /**
- * dW_hh [G*H, H] = dGatesᵀ · hPrev and the bias gradient dGatesᵀ · 1 (the column sums of dGates).
- * dGates is transposed once (in JavaScript) so that XNNPACK packs only hPrev and a ones vector:
- * its packing of a new right-hand operand costs about 10 ns per element, twice a transpose.
+ * dW_hh [G*H, H] = dGatesᵀ · hPrev, dGates transposed once so that XNNPACK packs only hPrev (its
+ * packing of a new right-hand operand costs more than the transpose).
  */
 function weightGradients(
   scope: WasmScope,
   dGates: tf.TensorInfo,
   hPrev: tf.TensorInfo,
   dWhh: tf.TensorInfo,
-  dBias: tf.TensorInfo,
   rows: number,
   GH: number,
   H: number,
 ): tf.TensorInfo {
   const dGatesT = scope.output([GH, rows]); // dGatesᵀ, returned to the caller
-
   scope.transpose(scope.offset(dGates), scope.offset(dGatesT), rows, GH);
-  const dGatesTId = scope.id(dGatesT);
-  scope.matMul(dGatesTId, scope.id(hPrev), scope.id(dWhh), GH, rows, H);
-  const ones = scope.scratch([rows, 1]);
-  scope.f32(ones).fill(1);
-  scope.matMul(dGatesTId, scope.id(ones), scope.id(dBias), GH, rows, 1);
+  scope.matMul(scope.id(dGatesT), scope.id(hPrev), scope.id(dWhh), GH, rows, H);
   return dGatesT;
 }
 

@@ -1,6 +1,7 @@
 // Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels and the fused
 // decoding step, the missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast
-// path, and Slice, GatherV2 and Identity as plain memory copies (or none).
+// path, Slice, GatherV2, Identity and Transpose as plain memory moves (or none), Sum over leading
+// axes, and ScatterNd by rows.
 import {
   adamUpdateKernel,
   decodeStepKernel,
@@ -10,9 +11,11 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from './adam-update.js';
 import { makeBatchMatMul } from './batch-mat-mul.js';
-import { identity, makeGather, makeSlice } from './copy-kernels.js';
+import { makeSum } from './column-sums.js';
+import { identity, makeGather, makeSlice, makeTranspose } from './copy-kernels.js';
 import { decodeStep } from './decode-step.js';
 import { recurrentBackward, recurrentForward } from './recurrent.js';
+import { makeScatterNd } from './scatter-rows.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 const backendName = 'wasm';
@@ -34,6 +37,9 @@ export function registerWasmKernels(): void {
   replaceKernel(tf.Slice, makeSlice);
   replaceKernel(tf.GatherV2, makeGather);
   replaceKernel(tf.Identity, () => identity);
+  replaceKernel(tf.Transpose, makeTranspose);
+  replaceKernel(tf.Sum, makeSum);
+  replaceKernel(tf.ScatterNd, makeScatterNd);
   if (!tf.getKernel(tf.UnsortedSegmentSum, backendName)) {
     tf.registerKernel({
       kernelName: tf.UnsortedSegmentSum,

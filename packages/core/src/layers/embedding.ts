@@ -84,20 +84,32 @@ export class EmbeddingLayer implements Layer {
   }
 
   forward(input: tf.Tensor, context: ForwardContext): tf.Tensor {
-    if (input.rank !== 2 || input.dtype !== 'int32') {
-      throw new Error(
-        `layer "${this.name}" (embedding) expects int32 token ids [batch, time], got ${input.dtype} [${input.shape.join(', ')}]`,
-      );
-    }
-    const ids =
-      context.training && this.spec.wordDropout > 0
-        ? wordDropout(input as tf.Tensor2D, this.spec, context.random)
-        : (input as tf.Tensor2D);
+    const ids = this.tokenIds(input, context);
     const words = embeddingLookup(ids, this.weight.variable, this.spec.paddingIdx);
     if (!this.characters) return words;
     const characters = this.#characters(input, context);
     const vectors = this.characters.encode(characters, context, `layer "${this.name}" (embedding)`);
     return tf.concat([words, vectors], 2);
+  }
+
+  /**
+   * The ids whose table rows forward() returns (after word dropout when training): with
+   * `rowsOnly`, forward(input) = table[tokenIds(input)], so a layer after it may read the table.
+   */
+  tokenIds(input: tf.Tensor, context: ForwardContext): tf.Tensor2D {
+    if (input.rank !== 2 || input.dtype !== 'int32') {
+      throw new Error(
+        `layer "${this.name}" (embedding) expects int32 token ids [batch, time], got ${input.dtype} [${input.shape.join(', ')}]`,
+      );
+    }
+    return context.training && this.spec.wordDropout > 0
+      ? wordDropout(input as tf.Tensor2D, this.spec, context.random)
+      : (input as tf.Tensor2D);
+  }
+
+  /** Whether the output is only table rows (no character vectors follow them). */
+  get rowsOnly(): boolean {
+    return this.characters === undefined;
   }
 
   /** The `characters` input, checked against the tokens (the model checks it too; layers run alone). */

@@ -1,6 +1,7 @@
 // A compiled model: its layers in order, its named parameters, a forward pass, and a summary.
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../init/random.js';
+import { EmbeddingLayer } from '../layers/embedding.js';
 import {
   describeShape,
   type ForwardContext,
@@ -8,6 +9,7 @@ import {
   type Parameter,
   type RecurrentState,
 } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent/recurrent-layer.js';
 import type { ModelSpec } from '../spec/types.generated.js';
 import {
   checkInputs,
@@ -92,7 +94,19 @@ export class Model {
     // Inside tidy: only the output and the final states outlive the call.
     return tf.tidy(() => {
       let x = checked.tensors.get(sequence.name) as tf.Tensor;
-      for (const layer of this.layers) x = layer.forward(x, context);
+      for (let i = 0; i < this.layers.length; i++) {
+        const layer = this.layers[i] as Layer;
+        const pair = tableReader(layer, this.layers[i + 1], x);
+        if (pair) {
+          const [embedding, recurrent] = pair;
+          const ids = embedding.tokenIds(x, context);
+          const table = embedding.weight.variable;
+          x = recurrent.forwardTokens(ids, table, embedding.spec.paddingIdx, context);
+          i++;
+        } else {
+          x = layer.forward(x, context);
+        }
+      }
       const result: ForwardResult = { output: x, states: Object.fromEntries(context.finalStates) };
       return result as unknown as tf.TensorContainer;
     }) as unknown as ForwardResult;
@@ -115,6 +129,25 @@ export class Model {
   dispose(): void {
     for (const parameter of this.parameters()) parameter.variable.dispose();
   }
+}
+
+/**
+ * The embedding and the recurrent layer right after it when the recurrent layer should read the embedding's table itself
+ * (RecurrentLayer.forwardTokens): the same equations, and cheaper when the table has fewer rows
+ * than the batch has tokens (the input projection and its gradients then run on the table's rows).
+ */
+function tableReader(
+  layer: Layer,
+  next: Layer | undefined,
+  tokens: tf.Tensor,
+): [EmbeddingLayer, RecurrentLayer] | undefined {
+  const pair =
+    layer instanceof EmbeddingLayer &&
+    next instanceof RecurrentLayer &&
+    layer.rowsOnly &&
+    tokens.rank === 2 &&
+    layer.numEmbeddings < tokens.size;
+  return pair ? [layer, next] : undefined;
 }
 
 /** The number of values in `parameters`, formatted ("49,920"). */

@@ -78,6 +78,31 @@ export interface GateKernels {
   ): void;
   addFlushed(dh: number, dr: number, n: number): void;
   columnSums(d: number, rows: number, cols: number, out: number): void;
+  addRowsAt(ids: number, src: number, count: number, width: number, out: number): void;
+  copyRowsFrom(ids: number, src: number, count: number, width: number, out: number): void;
+  adamUpdate(
+    param: number,
+    grad: number,
+    mPrev: number,
+    vPrev: number,
+    vMaxPrev: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    vMaxOut: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    oneMinusBeta1: number,
+    oneMinusBeta2: number,
+    eps: number,
+    stepSize: number,
+    correction2: number,
+    l2: number,
+    decay: number,
+    decoupled: number,
+    amsgrad: number,
+  ): void;
   transpose(from: number, to: number, rows: number, cols: number): void;
 }
 

@@ -26,6 +26,8 @@ export interface DirectionForward {
   sizes: CallSizes;
   /** The layer input, time-major rows [T * B, I]: row t*B + b is step t of sequence b. */
   input: tf.Tensor2D;
+  /** When present, `input` is a table [V, I] and row r of the layer input is its row inputIds[r]. */
+  inputIds?: tf.Tensor1D | undefined;
   weights: DirectionWeights;
   h0: tf.Tensor2D;
   c0: tf.Tensor2D | undefined;
@@ -38,6 +40,7 @@ export interface DirectionBackward {
   cell: Cell;
   sizes: CallSizes;
   input: tf.Tensor2D;
+  inputIds?: tf.Tensor1D | undefined;
   weights: DirectionWeights;
   tape: DirectionTape;
   /** Gradient of this direction's output [T, B, H] and of its final states [B, H]. */
@@ -50,7 +53,10 @@ export interface DirectionBackward {
 export interface DirectionBackwardResult {
   /** Gradients of weight_ih, weight_hh and (with biases) bias_ih, bias_hh, in that order. */
   params: tf.Tensor[];
-  /** Terms of the gradient of the layer input [T * B, I], for the caller to sum in order. */
+  /**
+   * Terms of the gradient of the layer input [T * B, I], for the caller to sum in order; with
+   * inputIds, of the table [V, I] instead.
+   */
   inputTerms: tf.Tensor2D[];
   dh0: tf.Tensor;
   dc0: tf.Tensor | undefined;
@@ -89,4 +95,37 @@ export function cellWeights(cell: Cell, w: DirectionWeights, G: number, H: numbe
     whh: gateBlocks(w.whh, G, H),
     bhh: !cell.foldsHiddenBias && w.bhh ? gateBlocks(w.bhh, G, H) : undefined,
   };
+}
+
+/** Where the layer input's rows come from: themselves, or rows of a table picked by id. */
+export interface LayerInput {
+  input: tf.Tensor2D;
+  inputIds?: tf.Tensor1D | undefined;
+}
+
+/**
+ * x · wᵀ (+ bias) for every row x of the layer input, [T * B, rows of w]. Through a table it is
+ * made once per table row and then picked by id: (E · wᵀ)[ids] = E[ids] · wᵀ, value for value
+ * (each output is the same dot product and the same bias addition).
+ */
+export function inputProjection(
+  a: LayerInput,
+  w: tf.Tensor2D,
+  bias: tf.Tensor1D | undefined,
+): tf.Tensor {
+  const projection = tf.matMul(a.input, w, false, true);
+  const withBias = bias ? (tf.add(projection, bias) as tf.Tensor2D) : projection;
+  return a.inputIds ? tf.gather(withBias, a.inputIds) : withBias;
+}
+
+/**
+ * The gradient of the projection [T * B, n] as what multiplies the layer input's rows: itself, or
+ * through a table its rows summed by id, [V, n]. Then dW = resultᵀ · input and the input's
+ * gradient is result · w, both on V rows instead of T * B.
+ */
+export function perInputRow(a: LayerInput, dProjection: tf.Tensor2D): tf.Tensor2D {
+  if (!a.inputIds) return dProjection;
+  const V = a.input.shape[0];
+  const n = dProjection.shape[1];
+  return tf.scatterND(tf.expandDims(a.inputIds, 1), dProjection, [V, n]) as tf.Tensor2D;
 }

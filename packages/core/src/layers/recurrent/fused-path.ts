@@ -7,7 +7,7 @@ import type {
   DirectionForward,
   DirectionPath,
 } from './direction.js';
-import { inputBias } from './direction.js';
+import { inputBias, inputProjection, perInputRow } from './direction.js';
 import { recurrentBackwardKernel, recurrentForwardKernel, runFused } from './fused.js';
 import type { DirectionResult } from './runner.js';
 
@@ -18,8 +18,7 @@ function forward(a: DirectionForward, mask: KernelMask | undefined): DirectionRe
   const { T, B, H, G } = a.sizes;
   const { cell, weights: w } = a;
   const bias = inputBias(cell, w);
-  const projection = tf.matMul(a.input, w.wih, false, true);
-  const xw = tf.reshape(bias ? tf.add(projection, bias) : projection, [T, B, G * H]);
+  const xw = tf.reshape(inputProjection(a, w.wih, bias), [T, B, G * H]);
   const bhh = cell.foldsHiddenBias ? undefined : w.bhh;
   const inputs = { xw, whh: w.whh, bhh, h0: a.h0, c0: a.c0, mask };
   const [output, hLast, cLast, gates, extra, hPrev, cPrev] = runFused(
@@ -62,7 +61,7 @@ function backward(a: DirectionBackward, mask: KernelMask | undefined): Direction
     cell.fusedName,
     a.reverse,
   ) as tf.Tensor[];
-  const gx = tf.reshape(dGatesX as tf.Tensor, [T * B, G * H]) as tf.Tensor2D;
+  const gx = perInputRow(a, tf.reshape(dGatesX as tf.Tensor, [T * B, G * H]) as tf.Tensor2D);
   const params = [tf.matMul(gx, a.input, true, false), dWhh as tf.Tensor];
   if (w.bih) params.push(dBih as tf.Tensor, dBhh as tf.Tensor);
   return {

@@ -10,6 +10,8 @@ import {
   gateBlock,
   gateBlocks,
   inputBias,
+  inputProjection,
+  perInputRow,
 } from './direction.js';
 import { backwardDirection, type DirectionResult, forwardDirection } from './runner.js';
 
@@ -20,9 +22,8 @@ function forward(a: DirectionForward, masks: StepMasks | undefined): DirectionRe
   const { T, B, H, G } = a.sizes;
   const bias = inputBias(a.cell, a.weights);
   const xw = gateBlocks(a.weights.wih, G, H).map((wihGate, g) => {
-    const projection = tf.matMul(a.input, wihGate, false, true);
-    const withBias = bias ? tf.add(projection, gateBlock(bias, g, H)) : projection;
-    return tf.reshape(withBias, [T, B, H]) as tf.Tensor3D;
+    const projection = inputProjection(a, wihGate, bias && gateBlock(bias, g, H));
+    return tf.reshape(projection, [T, B, H]) as tf.Tensor3D;
   });
   const weights = cellWeights(a.cell, a.weights, G, H);
   return forwardDirection(a.cell, xw, a.h0, a.c0, weights, masks, a.reverse);
@@ -46,15 +47,18 @@ function backward(a: DirectionBackward, masks: StepMasks | undefined): Direction
   const gh = r.dGatesH === r.dGatesX ? gx : r.dGatesH.map(flat);
   const hPrev = flat(a.tape.hPrev);
   // One large product per gate and weight, over every step at once.
+  const gxRows = gx.map((dg) => perInputRow(a, dg));
   const params = [
-    tf.concat(gx.map((dg) => tf.matMul(dg, a.input, true, false))),
+    tf.concat(gxRows.map((dg) => tf.matMul(dg, a.input, true, false))),
     tf.concat(gh.map((dg) => tf.matMul(dg, hPrev, true, false))),
   ];
   if (a.weights.bih) {
     params.push(tf.concat(gx.map((dg) => tf.sum(dg, 0))), tf.concat(gh.map((dg) => tf.sum(dg, 0))));
   }
   const wihGates = gateBlocks(a.weights.wih, G, H);
-  const inputTerms = gx.map((dg, k) => tf.matMul(dg, wihGates[k] as tf.Tensor2D) as tf.Tensor2D);
+  const inputTerms = gxRows.map(
+    (dg, k) => tf.matMul(dg, wihGates[k] as tf.Tensor2D) as tf.Tensor2D,
+  );
   return { params, inputTerms, dh0: r.dh0, dc0: r.dc0 };
 }
 

@@ -106,6 +106,39 @@ export class RecurrentLayer implements Layer {
 
   forward(input: tf.Tensor, context: ForwardContext): tf.Tensor {
     const [B, T] = this.#checkInput(input);
+    return this.#run(input, B, T, context, undefined);
+  }
+
+  /**
+   * forward(table[ids]) for an embedding table [V, inputSize] right before this layer (nothing in
+   * between), the same equations with the first layer's input projection made once per table row
+   * and picked by id (model.ts takes this way when the table has fewer rows than the batch has
+   * tokens). Gradients flow to the table, none to row `paddingIdx` (as the embedding's lookup).
+   */
+  forwardTokens(
+    ids: tf.Tensor2D,
+    table: tf.Tensor,
+    paddingIdx: number | null,
+    context: ForwardContext,
+  ): tf.Tensor {
+    if (ids.dtype !== 'int32' || table.rank !== 2 || table.shape[1] !== this.inputSize) {
+      throw new Error(
+        `layer "${this.name}" (${this.type}) expects int32 ids [batch, time] and a table [rows, ${this.inputSize}], got ${ids.dtype} [${ids.shape.join(', ')}] and [${table.shape.join(', ')}]`,
+      );
+    }
+    const [B, T] = ids.shape;
+    if (T === 0)
+      throw new Error(`layer "${this.name}" (${this.type}) got an empty sequence (time steps 0)`);
+    return this.#run(table, B, T, context, { ids, paddingIdx });
+  }
+
+  #run(
+    input: tf.Tensor,
+    B: number,
+    T: number,
+    context: ForwardContext,
+    tokens: StackPlan['tokens'],
+  ): tf.Tensor {
     const L = this.numLayers;
     const D = this.directions;
     const H = this.hiddenSize;
@@ -115,7 +148,7 @@ export class RecurrentLayer implements Layer {
     this.#checkState('h', h0, B);
     if (c0) this.#checkState('c', c0, B);
     if (context.lengths) this.#checkLengths(context.lengths, B, T);
-    const plan = this.#plan(B, T, context);
+    const plan = { ...this.#plan(B, T, context), tokens };
     const path: DirectionPath<unknown> = this.#useFusedKernels() ? fusedPath : opsPath;
     const args = [input, h0, c0 ?? tf.zeros([1]), ...this.#parameterTensors()];
     const { output, h, c } = runStack(plan, path, args);

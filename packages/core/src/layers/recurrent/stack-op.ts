@@ -59,6 +59,7 @@ function packTape(tape: StackTape): tf.Tensor[] {
     ...tape.directions.flatMap((d) => [d.hPrev, ...(d.cPrev ? [d.cPrev] : []), ...d.stepSaved]),
     ...(tape.masks ? [tape.masks] : []),
     ...tape.dropoutMasks,
+    ...(tape.inputIds ? [tape.inputIds] : []),
   ];
 }
 
@@ -75,7 +76,8 @@ function unpackTape(plan: StackPlan, saved: tf.Tensor[], stepSaved: number): Sta
   }));
   const masks = plan.lengths ? (take() as tf.Tensor3D) : undefined;
   const dropoutMasks = plan.dropoutMasks.map(() => take() as tf.Tensor2D);
-  return { layerInputs, directions, masks, dropoutMasks };
+  const inputIds = plan.tokens ? (take() as tf.Tensor1D) : undefined;
+  return { layerInputs, directions, masks, dropoutMasks, inputIds };
 }
 
 /** Whether tfjs is recording operations for gradients (inside tf.grad / variableGrads). */

@@ -3,7 +3,7 @@
 // initial states per layer and direction, and the input gradient summed over directions.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Cell } from './cells.js';
-import type { CallSizes, DirectionPath, DirectionWeights } from './direction.js';
+import type { CallSizes, DirectionPath, DirectionWeights, LayerInput } from './direction.js';
 import type { DirectionTape } from './runner.js';
 
 /** Everything about one call but its tensors. */
@@ -17,6 +17,12 @@ export interface StackPlan {
   lengths: Int32Array | undefined;
   /** Inverted dropout masks [T * B, D * H] applied to the input of layers 1 .. L-1. */
   dropoutMasks: tf.Tensor2D[];
+  /**
+   * When present, the op's x is an embedding table [V, I] and the first layer's input is its rows
+   * picked by these token ids [B, T]; the gradient of x is then the table's, with no gradient for
+   * the padding row (as the embedding lookup's own gradient).
+   */
+  tokens?: { ids: tf.Tensor2D; paddingIdx: number | null } | undefined;
 }
 
 /** The forward pass, with what the backward pass needs (the tape). */
@@ -30,8 +36,10 @@ export interface StackForward {
 }
 
 export interface StackTape {
-  /** Each layer's (time-major) input. */
+  /** Each layer's (time-major) input; the first one the table with `tokens`. */
   layerInputs: tf.Tensor2D[];
+  /** With `tokens`: the ids of the first layer's input rows, time-major [T * B]. */
+  inputIds?: tf.Tensor1D | undefined;
   /** Per layer and direction. */
   directions: DirectionTape[];
   /** [T, B, 1] step masks, with lengths. */
@@ -75,13 +83,17 @@ export function stackForward<M>(
     cLast: [],
     tape: { layerInputs: [], directions: [], masks, dropoutMasks: plan.dropoutMasks },
   };
-  let input = tf.reshape(swapBatchAndTime(x), [T * B, plan.inputSize]) as tf.Tensor2D;
+  let input = plan.tokens
+    ? (x as unknown as tf.Tensor2D)
+    : (tf.reshape(swapBatchAndTime(x), [T * B, plan.inputSize]) as tf.Tensor2D);
+  if (plan.tokens) result.tape.inputIds = timeMajorIds(plan.tokens.ids);
   let layerOutput: tf.Tensor3D | undefined;
   for (let l = 0; l < plan.numLayers; l++) {
     const dropout = l > 0 ? plan.dropoutMasks[l - 1] : undefined;
     if (dropout) input = tf.mul(input, dropout);
     result.tape.layerInputs.push(input);
-    layerOutput = layerForward(call, l, input, result);
+    const inputIds = l === 0 ? result.tape.inputIds : undefined;
+    layerOutput = layerForward(call, l, { input, inputIds }, result);
     input = tf.reshape(layerOutput, [T * B, plan.directions * H]) as tf.Tensor2D;
   }
   result.output = swapBatchAndTime(layerOutput as tf.Tensor3D);
@@ -109,7 +121,7 @@ function statesOf(plan: StackPlan, s: tf.Tensor): tf.Tensor2D[] {
 function layerForward<M>(
   call: ForwardCall<M>,
   l: number,
-  input: tf.Tensor2D,
+  { input, inputIds }: LayerInput,
   result: StackForward,
 ): tf.Tensor3D {
   const { plan, path, keepTape } = call;
@@ -122,7 +134,7 @@ function layerForward<M>(
     const c0 = call.c0?.[index];
     const reverse = d === 1;
     const run = path.forward(
-      { cell, sizes, input, weights, h0, c0, reverse, keepTape },
+      { cell, sizes, input, inputIds, weights, h0, c0, reverse, keepTape },
       call.masks,
     );
     outputs.push(run.output);
@@ -162,7 +174,9 @@ export function stackBackward<M>(
     if (dropout) dInput = tf.mul(dInput, dropout);
     if (l > 0) dLayerOutput = tf.reshape(dInput, [T, B, plan.directions * H]) as tf.Tensor3D;
   }
-  const dx = tf.transpose(tf.reshape(dInput as tf.Tensor2D, [T, B, plan.inputSize]), [1, 0, 2]);
+  const dx = plan.tokens
+    ? withoutRow(dInput as tf.Tensor2D, plan.tokens.paddingIdx)
+    : tf.transpose(tf.reshape(dInput as tf.Tensor2D, [T, B, plan.inputSize]), [1, 0, 2]);
   const { grads } = call;
   const dc0 = plan.cell.hasCellState ? tf.stack(grads.dc0) : tf.zeros([1]);
   return [dx, tf.stack(grads.dh0), dc0, ...grads.params];
@@ -191,6 +205,7 @@ function layerBackward<M>(
   const { cell, sizes, directions: D } = plan;
   const { T, B, H } = sizes;
   const input = tape.layerInputs[l] as tf.Tensor2D;
+  const inputIds = l === 0 ? tape.inputIds : undefined;
   let dInput: tf.Tensor2D | undefined;
   for (let d = 0; d < D; d++) {
     const index = l * D + d;
@@ -199,6 +214,7 @@ function layerBackward<M>(
         cell,
         sizes,
         input,
+        inputIds,
         weights: weightsOf(plan, call.params, l, d),
         tape: tape.directions[index] as DirectionTape,
         dOutput:
@@ -225,6 +241,21 @@ export function packValue(plan: StackPlan, forward: StackForward): tf.Tensor {
   const pieces = [tf.reshape(forward.output, [-1]), tf.reshape(tf.stack(forward.hLast), [-1])];
   if (plan.cell.hasCellState) pieces.push(tf.reshape(tf.stack(forward.cLast), [-1]));
   return tf.concat(pieces);
+}
+
+/** ids [B, T] as time-major rows [T * B] (row t*B + b is step t of sequence b). */
+function timeMajorIds(ids: tf.Tensor2D): tf.Tensor1D {
+  const [B, T] = ids.shape;
+  return tf.reshape(B === 1 || T === 1 ? ids : tf.transpose(ids), [T * B]) as tf.Tensor1D;
+}
+
+/** d [V, I] with row `row` zeroed (the padding row gets no gradient); d itself without one. */
+function withoutRow(d: tf.Tensor2D, row: number | null): tf.Tensor2D {
+  if (row === null) return d;
+  const keep = new Float32Array(d.shape[0]).fill(1);
+  keep[row] = 0;
+  // + 0 turns the −0 of a negative value times 0 into the +0 the lookup's own gradient has there.
+  return tf.add(tf.mul(d, tf.tensor2d(keep, [d.shape[0], 1])), 0) as tf.Tensor2D;
 }
 
 /** The packed value's parts: output [B, T, D*H], h_n and c_n [L*D, B, H]. */
