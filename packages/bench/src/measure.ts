@@ -55,8 +55,37 @@ async function timed(run: () => Promise<void>): Promise<number> {
 }
 
 /**
- * One timed warm-up per competitor, then up to `reps` interleaved timed runs. The warm-up time
- * sets each competitor's rep count: as many as fit in `maxSeconds`. A run longer than that is not
+ * Runs shorter than this are timed in groups (as Python's timeit does): one 10 ms step timed
+ * alone is dominated by timer and scheduler noise, so a rep of a short workload runs it several
+ * times back to back and records the mean.
+ */
+const shortestRep = 0.25;
+/** Extra warm-up time for short runs: first steps pack weights and grow heaps. */
+const shortWarmUp = 0.5;
+
+/** `count` runs back to back: seconds per run. */
+async function timedGroup(run: () => Promise<void>, count: number): Promise<number> {
+  const started = performance.now();
+  for (let k = 0; k < count; k++) await run();
+  return (performance.now() - started) / 1000 / count;
+}
+
+/** After a first run of `first` seconds: more warm-up if it was short, and the runs per rep. */
+async function warmUpShort(run: () => Promise<void>, first: number): Promise<number> {
+  if (first >= shortestRep) return 1;
+  let spent = first;
+  let latest = first;
+  while (spent < shortWarmUp) {
+    latest = await timed(run);
+    spent += latest;
+  }
+  return Math.max(1, Math.ceil(shortestRep / Math.max(latest, 1e-4)));
+}
+
+/**
+ * One timed warm-up per competitor, then up to `reps` interleaved timed reps. The warm-up time
+ * sets each competitor's rep count: as many as fit in `maxSeconds`. A run shorter than
+ * `shortestRep` gets more warm-up and is timed in groups (each rep the mean of several runs). A run longer than that is not
  * repeated: its warm-up is the measurement (one-time costs are negligible at that length). A
  * competitor that throws is reported with its error; the others carry on.
  */
@@ -65,7 +94,10 @@ export async function interleaved(
   { reps, maxSeconds }: TimingOptions,
 ): Promise<Record<string, Outcome>> {
   const outcomes: Record<string, Outcome> = {};
-  const live = new Map<string, { run: () => Promise<void>; planned: number; times: number[] }>();
+  const live = new Map<
+    string,
+    { run: () => Promise<void>; group: number; planned: number; times: number[] }
+  >();
   const fromWarmUp: Record<string, number> = {};
   for (const [name, competitor] of Object.entries(competitors)) {
     if ('error' in competitor) {
@@ -76,8 +108,9 @@ export async function interleaved(
       const warm = await timed(competitor.run);
       if (warm >= maxSeconds) fromWarmUp[name] = warm;
       else {
-        const planned = Math.max(1, Math.min(reps, Math.floor(maxSeconds / warm)));
-        live.set(name, { run: competitor.run, planned, times: [] });
+        const group = await warmUpShort(competitor.run, warm);
+        const planned = Math.max(1, Math.min(reps, Math.floor(maxSeconds / (warm * group))));
+        live.set(name, { run: competitor.run, group, planned, times: [] });
       }
     } catch (error) {
       outcomes[name] = { error: `warm-up failed: ${errorText(error)}` };
@@ -87,7 +120,7 @@ export async function interleaved(
     for (const [name, entry] of live) {
       if (r >= entry.planned || outcomes[name]) continue;
       try {
-        entry.times.push(await timed(entry.run));
+        entry.times.push(await timedGroup(entry.run, entry.group));
       } catch (error) {
         outcomes[name] = { error: `rep ${r + 1} failed: ${errorText(error)}` };
       }

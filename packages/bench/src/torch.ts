@@ -45,7 +45,17 @@ export function torchUnavailable(named: string | undefined): string | undefined 
   return undefined;
 }
 
-/** Seconds per run of `workload` in PyTorch on `threads` threads (3 reps at least, 2 warm-ups). */
+/**
+ * PyTorch's script times each run alone: for workloads whose run takes tens of milliseconds (W3,
+ * W5, W6) it gets more reps and warm-ups, so that its median is as steady as ours (measure.ts
+ * times such runs in groups).
+ */
+const shortWorkloads = new Set(['W3', 'W5', 'W6']);
+
+/**
+ * Seconds per run of `workload` in PyTorch on `threads` threads (3 reps at least after 2
+ * warm-ups; 30 after 5 for short workloads).
+ */
 export function runTorch(
   workload: string,
   reps: number,
@@ -54,7 +64,9 @@ export function runTorch(
 ): TorchRun {
   const script = torchScript(named);
   if (!script) return { outcome: { error: 'torch_reference.py not found' } };
-  const child = spawnSync(python, [script, workload, String(Math.max(reps, 3)), '2'], {
+  const short = shortWorkloads.has(workload);
+  const args = [String(Math.max(reps, short ? 30 : 3)), short ? '5' : '2'];
+  const child = spawnSync(python, [script, workload, ...args], {
     encoding: 'utf8',
     timeout: 600_000,
     env: {
