@@ -10,6 +10,8 @@ export interface LinkedExperiment {
   data: { bundled: string } | { file: string; text: string };
   backend?: string;
   seed?: number;
+  /** Data-parallel threads (Experiment.dataParallel); left out: 1. */
+  workers?: number;
 }
 
 /** The page's link format, version 1, uncompressed (the page reads both forms). */
@@ -23,6 +25,7 @@ export function experimentHash(experiment: LinkedExperiment): string {
     data: experiment.data,
     backend: experiment.backend ?? 'wasm',
     ...(experiment.seed !== undefined ? { seed: experiment.seed } : {}),
+    ...(experiment.workers !== undefined ? { workers: experiment.workers } : {}),
   };
   return `#e=${Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')}`;
 }

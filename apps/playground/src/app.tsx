@@ -82,7 +82,20 @@ export function App() {
           <BackendPicker
             client={client}
             value={experiment.backend}
-            onChange={(backend) => update({ backend })}
+            // The data-parallel setting belongs to the cpu and wasm backends: another drops it.
+            onChange={(backend) => {
+              const { dataParallel: _, ...rest } = experiment;
+              setExperiment(
+                backend === 'cpu' || backend === 'wasm'
+                  ? { ...experiment, backend }
+                  : { ...rest, backend },
+              );
+            }}
+            dataParallel={experiment.dataParallel ?? 1}
+            onDataParallelChange={(count) => {
+              const { dataParallel: _, ...rest } = experiment;
+              setExperiment(count > 1 ? { ...experiment, dataParallel: count } : rest);
+            }}
             disabled={running}
           />
           <TrainPanel

@@ -33,6 +33,11 @@ export interface Experiment {
   backend: string;
   /** Overrides the spec's training.seed when set. */
   seed?: number;
+  /**
+   * Threads training data-parallel (the training worker and `dataParallel - 1` gradient
+   * workers); left out: 1. Offered on cpu and wasm in a cross-origin-isolated page only.
+   */
+  dataParallel?: number;
 }
 
 /** Page → worker. */
@@ -114,7 +119,15 @@ export interface CurvePoint {
 /** Worker → page. */
 export type WorkerEvent =
   | { type: 'backends'; backends: BackendChoice[]; isolated: boolean }
-  | { type: 'started'; id: number; backend: string; task: PlaygroundTask; notes: string[] }
+  | {
+      type: 'started';
+      id: number;
+      backend: string;
+      task: PlaygroundTask;
+      notes: string[];
+      /** Threads the run trains on (data-parallel: the training worker and gradient workers). */
+      threads: number;
+    }
   | {
       type: 'progress';
       id: number;

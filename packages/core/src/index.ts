@@ -343,6 +343,13 @@ export {
   parameterGradients,
 } from './train/optimizer.js';
 export type { Optimizer, OptimizerState } from './train/optimizer-types.js';
+export type { WorkerPort, WorkerTransport } from './train/parallel/transport.js';
+export {
+  type WebWorker,
+  type WebWorkerScope,
+  webWorker,
+  webWorkerPort,
+} from './train/parallel/web-transport.js';
 export { Rmsprop, type RmspropOptions } from './train/rmsprop.js';
 export { disposeTrainingState } from './train/run.js';
 export { Sgd, type SgdOptions } from './train/sgd.js';
@@ -362,3 +369,9 @@ export type {
   TrainingData,
   TrainingState,
 } from './train/types.js';
+export {
+  serveTaskGradients,
+  sharedMemoryProblem,
+  type WebWorkerThreadsOptions,
+  webWorkerThreads,
+} from './train/web-workers.js';

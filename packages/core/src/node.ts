@@ -26,7 +26,6 @@ export {
   type WorkerTimings,
 } from './train/data-parallel.js';
 export { type JsonLinesLog, jsonLinesLog } from './train/json-lines-log.js';
-export type { WorkerPort, WorkerTransport } from './train/parallel/transport.js';
 export {
   CheckpointMismatchError,
   type OpenCheckpointOptions,

@@ -48,6 +48,28 @@ describe('experiment ⇄ location.hash', () => {
     expect('seed' in (back?.experiment ?? {})).toBe(false);
   });
 
+  it('keeps the data-parallel workers above 1, and leaves 1 (the default) out of the link', async () => {
+    const parallel: Experiment = { ...bundled, dataParallel: 2 };
+    expect(await experimentFromHash(await experimentToHash(parallel))).toEqual({
+      experiment: parallel,
+    });
+    const one = await experimentFromHash(await experimentToHash({ ...bundled, dataParallel: 1 }));
+    expect(one).toEqual({ experiment: bundled });
+    expect(await experimentToHash({ ...bundled, dataParallel: 1 })).toBe(
+      await experimentToHash(bundled),
+    );
+  });
+
+  it('refuses a link whose data-parallel workers are not a positive integer', async () => {
+    for (const workers of [0, 1.5, '2']) {
+      const json = JSON.stringify({ v: 1, spec, data: { bundled: 'x' }, backend: 'cpu', workers });
+      const hash = `#e=${toBase64Url(new TextEncoder().encode(json))}`;
+      await expect(experimentFromHash(hash)).rejects.toThrow(
+        'the link\'s experiment is not one this playground reads: "workers" is not a positive integer',
+      );
+    }
+  });
+
   it('carries a small dropped file with its text', async () => {
     const experiment: Experiment = {
       ...bundled,

@@ -14,6 +14,8 @@ interface HashPayload {
   data: { bundled: string } | { file: string; text?: string };
   backend: string;
   seed?: number;
+  /** Experiment.dataParallel when above 1. */
+  workers?: number;
 }
 
 /** What a link restores, and what it could not (a file too big to travel in it). */
@@ -87,6 +89,7 @@ function toPayload(experiment: Experiment): HashPayload {
           : { file: data.name },
     backend: experiment.backend,
     ...(experiment.seed !== undefined ? { seed: experiment.seed } : {}),
+    ...((experiment.dataParallel ?? 1) > 1 ? { workers: experiment.dataParallel } : {}),
   };
 }
 
@@ -102,6 +105,11 @@ function fromPayload(payload: unknown): LinkedExperiment {
   if (typeof payload.backend !== 'string') return fail('"backend" is not a string');
   if (payload.seed !== undefined && !Number.isSafeInteger(payload.seed))
     return fail('"seed" is not an integer');
+  if (
+    payload.workers !== undefined &&
+    !(Number.isInteger(payload.workers) && (payload.workers as number) >= 1)
+  )
+    return fail('"workers" is not a positive integer');
   const data = payload.data;
   let choice: DataChoice;
   let missingFile: string | undefined;
@@ -121,6 +129,7 @@ function fromPayload(payload: unknown): LinkedExperiment {
     data: choice,
     backend: payload.backend,
     ...(payload.seed !== undefined ? { seed: payload.seed as number } : {}),
+    ...(payload.workers !== undefined ? { dataParallel: payload.workers as number } : {}),
   };
   return missingFile === undefined ? { experiment } : { experiment, missingFile };
 }

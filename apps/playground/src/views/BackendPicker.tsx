@@ -2,12 +2,16 @@
 // the worker), an unavailable one disabled with its reason written out beside it.
 import { useEffect, useState } from 'preact/hooks';
 import type { BackendList, PlaygroundClient } from '../client.js';
+import { dataParallelChoices } from '../state/data-parallel.js';
 
 export interface BackendPickerProps {
   client: PlaygroundClient;
   /** The chosen backend: "auto", "webgpu", "wasm" or "cpu" (Experiment.backend). */
   value: string;
   onChange(backend: string): void;
+  /** Threads training data-parallel (Experiment.dataParallel, default 1). */
+  dataParallel?: number;
+  onDataParallelChange?(count: number): void;
   /** While a run trains (the backend of a run cannot change under it). */
   disabled?: boolean;
 }
@@ -20,7 +24,14 @@ export function backendTitle(name: string, isolated: boolean): string {
   return titles[name] ?? name;
 }
 
-export function BackendPicker({ client, value, onChange, disabled = false }: BackendPickerProps) {
+export function BackendPicker({
+  client,
+  value,
+  onChange,
+  dataParallel = 1,
+  onDataParallelChange,
+  disabled = false,
+}: BackendPickerProps) {
   const [list, setList] = useState<BackendList | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -35,6 +46,9 @@ export function BackendPicker({ client, value, onChange, disabled = false }: Bac
   }, [client]);
 
   const firstAvailable = list?.backends.find((b) => b.available);
+  const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)
+    ?.hardwareConcurrency;
+  const parallelChoices = list ? dataParallelChoices(list.isolated, value, cores) : [];
   const chosen = list?.backends.find((b) => b.name === value);
   return (
     <section class="panel rv-backends" data-testid="backend-picker" aria-label="Backend">
@@ -91,6 +105,35 @@ export function BackendPicker({ client, value, onChange, disabled = false }: Bac
           {list.isolated
             ? 'This page is cross-origin isolated: WASM runs with threads.'
             : 'This page is not cross-origin isolated: WASM runs on one thread.'}
+        </p>
+      )}
+      {parallelChoices.length > 1 && (
+        <label class="rv-parallel">
+          Data-parallel workers{' '}
+          <select
+            data-testid="data-parallel-select"
+            disabled={disabled}
+            value={String(dataParallel)}
+            onChange={(event) =>
+              onDataParallelChange?.(Number((event.target as HTMLSelectElement).value))
+            }
+          >
+            {parallelChoices.map((n) => (
+              <option key={n} value={String(n)}>
+                {n === 1 ? '1 (off)' : String(n)}
+              </option>
+            ))}
+          </select>
+          <span class="rv-muted">
+            {' '}
+            each batch split by rows over this many threads
+            {value === 'wasm' ? ', one WASM thread each' : ''}
+          </span>
+        </label>
+      )}
+      {list && dataParallel > 1 && parallelChoices.length === 0 && (
+        <p class="rv-error" data-testid="data-parallel-warning">
+          {`The experiment trains on ${dataParallel} data-parallel workers, which run on CPU or WASM in a cross-origin-isolated page only; the run will refuse.`}
         </p>
       )}
       {list && value !== 'auto' && !chosen?.available && (

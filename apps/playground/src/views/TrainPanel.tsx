@@ -211,6 +211,10 @@ export function TrainPanel(props: TrainPanelProps) {
           <dd data-testid="train-throughput">{formatThroughput(live.tokensPerSecond, unit)}</dd>
         </div>
         <div>
+          <dt>Threads</dt>
+          <dd data-testid="train-threads">{started ? started.threads : '—'}</dd>
+        </div>
+        <div>
           <dt>ETA</dt>
           <dd data-testid="train-eta">{running ? formatDuration(live.etaSeconds) : '—'}</dd>
         </div>

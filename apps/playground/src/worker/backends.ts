@@ -56,6 +56,29 @@ export const defaultLoaders: Record<string, BackendLoader> = {
   },
 };
 
+/**
+ * The loaders of a data-parallel gradient worker (gradient-worker.ts): the same packages, with
+ * WASM on one XNNPACK thread, since each data-parallel thread already has a core of its own.
+ */
+export const gradientWorkerLoaders: Record<string, BackendLoader> = {
+  ...defaultLoaders,
+  wasm: {
+    ...(defaultLoaders.wasm as BackendLoader),
+    load: async () => {
+      const { wasmBackend, wasmPaths } = await import('./wasm-backend.js');
+      return { plugin: wasmBackend, options: { wasmPaths, threads: 1 } };
+    },
+  },
+};
+
+/** Registers a stand-in for each loader not registered yet (the real package loads in init()). */
+export function registerStandIns(loaders: Record<string, BackendLoader>): void {
+  const known = new Set(listBackends().map((p) => p.name));
+  for (const [name, loader] of Object.entries(loaders)) {
+    if (!known.has(name)) registerBackend(standIn(name, loader));
+  }
+}
+
 /** A plug-in that stands for `name` until init() loads the package and hands over to it. */
 function standIn(name: string, loader: BackendLoader): BackendPlugin {
   return {
@@ -88,9 +111,7 @@ export class Backends {
   #register(): Promise<void> {
     this.#registered ??= (async () => {
       const known = new Set(listBackends().map((p) => p.name));
-      for (const [name, loader] of Object.entries(this.#loaders)) {
-        if (!known.has(name)) registerBackend(standIn(name, loader));
-      }
+      registerStandIns(this.#loaders);
       if (this.#webgpu && !known.has('webgpu')) await import('@recurrent/backend-webgpu');
     })();
     return this.#registered;
@@ -115,10 +136,13 @@ export class Backends {
     }));
   }
 
-  /** Activates `name` ("auto": the best available one), loading its package; returns its name. */
-  async use(name: string): Promise<string> {
+  /**
+   * Activates `name` ("auto": the best available one), loading its package; returns its name.
+   * `options` reach the backend's init() when it starts here (e.g. wasm's `threads`).
+   */
+  async use(name: string, options?: Record<string, unknown>): Promise<string> {
     await this.#register();
-    return useBackend(name);
+    return useBackend(name, options);
   }
 }
 

@@ -49,6 +49,15 @@ describe('checkpointKey', () => {
     ]);
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
   });
+
+  it('differs by the data-parallel threads above 1, and keeps the key of a 1-thread run', async () => {
+    const keys = await Promise.all(
+      [undefined, 1, 2, 3].map((n) => checkpointKey(experiment, 'text', 'wasm', 1, n)),
+    );
+    expect(keys[1]).toBe(keys[0]); // 1 thread: the key runs had before the setting
+    expect(keys[0]).toBe(await checkpointKey(experiment, 'text', 'wasm', 1));
+    expect(new Set(keys.slice(1)).size).toBe(3);
+  });
 });
 
 describe('stored checkpoints', () => {

@@ -47,14 +47,17 @@ const format = 'recurrent-playground-checkpoint-2';
 /**
  * The key of an experiment's checkpoint: the spec as written, the data (its name and a digest of
  * its text), the seed and the backend the run uses, with the wasm backend's thread count (a
- * page without cross-origin isolation runs one thread: other sums). Anything else would resume
- * another run (other data, other arithmetic); the same experiment gives the same key after a reload.
+ * page without cross-origin isolation runs one thread: other sums) and the number of
+ * data-parallel threads when above 1 (each splits the batch's sums otherwise). Anything else would
+ * resume another run (other data, other arithmetic); the same experiment gives the same key after
+ * a reload.
  */
 export async function checkpointKey(
   experiment: Experiment,
   dataText: string,
   backend: string,
   threads?: number,
+  dataParallel = 1,
 ): Promise<string> {
   const data =
     experiment.data.kind === 'bundled'
@@ -68,6 +71,7 @@ export async function checkpointKey(
     seed: experiment.seed ?? null,
     backend,
     ...(threads !== undefined && { threads }),
+    ...(dataParallel > 1 && { dataParallel }),
   });
   return `checkpoint:${await sha256Hex(identity)}`;
 }

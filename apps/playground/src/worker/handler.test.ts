@@ -120,7 +120,7 @@ describe('the worker handler (cpu backend)', () => {
     const handler = newHandler();
     const events = await send(handler, train(sentimentExperiment, sentiment));
     const started = only(events, 'started');
-    expect(started).toMatchObject({ backend: 'cpu', task: 'classification' });
+    expect(started).toMatchObject({ backend: 'cpu', task: 'classification', threads: 1 });
     expect(started.notes[0]).toMatch(/360 training and 40 validation examples/);
 
     const batches = events.filter((e) => e.type === 'progress' && e.kind === 'batch');
@@ -177,6 +177,26 @@ describe('the worker handler (cpu backend)', () => {
     other.dispose();
     expect(tf.memory().numTensors).toBe(baseline);
   }, 60_000);
+
+  it('refuses data-parallel workers where they cannot run, saying why; one thread reports 1', async () => {
+    const parallel = { ...sentimentExperiment, dataParallel: 2 };
+    const notIsolated = newHandler();
+    const refused = only(await send(notIsolated, train(parallel, sentiment)), 'error');
+    expect(refused.message).toMatch(
+      /^data-parallel training needs a cross-origin-isolated page \(COOP\/COEP headers/,
+    );
+    expect(refused.modelDropped).toBeUndefined();
+    const noSpawn = new Handler({
+      store: new MemoryCheckpointStore(),
+      backends: new Backends({ cpu: defaultLoaders.cpu as never }, false),
+      isolated: true,
+    });
+    expect(only(await send(noSpawn, train(parallel, sentiment)), 'error').message).toBe(
+      'this worker cannot start gradient workers (no spawnGradientWorker)',
+    );
+    expect(notIsolated.task).toBeUndefined();
+    expect(noSpawn.task).toBeUndefined();
+  });
 
   it('stop checkpoints mid-epoch; resuming after a "reload" ends on the uninterrupted weights', async () => {
     const store = new MemoryCheckpointStore();

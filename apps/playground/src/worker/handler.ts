@@ -13,6 +13,8 @@ import {
   type TrainEvent,
   type TrainingState,
   type TrainResult,
+  type WebWorker,
+  webWorkerThreads,
 } from '@recurrent/core';
 import '@recurrent/task-classification';
 import '@recurrent/task-forecasting';
@@ -20,6 +22,7 @@ import '@recurrent/task-generation';
 import '@recurrent/task-tagging';
 import '@recurrent/task-translation';
 import type { CurvePoint, PlaygroundTask, WorkerEvent, WorkerRequest } from '../protocol.js';
+import { dataParallelProblem } from '../state/data-parallel.js';
 import { Backends, wasmThreads } from './backends.js';
 import { type CheckpointStore, checkpointKey, decodeState, storeSink } from './checkpoints.js';
 import { isPlaygroundTask, readTrainingData, type TrainingData } from './data.js';
@@ -35,6 +38,8 @@ export interface HandlerOptions {
   /** Whether the page is cross-origin isolated (reported with the backends). */
   isolated?: boolean;
   now?: () => number;
+  /** Starts a data-parallel gradient worker (worker.ts: gradient-worker.ts as a module worker). */
+  spawnGradientWorker?: () => WebWorker;
 }
 
 /** A spec problem as one message, and the pointer of the first problem for the editor. */
@@ -89,6 +94,9 @@ export class Handler {
   readonly #backends: Backends;
   readonly #isolated: boolean;
   readonly #now: () => number;
+  readonly #spawn: (() => WebWorker) | undefined;
+  /** WASM's XNNPACK threads, set when wasm first starts in this worker (tfjs reads it once). */
+  #wasmThreads: number | undefined;
   #trained: Trained | undefined;
   /** The run in progress: its request id and what stops it. */
   #run: { id: number; controller: AbortController } | undefined;
@@ -102,6 +110,18 @@ export class Handler {
     this.#backends = options.backends ?? new Backends();
     this.#isolated = options.isolated ?? false;
     this.#now = options.now ?? (() => performance.now());
+    this.#spawn = options.spawnGradientWorker;
+  }
+
+  /**
+   * Activates the backend. WASM starts on one XNNPACK thread for a data-parallel run (each of its
+   * threads has a core already), else on one per core; a later run keeps what it started with.
+   */
+  async #useBackend(name: string, dataParallel = 1): Promise<string> {
+    const one = name === 'wasm' && dataParallel > 1;
+    const backend = await this.#backends.use(name, one ? { threads: 1 } : undefined);
+    if (backend === 'wasm') this.#wasmThreads ??= one ? 1 : (wasmThreads(this.#isolated) ?? 1);
+    return backend;
   }
 
   /** The task the worker holds (tests). */
@@ -201,15 +221,25 @@ export class Handler {
       }
       // No try runs on a backend switched under it (none starts while #run is set).
       await this.#endTries();
-      const backend = await this.#backends.use(experiment.backend);
+      const dataParallel = experiment.dataParallel ?? 1;
+      const backend = await this.#useBackend(experiment.backend, dataParallel);
+      const refused = dataParallelProblem(this.#isolated, backend, dataParallel);
+      if (refused) throw new Error(refused);
+      if (dataParallel > 1 && !this.#spawn)
+        throw new Error('this worker cannot start gradient workers (no spawnGradientWorker)');
       // The task first: its own spec checks (tagging, forecasting...) come before the data's.
       task = (await createTask(spec, { backend })) as Task;
       const trained = { kind, task } as Trained;
       const source = experiment.data.kind === 'bundled' ? experiment.data.id : experiment.data.name;
       const data = readTrainingData(spec, request.dataText, source);
-      const threads = backend === 'wasm' ? (wasmThreads(this.#isolated) ?? 1) : undefined;
-      const key = await checkpointKey(experiment, request.dataText, backend, threads);
+      const threads = backend === 'wasm' ? this.#wasmThreads : undefined;
+      const key = await checkpointKey(experiment, request.dataText, backend, threads, dataParallel);
       const notes = [...data.notes];
+      if (dataParallel > 1 && threads !== undefined && threads > 1) {
+        notes.push(
+          `WASM started with ${threads} threads in this page before: reload the page to run one per data-parallel thread`,
+        );
+      }
       if (request.resume) {
         const stored = await this.#store.get(key);
         if (stored) {
@@ -223,7 +253,14 @@ export class Handler {
       }
       this.#replace(trained);
       installed = true;
-      post({ type: 'started', id: request.id, backend, task: kind, notes });
+      post({
+        type: 'started',
+        id: request.id,
+        backend,
+        task: kind,
+        notes,
+        threads: dataParallel,
+      });
       const epochs = spec.training.epochs;
       const progress = this.#progress(request.id, epochs, post);
       // A resumed run draws its curves from the start: the epochs before the checkpoint first.
@@ -235,6 +272,8 @@ export class Handler {
         onProgress: progress,
         checkpoint: storeSink(this.#store, key),
         ...(resume && { resume }),
+        ...(dataParallel > 1 &&
+          this.#spawn && { parallel: webWorkerThreads(dataParallel, { spawn: this.#spawn }) }),
       });
       const resumable = result.stoppedBy === 'aborted' || result.stoppedBy === 'time-budget';
       // A finished run has nothing to resume: its checkpoint would only take up space.
@@ -329,7 +368,7 @@ export class Handler {
     this.#opening = true;
     try {
       await this.#endTries();
-      const backend = await this.#backends.use(request.backend);
+      const backend = await this.#useBackend(request.backend);
       const task = (await createTask(request.files, { backend })) as Task;
       if (!isPlaygroundTask(task.task)) {
         task.dispose();

@@ -16,6 +16,9 @@ const scope = self as unknown as WorkerScope;
 const handler = new Handler({
   store: new IndexedDbCheckpointStore(),
   isolated: Boolean(scope.crossOriginIsolated),
+  // A literal `new Worker(new URL(...))` so that Vite bundles gradient-worker.ts as a worker.
+  spawnGradientWorker: () =>
+    new Worker(new URL('./gradient-worker.ts', import.meta.url), { type: 'module' }),
 });
 const post = (event: WorkerEvent) => scope.postMessage(event);
 

@@ -4,9 +4,10 @@
 // one writes a worker module of their own.
 import { availableParallelism } from 'node:os';
 import { listBackends } from '../backends/registry.js';
-import type { ParallelFactory, ParallelRun } from '../tasks/contract.js';
-import { findTask, TaskError } from '../tasks/registry.js';
+import type { ParallelFactory } from '../tasks/contract.js';
+import { TaskError } from '../tasks/registry.js';
 import { GradientWorkers } from './data-parallel.js';
+import { type TaskWorkerSetup, taskParallel } from './task-parallel.js';
 
 export interface ThreadsOptions {
   /**
@@ -17,11 +18,8 @@ export interface ThreadsOptions {
 }
 
 /** What the generic worker receives at start (see task-worker.ts). */
-export interface TaskWorkerConfig {
+export interface TaskWorkerConfig extends TaskWorkerSetup {
   modules: string[];
-  task: string;
-  backend: string;
-  target: unknown;
 }
 
 /**
@@ -64,38 +62,19 @@ export function defaultThreadCount(
 
 /** Splits each batch by rows over `count` threads: this one and `count - 1` worker threads. */
 export function threads(count: number, options: ThreadsOptions = {}): ParallelFactory {
-  if (!Number.isInteger(count) || count < 1) {
-    throw new RangeError(`threads: expected a positive integer, got ${count}`);
-  }
-  return async ({ model, task, config }): Promise<ParallelRun> => {
-    if (count === 1) {
-      return {
-        threads: 1,
-        gradients: () => Promise.reject(new Error('threads(1) computes no gradients of its own')),
-        dispose: async () => {},
-      };
-    }
-    const plugin = findTask(task);
-    if (!plugin.trainingTarget) {
-      throw new TaskError(`the ${plugin.name} task does not train on several threads`);
-    }
+  return taskParallel('threads', count, ({ model, plugin, setup, workers }) => {
     if (!plugin.module) {
       throw new TaskError(
         `the ${plugin.name} plug-in declares no module URL for worker threads to import (a bundle without import.meta.url?)`,
       );
     }
-    const backend = model.backend;
-    const backendModule = listBackends().find((b) => b.name === backend)?.module;
+    const backendModule = listBackends().find((b) => b.name === setup.backend)?.module;
     const modules = [
       ...(options.modules ?? []).map(String),
       ...(backendModule ? [backendModule] : []),
       plugin.module,
     ].map(runnableModule);
-    const workerConfig: TaskWorkerConfig = { modules, task: plugin.name, backend, target: config };
-    return GradientWorkers.start(model, {
-      workers: count - 1,
-      script: workerScript,
-      config: workerConfig,
-    });
-  };
+    const config: TaskWorkerConfig = { ...setup, modules };
+    return GradientWorkers.start(model, { workers, script: workerScript, config });
+  });
 }
