@@ -79,3 +79,17 @@ export async function classify(
   }
   return { label, probabilities };
 }
+
+/** Records every event the page's workers send (an init script: installed before
+ * the page's scripts run, it keeps them in `window.workerEvents`). */
+export function recordWorkerEvents() {
+  const seen: unknown[] = [];
+  (window as unknown as { workerEvents: unknown[] }).workerEvents = seen;
+  const Original = window.Worker;
+  window.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      this.addEventListener('message', (event) => seen.push(event.data));
+    }
+  };
+}

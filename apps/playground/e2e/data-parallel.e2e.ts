@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Worker } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { byTestId, openExperiment, trainToEnd } from './app.ts';
+import { byTestId, openExperiment, recordWorkerEvents, trainToEnd } from './app.ts';
 import { useBrowser } from './browser.ts';
 
 const session = useBrowser();
@@ -24,19 +24,6 @@ interface Seen {
   kind?: string;
   threads?: number;
   point?: { loss: number };
-}
-
-/** Records every event the page's workers send (installed before the page's scripts run). */
-function recordWorkerEvents() {
-  const seen: unknown[] = [];
-  (window as unknown as { workerEvents: unknown[] }).workerEvents = seen;
-  const Original = window.Worker;
-  window.Worker = class extends Original {
-    constructor(url: string | URL, options?: WorkerOptions) {
-      super(url, options);
-      this.addEventListener('message', (event) => seen.push(event.data));
-    }
-  };
 }
 
 /** Trains the example with `workers` threads in a fresh page: its events and gradient workers. */

@@ -3,7 +3,7 @@
 // the run ends after the spec's last epoch, not after as many epochs again: its first batch lies
 // in the epoch of the checkpoint, and it runs fewer batches than the four epochs from scratch.
 import { describe, expect, it } from 'vitest';
-import { byTestId, openExperiment } from './app.ts';
+import { byTestId, openExperiment, recordWorkerEvents } from './app.ts';
 import { useBrowser } from './browser.ts';
 
 const session = useBrowser();
@@ -34,19 +34,6 @@ interface Seen {
   type: string;
   kind?: string;
   point?: { epoch: number; at: number };
-}
-
-/** Records every event the page's workers send (installed before the page's scripts run). */
-function recordWorkerEvents() {
-  const seen: unknown[] = [];
-  (window as unknown as { workerEvents: unknown[] }).workerEvents = seen;
-  const Original = window.Worker;
-  window.Worker = class extends Original {
-    constructor(url: string | URL, options?: WorkerOptions) {
-      super(url, options);
-      this.addEventListener('message', (event) => seen.push(event.data));
-    }
-  };
 }
 
 describe('stop and resume after a reload', () => {
