@@ -12,8 +12,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // Bundled (build.mjs) so that these load: tfjs-layers needs tfjs's own gradients and chained ops.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import type { HeadroomReply } from './all-cores/protocol.js';
 import {
   allCoresColumns,
+  headroomNote,
   isAllCoresWorkload,
   measureAllCores,
   staleBuilds,
@@ -71,18 +73,18 @@ function addAllCores(
   options: Options,
   torch: TorchReferences,
   notes: string[],
-): void {
+): HeadroomReply['headroom'] | undefined {
   const ids = options.only.filter(isAllCoresWorkload);
-  if (ids.length === 0) return;
+  if (ids.length === 0) return undefined;
   if (options.threads < 2) {
     notes.push('no all-cores columns: --threads 1 (or a 1-core machine)');
-    return;
+    return undefined;
   }
   if (!threadedBackends.includes(backend.name) || backend.software) {
     notes.push(
       `no all-cores columns: ${backend.name} runs a step on its device already (threads(n) is for ${threadedBackends.join(' and ')})`,
     );
-    return;
+    return undefined;
   }
   const stale = staleBuilds(backend.name);
   if (stale.length) {
@@ -90,7 +92,7 @@ function addAllCores(
       `all-cores columns measure an OLD build: ${stale.join(', ')} changed since built (run \`pnpm bench\` at the repository root, which builds first)`,
     );
   }
-  const replies = measureAllCores({
+  const { replies, headroom } = measureAllCores({
     backend: backend.name,
     threads: options.threads,
     workloads: ids,
@@ -105,6 +107,8 @@ function addAllCores(
     const summary = row.allCores.scaling?.toFixed(2) ?? 'error';
     console.error(`  .. ${backend.name} ${id} on ${reply.threads} threads: ${summary}x one thread`);
   }
+  notes.push(headroomNote(headroom));
+  return headroom;
 }
 
 async function main(): Promise<void> {
@@ -133,6 +137,8 @@ async function main(): Promise<void> {
   for (const s of plan.skipped) console.log(`note: backend ${s.name} skipped: ${s.reason}`);
   const torch = torchReferences(options);
   const rows: Row[] = [];
+  /** Per backend with all-cores columns: what n threads add on this machine now (headroom.ts). */
+  const headrooms: Record<string, HeadroomReply['headroom']> = {};
   const notes = new Map(plan.run.map((b) => [b.name, [...b.notes]]));
   for (const backend of plan.run) {
     const backendNotes = notes.get(backend.name) as string[];
@@ -160,7 +166,8 @@ async function main(): Promise<void> {
         backendNotes.push(`${workload.id} failed outside its measurement: ${errorText(error)}`);
       }
     }
-    addAllCores(backend, rows, options, torch, backendNotes);
+    const headroom = addAllCores(backend, rows, options, torch, backendNotes);
+    if (headroom) headrooms[backend.name] = headroom;
   }
   for (const row of rows) {
     const target = judge(row, rows);
@@ -204,6 +211,7 @@ async function main(): Promise<void> {
       allCores: options.threads > 1 ? options.threads : undefined,
     },
     targets: targetList(),
+    allCoresHeadroom: headrooms,
     backends: plan.run.map((b) => ({ ...b, notes: notes.get(b.name) })),
     skippedBackends: plan.skipped,
     pytorch: torchSystem

@@ -19,11 +19,18 @@ import {
 import { threads } from '@recurrent/core/node';
 import '@recurrent/task-classification';
 import '@recurrent/task-generation';
+import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Competitor, errorText, interleaved } from '../measure.js';
 import { nextTokenBatch, randomIds } from '../workloads/data.js';
 import { charLmSpec, sentiment, sentimentSpec, w1, w4, w6 } from '../workloads/specs.js';
-import type { AllCoresReply, AllCoresRequest, AllCoresWorkload } from './protocol.js';
+import { measureHeadroom } from './headroom.js';
+import type {
+  AllCoresReply,
+  AllCoresRequest,
+  AllCoresWorkload,
+  HeadroomReply,
+} from './protocol.js';
 
 /** What a workload trains: the task, the config its trainingTarget builds model and loss from. */
 interface TaskRun {
@@ -175,10 +182,18 @@ async function main(): Promise<void> {
   const backendModule = import.meta.resolve(`@recurrent/backend-${request.backend}`);
   await import(backendModule);
   await useBackend(request.backend);
+  let headroom: HeadroomReply;
+  try {
+    headroom = { headroom: await measureHeadroom(request.threads, request.backend, backendModule) };
+  } catch (error) {
+    headroom = { headroom: { error: errorText(error) } };
+  }
+  process.stdout.write(`${JSON.stringify(headroom)}\n`);
   for (const id of request.workloads) {
     const reply = await measure(id, request, backendModule);
     process.stdout.write(`${JSON.stringify(reply)}\n`);
   }
 }
 
-await main();
+// The headroom's worker threads run this bundle too (headroom.ts serves them).
+if (isMainThread) await main();

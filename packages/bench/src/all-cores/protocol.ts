@@ -1,6 +1,7 @@
 // What the bench process asks of the all-cores child process and what it answers: one JSON
 // request on the command line, one JSON line per workload on stdout (progress goes to stderr).
 import type { Outcome } from '../measure.js';
+import type { Headroom } from './headroom.js';
 
 /** The training workloads that have an all-cores column. */
 export const allCoresWorkloads = ['W1', 'W2', 'W4', 'W6'] as const;
@@ -23,4 +24,9 @@ export interface AllCoresReply {
   allCores: Outcome;
   /** Setup failed (the worker pool, the target): no outcomes. */
   error?: string;
+}
+
+/** The child's first line: what the machine's threads add (headroom.ts), or why it is unknown. */
+export interface HeadroomReply {
+  headroom: Headroom | { error: string };
 }

@@ -10,11 +10,13 @@ import { errorText } from '../measure.js';
 import { type AllCores, cell, speedup } from '../results.js';
 import type { TorchRun } from '../torch.js';
 import type { Workload } from '../workloads/index.js';
+import { headroomText } from './headroom.js';
 import {
   type AllCoresReply,
   type AllCoresRequest,
   type AllCoresWorkload,
   allCoresWorkloads,
+  type HeadroomReply,
 } from './protocol.js';
 
 /** Backends where a training step runs on one core, so threads can add cores (as threads.ts). */
@@ -60,9 +62,18 @@ export function staleBuilds(backend: string): string[] {
   return stale;
 }
 
-/** One reply per requested workload; a child that fails gives each the same error. */
-export function measureAllCores(request: AllCoresRequest): Map<AllCoresWorkload, AllCoresReply> {
+export interface AllCoresReplies {
+  replies: Map<AllCoresWorkload, AllCoresReply>;
+  headroom: HeadroomReply['headroom'];
+}
+
+/**
+ * One reply per requested workload, and the machine's headroom; a child that fails gives each
+ * the same error.
+ */
+export function measureAllCores(request: AllCoresRequest): AllCoresReplies {
   const replies = new Map<AllCoresWorkload, AllCoresReply>();
+  let headroom: HeadroomReply['headroom'] | undefined;
   const script = fileURLToPath(new URL('./all-cores.mjs', import.meta.url));
   const child = spawnSync(process.execPath, [script, JSON.stringify(request)], {
     encoding: 'utf8',
@@ -75,8 +86,9 @@ export function measureAllCores(request: AllCoresRequest): Map<AllCoresWorkload,
   for (const line of (child.stdout ?? '').split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
-      const reply = JSON.parse(line) as AllCoresReply;
-      replies.set(reply.workload, reply);
+      const reply = JSON.parse(line) as AllCoresReply | HeadroomReply;
+      if ('headroom' in reply) headroom = reply.headroom;
+      else replies.set(reply.workload, reply);
     } catch {
       // Not a reply (a stray log line): ignored.
     }
@@ -94,7 +106,7 @@ export function measureAllCores(request: AllCoresRequest): Map<AllCoresWorkload,
       allCores: failed,
     });
   }
-  return replies;
+  return { replies, headroom: headroom ?? { error: `all-cores process ${why}` } };
 }
 
 /** The row's all-cores columns from the child's reply and PyTorch on as many threads. */
@@ -117,4 +129,11 @@ export function allCoresColumns(
     if (vsTorch !== undefined) columns.vsTorch = vsTorch;
   }
   return columns;
+}
+
+/** The table's line on the machine's headroom: the ceiling of the all-cores columns' scaling. */
+export function headroomNote(headroom: HeadroomReply['headroom']): string {
+  if ('error' in headroom) return `headroom not measured: ${headroom.error}`;
+  const { threads, oneThread, allThreads, scaling } = headroom;
+  return `headroom: ${threads} threads of independent ${headroomText} ran at ${scaling.toFixed(2)}x one thread (${allThreads.toFixed(1)} vs ${oneThread.toFixed(1)} GFLOP/s): the ceiling of "N thr / 1 thr" on this machine now`;
 }
