@@ -49,7 +49,7 @@ const workerScript = new URL(
  * so a batch cannot be split by rows; fit refuses that combination). Runs that carry the state
  * from batch to batch (generation's streams) split by rows, each thread carrying its rows' states.
  * What bounds the gain is each thread's half batch (on wasm one thread's step at batch 16 costs
- * 0.55-0.64 of batch 32 for the char-rnn model) and the optimizer step, which runs on this thread
+ * 0.51-0.54 of batch 32 for the char-rnn model) and the optimizer step, which runs on this thread
  * alone; the threads' exchanges cost a few ms a step (see the README's data parallelism).
  */
 export function defaultThreadCount(
