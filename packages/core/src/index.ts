@@ -353,6 +353,7 @@ export {
 export { Rmsprop, type RmspropOptions } from './train/rmsprop.js';
 export { disposeTrainingState } from './train/run.js';
 export { Sgd, type SgdOptions } from './train/sgd.js';
+export { recurrentStepWork, type StepWorkSpec } from './train/step-work.js';
 export type {
   Batch,
   BatchEvent,

@@ -40,9 +40,12 @@ export {
   runIdentity,
 } from './train/run-identity.js';
 export {
+  autoThreads,
   defaultThreadCount,
+  minSplitWork,
   runnableModule,
   type TaskWorkerConfig,
+  type ThreadChoice,
   type ThreadsOptions,
   threads,
 } from './train/threads.js';

@@ -152,6 +152,14 @@ describe.each(Object.keys(tasks) as TaskName[])('recurrent train, %s', (task) =>
     expect(maxDifference(weights(reference), weights(out))).toBe(0);
   }, 90_000);
 
+  it('trains these small specs on one thread under --threads auto, saying why', () => {
+    const result = run(task, join(root, 'auto'), '--max-time', '0s');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /^threads: 1 \(auto: a time step's recurrent products over a batch are [\d.]+ MFLOP, under the 10 MFLOP that splitting batches needs to gain\)$/m,
+    );
+  }, 90_000);
+
   it('refuses to resume a run on another thread count, saying which and why', () => {
     const out = join(root, 'threads');
     expect(run(task, out, '--threads', '2', '--max-time', '0s').status).toBe(0);

@@ -5,8 +5,8 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  autoThreads,
   createTask,
-  defaultThreadCount,
   type EpochRecord,
   findTask,
   formatSpecError,
@@ -96,7 +96,7 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
     .option('--resume', 'continue from the checkpoint in --out, exactly where it stopped')
     .option(
       '--threads <n|auto>',
-      'split each batch over n threads (auto: one per core, up to 4, on cpu and wasm); a run resumes only on its own thread count',
+      'split each batch over n threads (auto: one per core, up to 4, on cpu and wasm, unless batches are too small to gain); a run resumes only on its own thread count',
       threadCount,
     )
     .addOption(backendOption());
@@ -145,6 +145,12 @@ function specForRun(
   return result.spec;
 }
 
+/** What the threads line adds: how batches are split, and why `auto` chose one thread. */
+function threadsNote(count: number, choice: { reason: string } | undefined): string {
+  if (count > 1) return ' (each batch split by rows; --threads 1 for one)';
+  return choice ? ` (auto: ${choice.reason})` : '';
+}
+
 async function train(specPath: string, options: TrainOptions, io: CliIO): Promise<void> {
   const fileSpec = await readSpecFile(specPath);
   const plugin = findTask(fileSpec.task);
@@ -154,20 +160,19 @@ async function train(specPath: string, options: TrainOptions, io: CliIO): Promis
   const spec = specForRun(fileSpec, node, taskOptions, specPath);
   const backend = await startBackend(options.backend);
   io.stdout(`backend: ${backend.label}\n`);
-  const threadsCount =
-    options.threads === undefined || options.threads === 'auto'
-      ? plugin.trainingTarget
-        ? defaultThreadCount(backend.name, spec)
-        : 1
-      : options.threads;
+  const auto = options.threads === undefined || options.threads === 'auto';
+  const choice = !auto
+    ? undefined
+    : plugin.trainingTarget
+      ? autoThreads(backend.name, spec)
+      : { threads: 1, reason: `the ${plugin.name} task trains on one thread` };
+  const threadsCount = choice?.threads ?? (options.threads as number);
   if (threadsCount > 1 && !plugin.trainingTarget) {
     throw new CommandError(
       `--threads ${threadsCount}: the ${plugin.name} task trains on one thread`,
     );
   }
-  io.stdout(
-    `threads: ${threadsCount}${threadsCount > 1 ? ' (each batch split by rows; --threads 1 for one)' : ''}\n`,
-  );
+  io.stdout(`threads: ${threadsCount}${threadsNote(threadsCount, choice)}\n`);
   if (options.log !== undefined) {
     // A log that cannot be written fails now, not after the run.
     await appendFile(options.log, '').catch((error: Error) => {

@@ -2,13 +2,20 @@
 // task plug-in's module (test/fixtures/toy-task.mjs, on built core) and a backend module. Two runs
 // on 2 threads give the same weights; without dropout they match a 1-thread run up to rounding; a
 // worker that cannot find the backend says so; nothing leaks.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ToyTask, toyData, toyPlugin, toySpec, weightsOf } from '../../test/toy-task.js';
 import { createTask } from '../tasks/create-task.js';
 import { registerTask } from '../tasks/registry.js';
-import { defaultThreadCount, runnableModule, threads } from './threads.js';
+import {
+  autoThreads,
+  defaultThreadCount,
+  minSplitWork,
+  runnableModule,
+  threads,
+} from './threads.js';
 
 const cpuModule = new URL('../../test/fixtures/cpu-backend.mjs', import.meta.url);
 const data = toyData(64);
@@ -79,5 +86,42 @@ describe('defaultThreadCount ("--threads auto")', () => {
 
   it('is one thread for a spec trained in truncated-BPTT chunks, which cannot be split by rows', () => {
     expect(defaultThreadCount('wasm', { training: { truncatedBptt: 32 } })).toBe(1);
+  });
+
+  const example = (name: string) =>
+    JSON.parse(
+      readFileSync(new URL(`../../../../specs/examples/${name}.json`, import.meta.url), 'utf8'),
+    );
+
+  it('is one thread for the examples whose batches are too small to split, and says why', () => {
+    for (const name of [
+      'forecasting-airline-lstm',
+      'sentiment-small',
+      'classification-sentiment-gru',
+    ]) {
+      const choice = autoThreads('wasm', example(name));
+      expect(choice.threads, name).toBe(1);
+      expect(choice.reason).toMatch(
+        /recurrent products over a batch are [\d.]+ MFLOP, under the 10 MFLOP/,
+      );
+    }
+  });
+
+  it('splits the examples with enough work per step over every core', () => {
+    const cores = Math.min(4, availableParallelism());
+    for (const name of ['sentiment-bilstm', 'pos-bilstm', 'shakespeare-char-lstm']) {
+      expect(defaultThreadCount('cpu', example(name)), name).toBe(cores);
+    }
+    // At the threshold itself: LSTM 125 after an embedding of 125, 2·500·250 FLOPs a row.
+    const lstm = (batchSize: number) => ({
+      layers: [
+        { type: 'embedding', embeddingDim: 125 },
+        { type: 'lstm', hiddenSize: 125 },
+      ],
+      training: { batchSize },
+    });
+    expect(250_000 * 40).toBe(minSplitWork);
+    expect(defaultThreadCount('wasm', lstm(40))).toBe(cores);
+    expect(defaultThreadCount('wasm', lstm(39))).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { listBackends } from '../backends/registry.js';
 import type { ParallelFactory } from '../tasks/contract.js';
 import { TaskError } from '../tasks/registry.js';
 import { GradientWorkers } from './data-parallel.js';
+import { recurrentStepWork, type StepWorkSpec } from './step-work.js';
 import { type TaskWorkerSetup, taskParallel } from './task-parallel.js';
 
 export interface ThreadsOptions {
@@ -43,21 +44,59 @@ const workerScript = new URL(
 );
 
 /**
- * "auto": one thread per core, at most 4, on backends where a step runs on one core (cpu, wasm);
- * one elsewhere (a GPU backend runs each step on the device already), and one for a spec that
- * trains in truncated-BPTT chunks (each chunk starts from the state the previous one ended with,
- * so a batch cannot be split by rows; fit refuses that combination). Runs that carry the state
+ * Below this many FLOPs in one time step's recurrent products over the batch
+ * (recurrentStepWork), `auto` trains on one thread. Measured on our 2-core machine (wasm, an epoch
+ * of the example on SST-2 through the CLI, or a bench step; 2 threads against 1), MFLOP → gain:
+ * forecasting-airline-lstm 0.14 → 0.42-0.5×; sentiment-small 0.79 → 0.61×; W6 1.2 → 0.95×;
+ * classification-sentiment-gru 6.3 → 0.89-0.93×; the same with GRU 96: 11.8 → 1.01-1.05×, with
+ * GRU 128: 18.9 → 1.07-1.10×; W2 29.9 → 1.68-2.02×; pos-bilstm 40 → 1.2× (ATIS sentences are
+ * short: per-batch costs weigh more); W4 41 and W1 54 → 1.53-1.76×.
+ */
+export const minSplitWork = 10e6;
+
+export interface ThreadChoice {
+  threads: number;
+  /** Why, in words for a progress line. */
+  reason: string;
+}
+
+/**
+ * What "auto" picks, and why: one thread per core, at most 4, on backends where a step runs on
+ * one core (cpu, wasm); one elsewhere (a GPU backend runs each step on the device already), for a
+ * spec that trains in truncated-BPTT chunks (each chunk starts from the state the previous one
+ * ended with, so a batch cannot be split by rows; fit refuses that combination), and for a spec
+ * whose batches are too small to gain from splitting (minSplitWork). Runs that carry the state
  * from batch to batch (generation's streams) split by rows, each thread carrying its rows' states.
  * What bounds the gain is each thread's half batch (on wasm one thread's step at batch 16 costs
  * 0.51-0.54 of batch 32 for the char-rnn model) and the optimizer step, which runs on this thread
  * alone; the threads' exchanges cost a few ms a step (see the README's data parallelism).
  */
+export function autoThreads(
+  backend: string,
+  spec?: StepWorkSpec & { training?: { truncatedBptt?: number | undefined } },
+): ThreadChoice {
+  if (backend !== 'cpu' && backend !== 'wasm')
+    return { threads: 1, reason: `${backend} runs each step on its device` };
+  if (spec?.training?.truncatedBptt !== undefined)
+    return { threads: 1, reason: 'truncated-BPTT chunks cannot be split by rows' };
+  const work = recurrentStepWork(spec);
+  if (work !== undefined && work < minSplitWork) {
+    const mflop = (n: number) => `${Number((n / 1e6).toPrecision(2))} MFLOP`;
+    return {
+      threads: 1,
+      reason: `a time step's recurrent products over a batch are ${mflop(work)}, under the ${mflop(minSplitWork)} that splitting batches needs to gain`,
+    };
+  }
+  const cores = Math.min(4, availableParallelism());
+  return { threads: cores, reason: `one thread per core${cores === 4 ? ', at most 4' : ''}` };
+}
+
+/** The thread count of autoThreads (`--threads auto`). */
 export function defaultThreadCount(
   backend: string,
-  spec?: { training?: { truncatedBptt?: number | undefined } },
+  spec?: StepWorkSpec & { training?: { truncatedBptt?: number | undefined } },
 ): number {
-  if (spec?.training?.truncatedBptt !== undefined) return 1;
-  return backend === 'cpu' || backend === 'wasm' ? Math.min(4, availableParallelism()) : 1;
+  return autoThreads(backend, spec).threads;
 }
 
 /** Splits each batch by rows over `count` threads: this one and `count - 1` worker threads. */
