@@ -16,6 +16,8 @@ export interface ThreadsOptions {
    * backends. A backend plug-in that declares its `module` is imported without being listed.
    */
   modules?: readonly (string | URL)[];
+  /** How long the workers may take to import the modules and build the model, in ms (default 120,000). */
+  startTimeoutMs?: number;
 }
 
 /** What the generic worker receives at start (see task-worker.ts). */
@@ -114,6 +116,11 @@ export function threads(count: number, options: ThreadsOptions = {}): ParallelFa
       plugin.module,
     ].map(runnableModule);
     const config: TaskWorkerConfig = { ...setup, modules };
-    return GradientWorkers.start(model, { workers, script: workerScript, config });
+    return GradientWorkers.start(model, {
+      workers,
+      script: workerScript,
+      config,
+      ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+    });
   });
 }

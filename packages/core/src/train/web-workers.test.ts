@@ -157,6 +157,23 @@ describe('webWorkerThreads and serveTaskGradients', () => {
     );
   });
 
+  it('stops waiting for a worker whose module never calls serveTaskGradients, and ends it', async () => {
+    const baseline = tf.memory().numTensors;
+    const pairs: FakePair[] = [];
+    const silent = () => {
+      const pair = new FakePair(); // nothing listens in the worker: init is never answered
+      pairs.push(pair);
+      return pair.worker;
+    };
+    await expect(
+      trained(webWorkerThreads(2, { spawn: silent, startTimeoutMs: 50 })),
+    ).rejects.toThrow(
+      'gradient worker: no answer within 0.05 s of starting; its module must call serveTaskGradients()',
+    );
+    expect(pairs.map((p) => p.terminated)).toEqual([true]);
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
   it('refuses a thread count that is not a positive integer', () => {
     expect(() => webWorkerThreads(1.5, { spawn: () => new FakePair().worker })).toThrow(
       'webWorkerThreads: expected a positive integer, got 1.5',

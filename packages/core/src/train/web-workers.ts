@@ -30,6 +30,8 @@ import { type TaskWorkerSetup, taskParallel, taskTrainingTarget } from './task-p
 export interface WebWorkerThreadsOptions {
   /** Starts one worker: a module worker whose module calls serveTaskGradients(). */
   spawn: () => WebWorker;
+  /** How long the workers may take to load and build the model, in ms (default 120,000). */
+  startTimeoutMs?: number;
 }
 
 /** Why this context cannot share memory with workers, or undefined when it can. */
@@ -50,6 +52,7 @@ export function webWorkerThreads(count: number, options: WebWorkerThreadsOptions
     return GradientWorkers.start(model, {
       workers,
       config: setup,
+      ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
       transport: () => {
         let worker: WebWorker;
         try {

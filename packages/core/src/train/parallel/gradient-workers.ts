@@ -124,6 +124,27 @@ export interface WorkerPoolOptions {
   config: unknown;
   /** Starts one worker (a Node worker thread, a Web Worker), whose module calls serveGradients. */
   transport: () => WorkerTransport;
+  /**
+   * How long the workers may take to build the model and answer, in ms (default 120,000): a
+   * worker whose module never calls serveGradients would otherwise leave the start waiting.
+   */
+  startTimeoutMs?: number;
+}
+
+/** The default of WorkerPoolOptions.startTimeoutMs. */
+export const defaultStartTimeoutMs = 120_000;
+
+/** `promise`, or `message` as an error once `ms` have passed without it settling. */
+async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A worker thread's part of each batch, with its messages awaited one at a time. */
@@ -253,14 +274,19 @@ export class GradientWorkers implements DataParallel {
       throw error;
     }
     try {
-      const replies = await Promise.all(
-        workers.map((w, i) =>
-          w.request({
-            type: 'init',
-            config: options.config,
-            shared: { weights, gradients, rows, part: i + 1 },
-          }),
+      const timeout = options.startTimeoutMs ?? defaultStartTimeoutMs;
+      const replies = await within(
+        Promise.all(
+          workers.map((w, i) =>
+            w.request({
+              type: 'init',
+              config: options.config,
+              shared: { weights, gradients, rows, part: i + 1 },
+            }),
+          ),
         ),
+        timeout,
+        `gradient worker: no answer within ${timeout / 1000} s of starting; its module must call serveTaskGradients() (Web Workers; core's worker does for threads(n)), and building the model there must finish (the startTimeoutMs option allows longer)`,
       );
       const expected = parameters.map((p) => `${p.name} [${p.variable.shape}]`).join(', ');
       for (const reply of replies) {
