@@ -898,3 +898,91 @@ class AdamLanes {
     Lanes.st(vOut + k, v, wide);
   }
 }
+
+// ---- softmax cross-entropy ---------------------------------------------------------------------
+
+/**
+ * Per row of z [rows, cols]: m = max z, e = exp(z − m) (0 below exp's cutoff, NaN kept), s = Σ e;
+ * probs = e / s, and maxes[r] = m, sums[r] = s (the caller's loss is m + log s − z[y]). core's
+ * train/softmax-cross-entropy.ts `softmaxRows` is the reference.
+ */
+export function softmaxRows(
+  z: usize,
+  rows: i32,
+  cols: i32,
+  probs: usize,
+  maxes: usize,
+  sums: usize,
+): void {
+  const width = (<usize>cols) << 2;
+  const wideEnd: usize = width & ~(<usize>15);
+  for (let r = 0; r < rows; r++) {
+    const row = z + <usize>r * width;
+    const out = probs + <usize>r * width;
+    // The maximum: four running lanes, then the lanes and the tail in order.
+    let m: f32 = -Infinity;
+    let c: usize = 0;
+    if (wideEnd > 0) {
+      let lanes = v128.load(row);
+      for (c = 16; c < wideEnd; c += 16) lanes = f32x4.max(lanes, v128.load(row + c));
+      m = max(
+        max(f32x4.extract_lane(lanes, 0), f32x4.extract_lane(lanes, 1)),
+        max(f32x4.extract_lane(lanes, 2), f32x4.extract_lane(lanes, 3)),
+      );
+    }
+    for (c = wideEnd; c < width; c += 4) m = max(m, load<f32>(row + c));
+    // exp(z − m) and its sum: four running lanes, added lane by lane, then the tail.
+    const shift = f32x4.splat(m);
+    let acc = f32x4.splat(0);
+    for (c = 0; c < wideEnd; c += 16) {
+      const e = Lanes.expNonPositive(f32x4.sub(v128.load(row + c), shift));
+      v128.store(out + c, e);
+      acc = f32x4.add(acc, e);
+    }
+    let s: f32 =
+      f32x4.extract_lane(acc, 0) +
+      f32x4.extract_lane(acc, 1) +
+      (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    for (c = wideEnd; c < width; c += 4) {
+      const e = f32x4.extract_lane(Lanes.expNonPositive(f32x4.splat(load<f32>(row + c) - m)), 0);
+      store<f32>(out + c, e);
+      s += e;
+    }
+    const total = f32x4.splat(s);
+    for (c = 0; c < wideEnd; c += 16) v128.store(out + c, f32x4.div(v128.load(out + c), total));
+    for (c = wideEnd; c < width; c += 4) store<f32>(out + c, load<f32>(out + c) / s);
+    store<f32>(maxes + ((<usize>r) << 2), m);
+    store<f32>(sums + ((<usize>r) << 2), s);
+  }
+}
+
+/**
+ * out [rows, cols] = rowScale[r] · (probs − onehot(targets[r])): the cross-entropy gradient from
+ * logits (core's train/softmax-cross-entropy.ts `crossEntropyGradValues` is the reference).
+ */
+export function softmaxCrossEntropyGrad(
+  probs: usize,
+  targets: usize,
+  rowScale: usize,
+  rows: i32,
+  cols: i32,
+  out: usize,
+): void {
+  const width = (<usize>cols) << 2;
+  const wideEnd: usize = width & ~(<usize>15);
+  for (let r = 0; r < rows; r++) {
+    const p = probs + <usize>r * width;
+    const o = out + <usize>r * width;
+    const y = load<i32>(targets + ((<usize>r) << 2));
+    // A target outside [0, cols) has no one-hot: the row's loss and gradient are 0.
+    const k: f32 = y >= 0 && y < cols ? load<f32>(rowScale + ((<usize>r) << 2)) : 0;
+    const scale = f32x4.splat(k);
+    let c: usize = 0;
+    for (; c < wideEnd; c += 16) v128.store(o + c, f32x4.mul(v128.load(p + c), scale));
+    for (; c < width; c += 4) store<f32>(o + c, load<f32>(p + c) * k);
+    if (y >= 0 && y < cols) {
+      const at = (<usize>y) << 2;
+      store<f32>(o + at, (load<f32>(p + at) - 1) * k);
+    }
+  }
+}

@@ -353,6 +353,14 @@ export {
 export { Rmsprop, type RmspropOptions } from './train/rmsprop.js';
 export { disposeTrainingState } from './train/run.js';
 export { Sgd, type SgdOptions } from './train/sgd.js';
+export {
+  crossEntropyGradValues,
+  crossEntropyRows,
+  fusedCrossEntropyAvailable,
+  softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyKernel,
+  softmaxRows,
+} from './train/softmax-cross-entropy.js';
 export { recurrentStepWork, type StepWorkSpec } from './train/step-work.js';
 export type {
   Batch,

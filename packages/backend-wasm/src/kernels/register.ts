@@ -1,18 +1,21 @@
 // Registers this package's kernels on tfjs-backend-wasm: the fused recurrent kernels and the fused
 // decoding step, the missing UnsortedSegmentSum, a BatchMatMul that always takes XNNPACK's fast
 // path, Slice, GatherV2, Identity and Transpose as plain memory moves (or none), Sum over leading
-// axes, and ScatterNd by rows.
+// axes, ScatterNd by rows, Adam's update and cross-entropy from logits.
 import {
   adamUpdateKernel,
   decodeStepKernel,
   recurrentBackwardKernel,
   recurrentForwardKernel,
+  softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyKernel,
 } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from './adam-update.js';
 import { makeBatchMatMul } from './batch-mat-mul.js';
 import { makeSum } from './column-sums.js';
 import { identity, makeGather, makeSlice, makeTranspose } from './copy-kernels.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './cross-entropy.js';
 import { decodeStep } from './decode-step.js';
 import { recurrentBackward, recurrentForward } from './recurrent.js';
 import { makeScatterNd } from './scatter-rows.js';
@@ -59,4 +62,14 @@ export function registerWasmKernels(): void {
   });
   tf.registerKernel({ kernelName: decodeStepKernel, backendName, kernelFunc: decodeStep });
   tf.registerKernel({ kernelName: adamUpdateKernel, backendName, kernelFunc: adamUpdate });
+  tf.registerKernel({
+    kernelName: softmaxCrossEntropyKernel,
+    backendName,
+    kernelFunc: softmaxCrossEntropy,
+  });
+  tf.registerKernel({
+    kernelName: softmaxCrossEntropyGradKernel,
+    backendName,
+    kernelFunc: softmaxCrossEntropyGrad,
+  });
 }

@@ -1,6 +1,11 @@
 // Losses with their gradients written out (numerically stable forms, as PyTorch's).
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from '../grad/custom-op.js';
+import {
+  fusedCrossEntropyAvailable,
+  softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyKernel,
+} from './softmax-cross-entropy.js';
 
 /**
  * torch.nn.functional.binary_cross_entropy_with_logits, mean reduction:
@@ -103,6 +108,34 @@ function classLoss(
   return customOp(([z, y], save) => {
     const notIgnored = tf.cast(tf.notEqual(y as tf.Tensor, ignoreIndex), 'float32'); // [N]
     const keep = options.mask ? tf.mul(notIgnored, tf.cast(options.mask, 'float32')) : notIgnored;
+    const count = tf.sum(keep);
+    const zt = z as tf.Tensor;
+    if (
+      kind === 'cross-entropy' &&
+      smoothing === 0 &&
+      zt.dtype === 'float32' &&
+      fusedCrossEntropyAvailable()
+    ) {
+      // The backend's two kernels (softmax-cross-entropy.ts): one pass each way over [N, C].
+      const [probs, perRow] = tf
+        .engine()
+        .runKernel(softmaxCrossEntropyKernel, { logits: zt, targets: y as tf.Tensor, keep }) as [
+        tf.Tensor,
+        tf.Tensor,
+      ];
+      save([probs as tf.Tensor, keep, count]);
+      const gradFunc = (dy: tf.Tensor, [p, k, n]: tf.Tensor[]) => {
+        const scale = reduction === 'mean' ? tf.div(dy, n as tf.Tensor) : dy;
+        const rowScale = tf.mul(k as tf.Tensor, scale);
+        const grad = tf.engine().runKernel(softmaxCrossEntropyGradKernel, {
+          probs: p as tf.Tensor,
+          targets: y as tf.Tensor,
+          rowScale,
+        }) as tf.Tensor;
+        return [grad, tf.zerosLike(y as tf.Tensor)];
+      };
+      return { value: reduce(perRow as tf.Tensor, count, reduction), gradFunc };
+    }
     // oneHot as int32 then cast: a float32 oneHot is wrong on tfjs-backend-wasm; an ignored id
     // (outside [0, C)) gives a zero row.
     const onehot = tf.cast(tf.oneHot(y as tf.Tensor1D, C), 'float32');
@@ -110,10 +143,9 @@ function classLoss(
       smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / C) : onehot,
       tf.expandDims(keep, 1),
     );
-    const count = tf.sum(keep);
     if (kind === 'nll') {
       save([q, count]);
-      const perItem = tf.neg(tf.sum(tf.mul(q, z as tf.Tensor), 1));
+      const perItem = tf.neg(tf.sum(tf.mul(q, zt), 1));
       const gradFunc = (dy: tf.Tensor, [qs, n]: tf.Tensor[]) => {
         const scale = gradientScale(dy, n as tf.Tensor, reduction, 2);
         return [tf.mul(tf.neg(qs as tf.Tensor), scale), tf.zerosLike(y as tf.Tensor)];
@@ -124,7 +156,6 @@ function classLoss(
     // 1 / Σ exp(z − max z) at the maximum). Porting note: PyTorch computes log_softmax; here the
     // softmax kernel serves both the value and the gradient, since an element-wise exp or log over
     // [N, C] costs several times a softmax on tfjs-backend-wasm (scalar exp against XNNPACK's).
-    const zt = z as tf.Tensor;
     const probs = tf.softmax(zt);
     const lse = tf.sub(tf.max(zt, 1), tf.log(tf.max(probs, 1))); // [N]
     const perItem = tf.sub(tf.mul(lse, tf.sum(q, 1)), tf.sum(tf.mul(q, zt), 1));

@@ -104,6 +104,22 @@ export interface GateKernels {
     amsgrad: number,
   ): void;
   transpose(from: number, to: number, rows: number, cols: number): void;
+  softmaxRows(
+    z: number,
+    rows: number,
+    cols: number,
+    probs: number,
+    maxes: number,
+    sums: number,
+  ): void;
+  softmaxCrossEntropyGrad(
+    probs: number,
+    targets: number,
+    rowScale: number,
+    rows: number,
+    cols: number,
+    out: number,
+  ): void;
 }
 
 type Variant = 'plain' | 'shared';
