@@ -974,13 +974,17 @@ export function softmaxCrossEntropyGrad(
     const p = probs + <usize>r * width;
     const o = out + <usize>r * width;
     const y = load<i32>(targets + ((<usize>r) << 2));
-    // A target outside [0, cols) has no one-hot: the row's loss and gradient are 0.
-    const k: f32 = y >= 0 && y < cols ? load<f32>(rowScale + ((<usize>r) << 2)) : 0;
+    const inRange = y >= 0 && y < cols;
+    // Rows without a one-hot (a target outside [0, cols)) or of weight 0 (ignored, masked) get
+    // p · k, a zero with the sign of the ops path's (softmax·Σq − q) · scale; the others
+    // subtract the one-hot at the target.
+    const rs = load<f32>(rowScale + ((<usize>r) << 2));
+    const k: f32 = inRange ? rs : rs * 0;
     const scale = f32x4.splat(k);
     let c: usize = 0;
     for (; c < wideEnd; c += 16) v128.store(o + c, f32x4.mul(v128.load(p + c), scale));
     for (; c < width; c += 4) store<f32>(o + c, load<f32>(p + c) * k);
-    if (y >= 0 && y < cols) {
+    if (inRange && k != 0) {
       const at = (<usize>y) << 2;
       store<f32>(o + at, (load<f32>(p + at) - 1) * k);
     }

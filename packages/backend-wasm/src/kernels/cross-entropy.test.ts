@@ -110,9 +110,16 @@ describe('cross-entropy from logits as two wasm kernels', () => {
       const fused = lossAndGradient(c, true);
       expectClose(fused.loss, ops.loss, 'loss');
       expectClose(fused.grad, ops.grad, 'gradient');
-      // Ignored rows have no gradient at all.
-      for (let r = 3; r < c.N; r += 5)
-        for (let k = 0; k < c.C; k++) expect(fused.grad[r * c.C + k]).toBe(0);
+      // Ignored and masked rows have no gradient at all: zeros, signed as the ops path's (toBe
+      // tells −0 from +0).
+      const dropped = (r: number) => r % 5 === 3 || (c.mask === true && r % 3 === 1);
+      for (let r = 0; r < c.N; r++) {
+        if (!dropped(r)) continue;
+        for (let k = 0; k < c.C; k++) {
+          expect(Math.abs(fused.grad[r * c.C + k] as number)).toBe(0);
+          expect(fused.grad[r * c.C + k]).toBe(ops.grad[r * c.C + k]);
+        }
+      }
       expect(tf.memory().numTensors).toBe(before);
     });
   }

@@ -11,7 +11,7 @@
 //                                   outputs [N, C] = rowScale · (probs − onehot(targets))
 //
 // A target outside [0, C) gives its row a loss and a gradient of 0 (losses.ts's one-hot row of
-// zeros). The functions below are the arithmetic on Float32Arrays: the reference for a backend's
+// zeros), and a row of weight 0 a gradient of zeros signed as the ops path's (p · 0 · scale). The functions below are the arithmetic on Float32Arrays: the reference for a backend's
 // kernels and for backends that can hand their tensors' memory to JavaScript.
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -78,7 +78,10 @@ export function crossEntropyRows(
   }
 }
 
-/** out = rowScale · (probs − onehot(targets)), rows with a target outside [0, cols) all 0. */
+/**
+ * out = rowScale · (probs − onehot(targets)); rows with a target outside [0, cols) or a rowScale
+ * of 0 are all zeros, signed as the ops path's (the sign of rowScale's factors).
+ */
 export function crossEntropyGradValues(
   probs: Float32Array,
   targets: Int32Array,
@@ -88,9 +91,11 @@ export function crossEntropyGradValues(
 ): void {
   for (let r = 0; r < rowScale.length; r++) {
     const y = targets[r] as number;
-    const k = y >= 0 && y < cols ? (rowScale[r] as number) : 0;
+    const inRange = y >= 0 && y < cols;
+    // Rows without a one-hot or of weight 0 get p · k: a zero signed as the ops path's.
+    const k = inRange ? (rowScale[r] as number) : (rowScale[r] as number) * 0;
     const base = r * cols;
     for (let c = 0; c < cols; c++) out[base + c] = f((probs[base + c] as number) * k);
-    if (y >= 0 && y < cols) out[base + y] = f(f((probs[base + y] as number) - 1) * k);
+    if (inRange && k !== 0) out[base + y] = f(f((probs[base + y] as number) - 1) * k);
   }
 }
