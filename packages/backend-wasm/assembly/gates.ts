@@ -984,7 +984,7 @@ export function softmaxCrossEntropyGrad(
     let c: usize = 0;
     for (; c < wideEnd; c += 16) v128.store(o + c, f32x4.mul(v128.load(p + c), scale));
     for (; c < width; c += 4) store<f32>(o + c, load<f32>(p + c) * k);
-    if (inRange && k != 0) {
+    if (inRange && k !== 0) {
       const at = (<usize>y) << 2;
       store<f32>(o + at, (load<f32>(p + at) - 1) * k);
     }
