@@ -2,8 +2,9 @@
 // each multiplying matrices of their own (no exchange, nothing shared) against one thread alone,
 // on the backend measured. On a VM whose vCPUs share physical cores (SMT siblings the hypervisor
 // does not show), or beside a busy neighbour, n threads give less than n× however good our data
-// parallelism is. Measured in windows, one thread alone and all at once alternately, so that a
-// change in the machine's load hits both.
+// parallelism is. Measured in pairs of windows, one thread alone then all at once, the ratio taken
+// within each pair (so that a change in the machine's load between pairs cancels) and its median
+// over the pairs reported.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { useBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,16 +12,19 @@ import * as tf from '@tensorflow/tfjs-core';
 /** One product per call: a training step's size (256 rows through a 1024 × 1024 weight). */
 const [M, K, N] = [256, 1024, 1024];
 const flopsPerProduct = 2 * M * K * N;
-/** Length of one measuring window, and windows of each kind. */
-const windowMs = 600;
-const windows = 3;
+/** Length of one measuring window, and pairs of windows (one thread, then all). */
+const windowMs = 500;
+const windows = 5;
 
 export interface Headroom {
   threads: number;
   /** GFLOP/s of one thread alone, and of all threads together (median windows). */
   oneThread: number;
   allThreads: number;
-  /** allThreads / oneThread: at most `threads`. */
+  /**
+   * The median over the pairs of windows of all threads' rate over the one thread's just before:
+   * at most `threads` on a steady machine; above it, the load changed between windows.
+   */
   scaling: number;
 }
 
@@ -83,6 +87,7 @@ export async function measureHeadroom(
     await Promise.all(workers.map(next));
     const alone: number[] = [];
     const together: number[] = [];
+    const ratios: number[] = [];
     for (let i = 0; i < windows; i++) {
       const own = productsFor(windowMs);
       alone.push(own.count / own.seconds);
@@ -94,10 +99,11 @@ export async function measureHeadroom(
       const mine = productsFor(windowMs);
       const rates = (await Promise.all(theirs)) as number[];
       together.push(rates.reduce((sum, r) => sum + r, mine.count / mine.seconds));
+      ratios.push((together.at(-1) as number) / (alone.at(-1) as number));
     }
     const oneThread = (median(alone) * flopsPerProduct) / 1e9;
     const allThreads = (median(together) * flopsPerProduct) / 1e9;
-    return { threads, oneThread, allThreads, scaling: allThreads / oneThread };
+    return { threads, oneThread, allThreads, scaling: median(ratios) };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

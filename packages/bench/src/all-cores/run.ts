@@ -135,5 +135,9 @@ export function allCoresColumns(
 export function headroomNote(headroom: HeadroomReply['headroom']): string {
   if ('error' in headroom) return `headroom not measured: ${headroom.error}`;
   const { threads, oneThread, allThreads, scaling } = headroom;
-  return `headroom: ${threads} threads of independent ${headroomText} ran at ${scaling.toFixed(2)}x one thread (${allThreads.toFixed(1)} vs ${oneThread.toFixed(1)} GFLOP/s): the ceiling of "N thr / 1 thr" on this machine now`;
+  const disturbed =
+    scaling > threads * 1.05
+      ? `; clearly above ${threads}x, so the machine's load changed between windows: not a ceiling this run`
+      : '';
+  return `headroom: ${threads} threads of independent ${headroomText} ran at ${scaling.toFixed(2)}x one thread (medians ${allThreads.toFixed(1)} vs ${oneThread.toFixed(1)} GFLOP/s): the ceiling of "N thr / 1 thr" on this machine now${disturbed}`;
 }
