@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type Batch,
   compile,
+  createTask,
   crossEntropy,
   type LossFunction,
   type Model,
@@ -13,6 +14,7 @@ import {
   type ModelSpec,
   modelFromFiles,
   modelToFiles,
+  type ParallelFactory,
   Random,
   type Task,
   type TaskOptions,
@@ -148,4 +150,35 @@ export const toyPlugin: TaskPlugin<'classification', ToyTask> = {
 /** Weights of a model by parameter name, as plain arrays. */
 export function weightsOf(model: Model): Map<string, Float32Array> {
   return new Map(model.parameters().map((p) => [p.name, p.variable.dataSync() as Float32Array]));
+}
+
+/**
+ * The toy task (created through the task registry: register a plug-in first) trained on `data` on
+ * cpu, data-parallel with `parallel`: its weights by name.
+ */
+export async function trainedWeights(
+  data: ToyData,
+  parallel?: ParallelFactory,
+): Promise<Map<string, Float32Array>> {
+  const task: ToyTask = await createTask(toySpec, { backend: 'cpu' });
+  try {
+    await task.train(data, parallel ? { parallel } : {});
+    return weightsOf(task.model);
+  } finally {
+    task.dispose();
+  }
+}
+
+/** The largest absolute difference between two sets of weights (by parameter name). */
+export function maxWeightDifference(
+  a: Map<string, Float32Array>,
+  b: Map<string, Float32Array>,
+): number {
+  let worst = 0;
+  for (const [name, values] of a) {
+    const other = b.get(name) as Float32Array;
+    for (let i = 0; i < values.length; i++)
+      worst = Math.max(worst, Math.abs((values[i] as number) - (other[i] as number)));
+  }
+  return worst;
 }

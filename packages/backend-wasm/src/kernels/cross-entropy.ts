@@ -52,7 +52,7 @@ function rowsAndClasses(
 }
 
 const int32 = (scope: WasmScope, info: tf.TensorInfo) =>
-  new Int32Array(scope.wasm.HEAPF32.buffer, scope.offset(info), info.shape[0] as number);
+  new Int32Array(scope.wasm.HEAP32.buffer, scope.offset(info), info.shape[0] as number);
 
 export const softmaxCrossEntropy: tf.KernelFunc = (raw) => {
   const { inputs, backend } = raw as unknown as Args;

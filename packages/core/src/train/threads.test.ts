@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ToyTask, toyData, toyPlugin, toySpec, weightsOf } from '../../test/toy-task.js';
-import { createTask } from '../tasks/create-task.js';
+import { maxWeightDifference, toyData, toyPlugin, trainedWeights } from '../../test/toy-task.js';
 import { registerTask } from '../tasks/registry.js';
 import {
   autoThreads,
@@ -22,25 +21,7 @@ const data = toyData(64);
 
 beforeAll(() => registerTask(toyPlugin));
 
-async function trained(parallel?: ReturnType<typeof threads>): Promise<Map<string, Float32Array>> {
-  const task: ToyTask = await createTask(toySpec, { backend: 'cpu' });
-  try {
-    await task.train(data, parallel ? { parallel } : {});
-    return weightsOf(task.model);
-  } finally {
-    task.dispose();
-  }
-}
-
-function maxDifference(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
-  let worst = 0;
-  for (const [name, values] of a) {
-    const other = b.get(name) as Float32Array;
-    for (let i = 0; i < values.length; i++)
-      worst = Math.max(worst, Math.abs((values[i] as number) - (other[i] as number)));
-  }
-  return worst;
-}
+const trained = (parallel?: ReturnType<typeof threads>) => trainedWeights(data, parallel);
 
 describe('threads', () => {
   it('trains on 2 threads reproducibly, to the 1-thread weights up to rounding', async () => {
@@ -49,8 +30,8 @@ describe('threads', () => {
     const a = await trained(threads(2, { modules: [cpuModule] }));
     const b = await trained(threads(2, { modules: [cpuModule] }));
     expect(b).toEqual(a);
-    expect(maxDifference(a, one)).toBeLessThan(1e-5);
-    expect(maxDifference(a, one)).toBeGreaterThan(0); // the sums really were split
+    expect(maxWeightDifference(a, one)).toBeLessThan(1e-5);
+    expect(maxWeightDifference(a, one)).toBeGreaterThan(0); // the sums really were split
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 

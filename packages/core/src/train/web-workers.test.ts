@@ -6,18 +6,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  type ToyTask,
+  maxWeightDifference,
   toyData,
   toyLoss,
   toyPlugin,
   toySizes,
-  toySpec,
-  weightsOf,
+  type toySpec,
+  trainedWeights,
 } from '../../test/toy-task.js';
 import { compile } from '../model/compile.js';
 import type { Model } from '../model/model.js';
 import type { ParallelFactory } from '../tasks/contract.js';
-import { createTask } from '../tasks/create-task.js';
 import { registerTask } from '../tasks/registry.js';
 import { type WebWorker, type WebWorkerScope, webWorker } from './parallel/web-transport.js';
 import { serveTaskGradients, sharedMemoryProblem, webWorkerThreads } from './web-workers.js';
@@ -85,25 +84,7 @@ afterEach(() => {
 
 const data = toyData(64);
 
-async function trained(parallel?: ParallelFactory): Promise<Map<string, Float32Array>> {
-  const task: ToyTask = await createTask(toySpec, { backend: 'cpu' });
-  try {
-    await task.train(data, parallel ? { parallel } : {});
-    return weightsOf(task.model);
-  } finally {
-    task.dispose();
-  }
-}
-
-function maxDifference(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
-  let worst = 0;
-  for (const [name, values] of a) {
-    const other = b.get(name) as Float32Array;
-    for (let i = 0; i < values.length; i++)
-      worst = Math.max(worst, Math.abs((values[i] as number) - (other[i] as number)));
-  }
-  return worst;
-}
+const trained = (parallel?: ParallelFactory) => trainedWeights(data, parallel);
 
 describe('webWorkerThreads and serveTaskGradients', () => {
   it('train on 2 threads through a Web Worker pair to the 1-thread weights, then end the worker', async () => {
@@ -119,8 +100,8 @@ describe('webWorkerThreads and serveTaskGradients', () => {
     const two = await trained(webWorkerThreads(2, { spawn }));
     expect(pairs.length).toBe(1);
     expect(pairs[0]?.terminated).toBe(true);
-    expect(maxDifference(two, one)).toBeLessThan(1e-5);
-    expect(maxDifference(two, one)).toBeGreaterThan(0); // the sums really were split
+    expect(maxWeightDifference(two, one)).toBeLessThan(1e-5);
+    expect(maxWeightDifference(two, one)).toBeGreaterThan(0); // the sums really were split
     expect(workerModels.length).toBe(1);
     for (const model of workerModels.splice(0)) model.dispose();
     expect(tf.memory().numTensors).toBe(before);

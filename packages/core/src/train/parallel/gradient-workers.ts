@@ -190,6 +190,17 @@ class GradientWorker {
   }
 }
 
+/** A lap timer for the step profile: each call gives the ms since the previous one (or since start). */
+function stopwatch(): () => number {
+  let clock = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = now - clock;
+    clock = now;
+    return ms;
+  };
+}
+
 /** Where the main thread's time went in the last step, in ms (and the first worker's). */
 export interface StepTimings {
   /** Writing changed weights to the shared buffer. */
@@ -381,13 +392,7 @@ export class GradientWorkers implements DataParallel {
       initial: States | undefined,
     ) => { loss: tf.Scalar; states?: States },
   ): Promise<BatchGradients & { states?: States }> {
-    let clock = performance.now();
-    const lap = () => {
-      const now = performance.now();
-      const ms = now - clock;
-      clock = now;
-      return ms;
-    };
+    const lap = stopwatch();
     // Frozen parameters never change: they are written once, before the first step.
     const onlyTrainable = this.#syncedStep >= 0;
     if (step !== this.#syncedStep) {
@@ -564,13 +569,7 @@ export function serveGradients(
         answer({ type: 'combined', combine: performance.now() - start });
         return;
       }
-      let clock = performance.now();
-      const lap = () => {
-        const now = performance.now();
-        const ms = now - clock;
-        clock = now;
-        return ms;
-      };
+      const lap = stopwatch();
       if (message.version !== target.version) {
         // Frozen parameters never change: uploaded with the worker's first step only.
         uploadWeights(shared.weights, parameters, message.version, target.version > 0);
