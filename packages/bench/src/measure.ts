@@ -30,10 +30,14 @@ export interface TimingOptions {
   maxSeconds: number;
 }
 
+/** The middle value (the upper of the two middle ones for an even count). */
+export const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
 export function summarize(seconds: number[], capped = false): Measure {
   const sorted = [...seconds].sort((a, b) => a - b);
   return {
-    median: sorted[Math.floor(sorted.length / 2)] as number,
+    median: median(sorted),
     low: sorted[0] as number,
     high: sorted[sorted.length - 1] as number,
     reps: sorted.length,

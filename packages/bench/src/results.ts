@@ -25,12 +25,17 @@ export interface AllCores {
   threads: number;
   ours: Cell;
   /**
-   * The same training target's step on one thread, timed interleaved with `ours` in the same
-   * process: the base of `scaling` (so that machine noise and harness differences cancel).
+   * The same training target's step on one thread, in the same process, in windows paired with
+   * `ours`'s (all-cores/paired.ts): the base of `scaling`.
    */
   oneThread: Cell;
-  /** ours / oneThread: how much the threads add (1.7x is the target on 2 cores). */
+  /**
+   * How much the threads add (1.7x is the target on 2 cores): the median over the pairs of
+   * windows of one thread's seconds per step over all threads'.
+   */
   scaling?: number;
+  /** That ratio in each pair of windows. */
+  pairRatios?: number[];
   torch?: Cell;
   /** Above 1: ours on `threads` threads is faster than PyTorch on as many. */
   vsTorch?: number;

@@ -21,10 +21,11 @@ import '@recurrent/task-classification';
 import '@recurrent/task-generation';
 import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Competitor, errorText, interleaved } from '../measure.js';
+import { type Competitor, errorText } from '../measure.js';
 import { nextTokenBatch, randomIds } from '../workloads/data.js';
 import { charLmSpec, sentiment, sentimentSpec, w1, w4, w6 } from '../workloads/specs.js';
 import { measureHeadroom } from './headroom.js';
+import { type PairedOptions, pairedWindows } from './paired.js';
 import type {
   AllCoresReply,
   AllCoresRequest,
@@ -145,6 +146,16 @@ async function dataParallel(
   };
 }
 
+/**
+ * Windows of 2 s (3 steps at least, for W2's 1 s steps), at least 5 pairs (more with a larger
+ * --reps), as many as --max-seconds allows each competitor.
+ */
+function pairing({ reps, maxSeconds }: AllCoresRequest): PairedOptions {
+  const windowSeconds = 2;
+  const pairs = Math.max(1, Math.min(Math.max(5, reps), Math.floor(maxSeconds / windowSeconds)));
+  return { pairs, windowSeconds, minSteps: 3 };
+}
+
 async function measure(
   id: AllCoresWorkload,
   request: AllCoresRequest,
@@ -156,15 +167,14 @@ async function measure(
   try {
     single = await oneThread(run, request.backend);
     parallel = await dataParallel(run, request.backend, request.threads, backendModule);
-    const outcomes = await interleaved(
-      { oneThread: single, allCores: parallel },
-      { reps: request.reps, maxSeconds: request.maxSeconds },
-    );
+    const paired = await pairedWindows(single, parallel, pairing(request));
     return {
       workload: id,
       threads: parallel.threads,
-      oneThread: outcomes.oneThread ?? { error: 'not measured' },
-      allCores: outcomes.allCores ?? { error: 'not measured' },
+      oneThread: paired.base,
+      allCores: paired.other,
+      ratios: paired.ratios,
+      ...(paired.speedup !== undefined ? { scaling: paired.speedup } : {}),
     };
   } catch (error) {
     const failed = { error: `setup failed: ${errorText(error)}` };

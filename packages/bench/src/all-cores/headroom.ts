@@ -8,6 +8,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { useBackend } from '@recurrent/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { median } from '../measure.js';
 
 /** One product per call: a training step's size (256 rows through a 1024 × 1024 weight). */
 const [M, K, N] = [256, 1024, 1024];
@@ -63,9 +64,6 @@ async function serveWindows(setup: WorkerSetup): Promise<void> {
   });
   parentPort?.postMessage('ready');
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** Measures `threads` threads against one (this one); the backend must be in use here already. */
 export async function measureHeadroom(

@@ -22,6 +22,10 @@ export interface AllCoresReply {
   /** The same task target's step on this thread alone, interleaved with the parallel runs. */
   oneThread: Outcome;
   allCores: Outcome;
+  /** One thread's seconds per step over all threads', within each pair of windows (paired.ts). */
+  ratios?: number[];
+  /** The median of `ratios`: what the threads add. */
+  scaling?: number;
   /** Setup failed (the worker pool, the target): no outcomes. */
   error?: string;
 }

@@ -121,8 +121,8 @@ export function allCoresColumns(
     ours,
     oneThread: cell(reply.oneThread, workload, 1),
   };
-  const scaling = speedup({ ours, higherIsBetter: workload.higherIsBetter }, columns.oneThread);
-  if (scaling !== undefined) columns.scaling = scaling;
+  if (reply.scaling !== undefined) columns.scaling = reply.scaling;
+  if (reply.ratios?.length) columns.pairRatios = reply.ratios;
   if (torch) {
     columns.torch = cell(torch.outcome, workload, torch.threads ?? reply.threads);
     const vsTorch = speedup({ ours, higherIsBetter: workload.higherIsBetter }, columns.torch);
