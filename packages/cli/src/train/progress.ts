@@ -55,9 +55,11 @@ export interface ProgressOptions {
 export function createProgress(io: CliIO, options: ProgressOptions): Progress {
   const now = options.now ?? (() => performance.now());
   const heartbeatMs = (options.heartbeatSeconds ?? 30) * 1000;
+  // Speeds are tokens over the epoch's training seconds as core measures them (BatchEvent and
+  // EpochRecord `seconds`): a clock of our own would count the run's setup (worker threads
+  // starting, the model compiling) into the first epoch, and validation into every one.
   let tokens = 0;
-  let since = now();
-  let lastLine = since;
+  let lastLine = now();
   let lossSum = 0;
   let lossCount = 0;
   const bar = options.live
@@ -79,7 +81,7 @@ export function createProgress(io: CliIO, options: ProgressOptions): Progress {
       lossSum += event.loss;
       lossCount += 1;
       const time = now();
-      const seconds = (time - since) / 1000;
+      const { seconds } = event;
       if (!bar) {
         if (time - lastLine >= heartbeatMs && event.position < event.batchCount) {
           io.stdout(
@@ -107,18 +109,16 @@ export function createProgress(io: CliIO, options: ProgressOptions): Progress {
       } else bar.update(event.position, payload);
     },
     epoch(record) {
-      const seconds = (now() - since) / 1000;
       if (bar && started) {
         bar.stop();
         started = false;
       }
-      const speed = tokens / Math.max(seconds, 1e-3);
+      const speed = tokens / Math.max(record.seconds, 1e-3);
       io.stdout(epochLine(record, options.epochs, speed, options.describeMetrics));
       tokens = 0;
       lossSum = 0;
       lossCount = 0;
-      since = now();
-      lastLine = since;
+      lastLine = now();
     },
     stop() {
       if (bar && started) bar.stop();

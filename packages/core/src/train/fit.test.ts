@@ -267,6 +267,33 @@ describe('fit', () => {
     },
   );
 
+  it("times each batch event and epoch record over the epoch's training only", async () => {
+    // A clock that a training batch moves by 0.1 s and a validation pass by 5 s.
+    let time = 0;
+    const model = await charModel();
+    const events: { epoch: number; seconds: number }[] = [];
+    const result = await fit(model, train, {
+      epochs: 2,
+      optimizer: createOptimizer({ type: 'adam', lr: 0.01 }),
+      loss: (m, batch, random) => {
+        time += random ? 100 : 5000 / validation.batchCount;
+        return loss(m, batch, random);
+      },
+      seed: 3,
+      validation,
+      clock: () => time,
+      onBatchEnd: ({ epoch, seconds }) => void events.push({ epoch, seconds }),
+    });
+    model.dispose();
+    const expected = (epoch: number) =>
+      Array.from({ length: train.batchCount }, (_, i) => ({ epoch, seconds: (i + 1) / 10 }));
+    expect(events.map((e) => ({ ...e, seconds: Number(e.seconds.toFixed(6)) }))).toEqual([
+      ...expected(0),
+      ...expected(1),
+    ]);
+    expect(result.history.map((r) => Number(r.seconds.toFixed(6)))).toEqual([0.6, 0.6]);
+  });
+
   it('sums gradients over gradientAccumulation batches per optimizer step', async () => {
     const { model, result } = await run({ gradientAccumulation: 4 });
     model.dispose();

@@ -308,6 +308,7 @@ class FitLoop {
       loss,
       lr,
       tokens: unit.tokens ?? unit.targets.size,
+      seconds: run.epochSeconds(),
     });
   }
 

@@ -8,8 +8,28 @@ import type { TrainEvent } from '../tasks/contract.js';
 import { jsonLinesLog } from './json-lines-log.js';
 
 const events: TrainEvent[] = [
-  { type: 'batch', epoch: 0, position: 1, batchCount: 2, step: 1, loss: 0.7, lr: 0.01, tokens: 5 },
-  { type: 'batch', epoch: 0, position: 2, batchCount: 2, step: 2, loss: 0.6, lr: 0.01, tokens: 5 },
+  {
+    type: 'batch',
+    epoch: 0,
+    position: 1,
+    batchCount: 2,
+    step: 1,
+    loss: 0.7,
+    lr: 0.01,
+    tokens: 5,
+    seconds: 0.1,
+  },
+  {
+    type: 'batch',
+    epoch: 0,
+    position: 2,
+    batchCount: 2,
+    step: 2,
+    loss: 0.6,
+    lr: 0.01,
+    tokens: 5,
+    seconds: 0.2,
+  },
   { type: 'epoch', epoch: 0, trainLoss: 0.65, validationLoss: 0.62, lr: 0.01, seconds: 1.5 },
 ];
 

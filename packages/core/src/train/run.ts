@@ -130,13 +130,18 @@ export class Run implements TrainingRun {
     this.position = 0;
   }
 
+  /** Seconds since the epoch began (in this process: a resumed epoch, since the resume). */
+  epochSeconds(): number {
+    return (this.settings.now() - this.#epochStart) / 1000;
+  }
+
   /** The current epoch's record so far (validation comes after). */
   record(): EpochRecord {
     return {
       epoch: this.epoch,
       trainLoss: this.#lossSum / Math.max(1, this.#lossCount),
       lr: this.lr(),
-      seconds: (this.settings.now() - this.#epochStart) / 1000,
+      seconds: this.epochSeconds(),
     };
   }
 

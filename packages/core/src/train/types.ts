@@ -151,6 +151,12 @@ export interface BatchEvent {
   loss: number;
   lr: number;
   tokens: number;
+  /**
+   * Seconds of training in this epoch so far, from its start (or from the resume within it), as
+   * its EpochRecord's `seconds`: what a speed is measured over, without the run's setup before
+   * the first batch or the validation after the last.
+   */
+  seconds: number;
 }
 
 /**

@@ -12,6 +12,7 @@ const event: BatchEvent = {
   loss: 1.25,
   lr: 0.01,
   tokens: 64,
+  seconds: 0.5,
 };
 const record: EpochRecord = {
   epoch: 0,
