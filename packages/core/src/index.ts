@@ -361,7 +361,12 @@ export {
   softmaxCrossEntropyKernel,
   softmaxRows,
 } from './train/softmax-cross-entropy.js';
-export { recurrentStepWork, type StepWorkSpec } from './train/step-work.js';
+export {
+  defaultGenerationChunk,
+  generationChunkLength,
+  recurrentStepWork,
+  type StepWorkSpec,
+} from './train/step-work.js';
 export type {
   Batch,
   BatchEvent,

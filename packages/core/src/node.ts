@@ -42,6 +42,7 @@ export {
 export {
   autoThreads,
   defaultThreadCount,
+  minSplitChunkWork,
   minSplitWork,
   runnableModule,
   type TaskWorkerConfig,

@@ -1,8 +1,10 @@
 // Specs the generation task refuses, each with the spec path and the reason, before any data is
 // read; and what a valid spec resolves to.
+
+import { defaultGenerationChunk } from '@recurrent/core';
 import { describe, expect, it } from 'vitest';
 import { charSpec } from '../test/shakespeare.js';
-import { GenerationSpecError, generationSettings } from './generation-spec.js';
+import { defaultMaxLength, GenerationSpecError, generationSettings } from './generation-spec.js';
 import { GenerationTask } from './generation-task.js';
 
 type Spec = ReturnType<typeof charSpec> & Record<string, unknown>;
@@ -115,5 +117,9 @@ describe('generation specs', () => {
     expect(settings.tokenizer).toMatchObject({ type: 'word', lowercase: true });
     expect(settings.vocabulary).toMatchObject({ maxSize: 100 });
     expect(settings.spec.training.loss).toBe('cross-entropy');
+  });
+
+  it("chunks as core's --threads auto assumes when maxLength is absent", () => {
+    expect(defaultMaxLength).toBe(defaultGenerationChunk);
   });
 });

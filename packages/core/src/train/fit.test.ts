@@ -274,7 +274,7 @@ describe('fit', () => {
     const events: { epoch: number; seconds: number }[] = [];
     const result = await fit(model, train, {
       epochs: 2,
-      optimizer: createOptimizer({ type: 'adam', lr: 0.01 }),
+      optimizer: adam(),
       loss: (m, batch, random) => {
         time += random ? 100 : 5000 / validation.batchCount;
         return loss(m, batch, random);

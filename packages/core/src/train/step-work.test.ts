@@ -1,7 +1,7 @@
 // recurrentStepWork against sums worked out by hand from the products' sizes:
 // 2 · (gates · H) · (input + H) FLOPs per row, layer and direction.
 import { describe, expect, it } from 'vitest';
-import { recurrentStepWork } from './step-work.js';
+import { defaultGenerationChunk, generationChunkLength, recurrentStepWork } from './step-work.js';
 
 describe('recurrentStepWork', () => {
   it('counts every layer and direction of a stacked bidirectional LSTM after an embedding', () => {
@@ -48,5 +48,20 @@ describe('recurrentStepWork', () => {
   it('is undefined without recurrent layers (a seq2seq spec, no spec)', () => {
     expect(recurrentStepWork({ layers: [] })).toBeUndefined();
     expect(recurrentStepWork(undefined)).toBeUndefined();
+  });
+});
+
+describe('generationChunkLength', () => {
+  it("is a generation spec's input.maxLength (64 without it), under the task's aliases too", () => {
+    expect(generationChunkLength({ task: 'generation', input: { maxLength: 100 } })).toBe(100);
+    expect(generationChunkLength({ task: 'language-modeling' })).toBe(defaultGenerationChunk);
+    expect(defaultGenerationChunk).toBe(64);
+  });
+
+  it('is undefined for tasks whose rows are padded sentences or windows', () => {
+    for (const task of ['classification', 'tagging', 'forecasting', 'translation']) {
+      expect(generationChunkLength({ task, input: { maxLength: 64 } }), task).toBeUndefined();
+    }
+    expect(generationChunkLength(undefined)).toBeUndefined();
   });
 });

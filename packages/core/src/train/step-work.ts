@@ -5,6 +5,8 @@
 // trained faster on one thread. Estimated from the spec alone, so the choice is the same on every
 // run of it (results depend on the thread count through dropout masks and summation order).
 
+import { taskName } from '../tasks/registry.js';
+
 /** The parts of a spec the estimate reads (a validated ModelSpec has them all). */
 export interface StepWorkSpec {
   layers?: ReadonlyArray<{
@@ -17,7 +19,15 @@ export interface StepWorkSpec {
     units?: number | string;
   }>;
   training?: { batchSize?: number | undefined };
+  task?: string;
+  input?: { maxLength?: number | undefined };
 }
+
+/**
+ * Tokens per training chunk of a generation spec without input.maxLength: task-generation's
+ * defaultMaxLength (its tests check that they agree).
+ */
+export const defaultGenerationChunk = 64;
 
 /** Gate blocks per cell: the rows of W_ih and W_hh are gates × hiddenSize. */
 const gates: Record<string, number> = { lstm: 4, gru: 3, rnn: 1 };
@@ -58,4 +68,14 @@ export function recurrentStepWork(spec: StepWorkSpec | undefined): number | unde
   }
   if (!recurrent) return undefined;
   return perRow * (spec?.training?.batchSize ?? defaultBatchSize);
+}
+
+/**
+ * The length of every training row of a generation spec: its text is cut into chunks of
+ * input.maxLength tokens, never padded (undefined for other tasks, whose padded rows are only
+ * capped by maxLength).
+ */
+export function generationChunkLength(spec: StepWorkSpec | undefined): number | undefined {
+  if (spec?.task === undefined || taskName(spec.task) !== 'generation') return undefined;
+  return spec.input?.maxLength ?? defaultGenerationChunk;
 }

@@ -11,6 +11,7 @@ import { registerTask } from '../tasks/registry.js';
 import {
   autoThreads,
   defaultThreadCount,
+  minSplitChunkWork,
   minSplitWork,
   runnableModule,
   threads,
@@ -104,5 +105,41 @@ describe('defaultThreadCount ("--threads auto")', () => {
     expect(250_000 * 40).toBe(minSplitWork);
     expect(defaultThreadCount('wasm', lstm(40))).toBe(cores);
     expect(defaultThreadCount('wasm', lstm(39))).toBe(1);
+  });
+
+  it("judges a generation spec by a whole batch's work: every row is a full chunk of maxLength tokens", () => {
+    const cores = Math.min(4, availableParallelism());
+    // The same LSTM 125 (250,000 FLOPs a row and step) in chunks of 32: 8e6 a row per batch.
+    const generation = (batchSize: number, maxLength?: number) => ({
+      task: 'generation',
+      ...(maxLength ? { input: { maxLength } } : {}),
+      layers: [
+        { type: 'embedding', embeddingDim: 125 },
+        { type: 'lstm', hiddenSize: 125 },
+      ],
+      training: { batchSize },
+    });
+    expect(250_000 * 32 * 6).toBe(minSplitChunkWork);
+    expect(autoThreads('wasm', generation(6, 32)).threads).toBe(cores);
+    const small = autoThreads('wasm', generation(5, 32));
+    expect(small.threads).toBe(1);
+    expect(small.reason).toBe(
+      "a batch's recurrent products (chunks of 32 tokens) are 40 MFLOP, under the 48 MFLOP that splitting batches needs to gain",
+    );
+    // Without maxLength, chunks of 64: three rows are enough, two are not.
+    expect(defaultThreadCount('wasm', generation(3))).toBe(cores);
+    expect(defaultThreadCount('wasm', generation(2))).toBe(1);
+    // A char model as the playground's (GRU 128 after an embedding of 32, batch 32: 3.9 MFLOP a
+    // step, under the padded-batch threshold) splits as generation, and would not as a classifier.
+    const gru = {
+      task: 'generation',
+      layers: [
+        { type: 'embedding', embeddingDim: 32 },
+        { type: 'gru', hiddenSize: 128 },
+      ],
+      training: { batchSize: 32 },
+    };
+    expect(defaultThreadCount('wasm', gru)).toBe(cores);
+    expect(defaultThreadCount('wasm', { ...gru, task: 'classification' })).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { listBackends } from '../backends/registry.js';
 import type { ParallelFactory } from '../tasks/contract.js';
 import { TaskError } from '../tasks/registry.js';
 import { GradientWorkers } from './data-parallel.js';
-import { recurrentStepWork, type StepWorkSpec } from './step-work.js';
+import { generationChunkLength, recurrentStepWork, type StepWorkSpec } from './step-work.js';
 import { type TaskWorkerSetup, taskParallel } from './task-parallel.js';
 
 export interface ThreadsOptions {
@@ -47,14 +47,27 @@ const workerScript = new URL(
 
 /**
  * Below this many FLOPs in one time step's recurrent products over the batch
- * (recurrentStepWork), `auto` trains on one thread. Measured on our 2-core machine (wasm, an epoch
- * of the example on SST-2 through the CLI, or a bench step; 2 threads against 1), MFLOP → gain:
- * forecasting-airline-lstm 0.14 → 0.42-0.5×; sentiment-small 0.79 → 0.61×; W6 1.2 → 0.95×;
- * classification-sentiment-gru 6.3 → 0.89-0.93×; the same with GRU 96: 11.8 → 1.01-1.05×, with
- * GRU 128: 18.9 → 1.07-1.10×; W2 29.9 → 1.68-2.02×; pos-bilstm 40 → 1.2× (ATIS sentences are
- * short: per-batch costs weigh more); W4 41 and W1 54 → 1.53-1.76×.
+ * (recurrentStepWork), `auto` trains padded batches (every task but generation) on one thread.
+ * Measured on our 2-core machine (wasm, epochs 2-4 of the example on 5,000 SST-2 sentences through
+ * the CLI, their training seconds; 2 threads against 1), MFLOP → gain: forecasting-airline-lstm
+ * 0.14 → 0.42-0.5×; sentiment-small 0.79 → 0.6×; classification-sentiment-gru 6.3 → 0.98-1.01×;
+ * the same with GRU 96: 11.8 → 1.01-1.05×, with GRU 128: 18.9 → 1.07-1.10×; W2 29.9 →
+ * 1.76-1.9×; pos-bilstm 40 → 1.2× (ATIS sentences are short: per-batch costs weigh more).
  */
 export const minSplitWork = 10e6;
+
+/**
+ * Below this many FLOPs in one batch's recurrent products (a time step's, recurrentStepWork, times
+ * the chunk length), `auto` trains a generation spec on one thread. Its rows are full chunks of
+ * input.maxLength tokens, never padded sentences a few tokens long, so the per-batch costs of
+ * splitting (the exchanges, ~2 ms) are paid for by far less work a step. Measured as above on
+ * Tiny Shakespeare (400 or 150 KB), chunks of 64, MFLOP a batch → gain: batch 32: GRU 32 19 →
+ * 0.92-0.95×, GRU 48 47 → 1.10-1.22×, GRU 64 (W6) 76 → 1.2×, GRU 128 250 → 1.4-1.5×; batch 16:
+ * LSTM 64 50 → 1.3×; batch 8: GRU 96 38 → 0.95-0.98×, GRU 128 63 → 1.07-1.09×; W4 and W1 (2,600
+ * and 3,500) → 1.76-1.83×. Small batches gain less for their work (each thread's rows fill
+ * less of a product), hence the margin above the batch-32 break-even.
+ */
+export const minSplitChunkWork = 48e6;
 
 export interface ThreadChoice {
   threads: number;
@@ -67,7 +80,7 @@ export interface ThreadChoice {
  * one core (cpu, wasm); one elsewhere (a GPU backend runs each step on the device already), for a
  * spec that trains in truncated-BPTT chunks (each chunk starts from the state the previous one
  * ended with, so a batch cannot be split by rows; fit refuses that combination), and for a spec
- * whose batches are too small to gain from splitting (minSplitWork). Runs that carry the state
+ * whose batches are too small to gain from splitting (minSplitWork; minSplitChunkWork for generation). Runs that carry the state
  * from batch to batch (generation's streams) split by rows, each thread carrying its rows' states.
  * What bounds the gain is each thread's half batch (on wasm one thread's step at batch 16 costs
  * 0.51-0.54 of batch 32 for the char-rnn model) and the optimizer step, which runs on this thread
@@ -81,16 +94,26 @@ export function autoThreads(
     return { threads: 1, reason: `${backend} runs each step on its device` };
   if (spec?.training?.truncatedBptt !== undefined)
     return { threads: 1, reason: 'truncated-BPTT chunks cannot be split by rows' };
-  const work = recurrentStepWork(spec);
-  if (work !== undefined && work < minSplitWork) {
-    const mflop = (n: number) => `${Number((n / 1e6).toPrecision(2))} MFLOP`;
-    return {
-      threads: 1,
-      reason: `a time step's recurrent products over a batch are ${mflop(work)}, under the ${mflop(minSplitWork)} that splitting batches needs to gain`,
-    };
-  }
+  const small = tooSmallToSplit(spec);
+  if (small) return { threads: 1, reason: small };
   const cores = Math.min(4, availableParallelism());
   return { threads: cores, reason: `one thread per core${cores === 4 ? ', at most 4' : ''}` };
+}
+
+const mflop = (n: number) => `${Number((n / 1e6).toPrecision(2))} MFLOP`;
+
+/** Why a spec's batches are too small to gain from splitting, or undefined (see above). */
+function tooSmallToSplit(spec: StepWorkSpec | undefined): string | undefined {
+  const work = recurrentStepWork(spec);
+  if (work === undefined) return undefined;
+  const chunk = generationChunkLength(spec);
+  if (chunk !== undefined) {
+    const batchWork = work * chunk;
+    if (batchWork >= minSplitChunkWork) return undefined;
+    return `a batch's recurrent products (chunks of ${chunk} tokens) are ${mflop(batchWork)}, under the ${mflop(minSplitChunkWork)} that splitting batches needs to gain`;
+  }
+  if (work >= minSplitWork) return undefined;
+  return `a time step's recurrent products over a batch are ${mflop(work)}, under the ${mflop(minSplitWork)} that splitting batches needs to gain`;
 }
 
 /** The thread count of autoThreads (`--threads auto`). */
