@@ -132,7 +132,10 @@ async function main(): Promise<void> {
   console.log(
     `Recurrent benchmarks (BENCHMARKS.md ${options.only.join(', ')}), tfjs ${tf.version_core}; ` +
       `${options.reps} interleaved reps after a warm-up, at most ${options.maxSeconds} s of reps ` +
-      'per measurement; median (spread)',
+      'per measurement; median (spread)' +
+      (options.threads > 1
+        ? `; all-cores columns: up to ${Math.max(5, options.reps)} pairs of >= 2 s windows within the same budget`
+        : ''),
   );
   for (const s of plan.skipped) console.log(`note: backend ${s.name} skipped: ${s.reason}`);
   const torch = torchReferences(options);

@@ -1,7 +1,7 @@
 // The all-cores measurement: our data-parallel training as users run it, i.e. core's `threads(n)`
 // ParallelFactory with the task plug-ins' training targets (generation for W1/W4/W6,
 // classification for W2), one optimizer step = parallel.gradients(...) + an Adam step, timed
-// interleaved with the same target's step on one thread. It runs in a process of its own on the
+// against the same target's step on one thread in pairs of windows (paired.ts). It runs in a process of its own on the
 // BUILT packages (dist/, not bundled): the worker threads import core's task-worker module, the
 // backend and the task plug-in by file URL, which a bundle cannot provide. `pnpm bench` (turbo)
 // builds them before anything is measured.
@@ -147,13 +147,11 @@ async function dataParallel(
 }
 
 /**
- * Windows of 2 s (3 steps at least, for W2's 1 s steps), at least 5 pairs (more with a larger
- * --reps), as many as --max-seconds allows each competitor.
+ * Windows of at least 2 s (or one step, when a step is longer), at least 5 pairs (more with a
+ * larger --reps), as many as --max-seconds allows each competitor.
  */
 function pairing({ reps, maxSeconds }: AllCoresRequest): PairedOptions {
-  const windowSeconds = 2;
-  const pairs = Math.max(1, Math.min(Math.max(5, reps), Math.floor(maxSeconds / windowSeconds)));
-  return { pairs, windowSeconds, minSteps: 3 };
+  return { pairs: Math.max(5, reps), windowSeconds: 2, maxSeconds };
 }
 
 async function measure(

@@ -5,14 +5,15 @@
 // VM, and a ratio of two medians of three single steps taken at different moments swung by ±0.15
 // from run to run; within a pair the machine's state is the same for both, and over a window the
 // per-step noise averages out as it does over an epoch.
-import { type Competitor, errorText, median, type Outcome, summarize } from '../measure.js';
+import { type Competitor, errorText, type Outcome, summarize } from '../measure.js';
 
 export interface PairedOptions {
-  /** Pairs of windows: the median ratio over them is reported. */
+  /** Pairs of windows wanted: the median ratio over them is reported. */
   pairs: number;
-  /** Shortest window, in seconds; a window also runs at least `minSteps` steps. */
+  /** Shortest window, in seconds (a window runs whole steps: at least one). */
   windowSeconds: number;
-  minSteps: number;
+  /** Budget for each competitor's timed windows, in seconds: fewer pairs when they do not fit. */
+  maxSeconds: number;
 }
 
 export interface PairedOutcome {
@@ -25,16 +26,18 @@ export interface PairedOutcome {
   speedup?: number;
 }
 
-/** Runs `run` for at least `seconds` and `minSteps` steps: seconds per step. */
-async function window(
-  run: () => Promise<void>,
-  seconds: number,
-  minSteps: number,
-): Promise<number> {
+async function timed(run: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return (performance.now() - started) / 1000;
+}
+
+/** Runs `run` for at least `seconds` (whole steps, at least one): seconds per step. */
+async function window(run: () => Promise<void>, seconds: number): Promise<number> {
   const started = performance.now();
   let steps = 0;
   let elapsed = 0;
-  while (steps < minSteps || elapsed < seconds) {
+  while (steps === 0 || elapsed < seconds) {
     await run();
     steps++;
     elapsed = (performance.now() - started) / 1000;
@@ -42,38 +45,64 @@ async function window(
   return elapsed / steps;
 }
 
+/** The middle value, or the mean of the two middle ones (no lean to either side). */
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[half] as number)
+    : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+}
+
 /**
- * A warm-up window each (weights packed, heaps grown, the workers' first steps), then `pairs`
- * pairs of windows, base first. A competitor that throws ends the measurement with its error.
+ * One timed step each, then (for steps shorter than half a window) a warm-up window each (weights
+ * packed, heaps grown, the workers' first steps), then up to `pairs` pairs of windows as long as
+ * the slower step or `windowSeconds`, within `maxSeconds` per competitor (at least one pair). The
+ * order alternates (base first, then the other first) so that load drifting within a pair does not
+ * favour either side. A competitor that throws ends the measurement with its error.
  */
 export async function pairedWindows(
   base: Competitor,
   other: Competitor,
-  { pairs, windowSeconds, minSteps }: PairedOptions,
+  options: PairedOptions,
 ): Promise<PairedOutcome> {
   const stage = { name: 'warm-up', who: 'one thread' };
+  const runs = { 'one thread': base.run, 'all threads': other.run };
+  const timedWindow = async (who: keyof typeof runs, seconds: number) => {
+    stage.who = who;
+    return window(runs[who], seconds);
+  };
   try {
-    await window(base.run, windowSeconds / 2, 2);
+    stage.who = 'one thread';
+    const firstBase = await timed(base.run);
     stage.who = 'all threads';
-    await window(other.run, windowSeconds / 2, 2);
+    const firstOther = await timed(other.run);
+    const windowSeconds = Math.max(options.windowSeconds, firstBase, firstOther);
+    if (Math.max(firstBase, firstOther) < windowSeconds / 2) {
+      await timedWindow('one thread', windowSeconds / 2);
+      await timedWindow('all threads', windowSeconds / 2);
+    }
+    const fit = Math.max(1, Math.floor(options.maxSeconds / windowSeconds));
+    const pairs = Math.min(options.pairs, fit);
     const baseTimes: number[] = [];
     const otherTimes: number[] = [];
     const ratios: number[] = [];
     for (let p = 0; p < pairs; p++) {
       stage.name = `pair ${p + 1}`;
-      stage.who = 'one thread';
-      const one = await window(base.run, windowSeconds, minSteps);
-      stage.who = 'all threads';
-      const all = await window(other.run, windowSeconds, minSteps);
+      const baseFirst = p % 2 === 0;
+      const first = await timedWindow(baseFirst ? 'one thread' : 'all threads', windowSeconds);
+      const second = await timedWindow(baseFirst ? 'all threads' : 'one thread', windowSeconds);
+      const [one, all] = baseFirst ? [first, second] : [second, first];
       baseTimes.push(one);
       otherTimes.push(all);
       ratios.push(one / all);
     }
+    const capped = pairs < options.pairs;
     return {
-      base: { measure: summarize(baseTimes) },
-      other: { measure: summarize(otherTimes) },
+      base: { measure: summarize(baseTimes, capped) },
+      other: { measure: summarize(otherTimes, capped) },
       ratios,
-      speedup: median(ratios),
+      speedup: middle(ratios),
     };
   } catch (error) {
     const failed = { error: `${stage.name} (${stage.who}) failed: ${errorText(error)}` };

@@ -19,7 +19,7 @@ export interface AllCoresReply {
   workload: AllCoresWorkload;
   /** Threads the data-parallel run actually used (this one and its workers). */
   threads: number;
-  /** The same task target's step on this thread alone, interleaved with the parallel runs. */
+  /** The same task target's step on this thread alone, in windows paired with the parallel runs'. */
   oneThread: Outcome;
   allCores: Outcome;
   /** One thread's seconds per step over all threads', within each pair of windows (paired.ts). */

@@ -267,6 +267,35 @@ describe('fit', () => {
     },
   );
 
+  it("leaves the stop's checkpoint out of a cut epoch's seconds", async () => {
+    // Batches take 0.1 s; the budget runs out in the second epoch, whose checkpoint takes 3 s.
+    let time = 0;
+    const model = await charModel();
+    const result = await fit(model, train, {
+      epochs: 2,
+      optimizer: adam(),
+      loss: (m, batch, random) => {
+        if (random) time += 100;
+        return loss(m, batch, random);
+      },
+      seed: 3,
+      validation,
+      maxTimeMs: 800,
+      clock: () => time,
+      checkpoint: {
+        // The stop's save is the one written inside an epoch (the epochs' ends are at batch 0).
+        save: async (state) => {
+          if (state.position > 0) time += 3000;
+        },
+      },
+    });
+    model.dispose();
+    expect(result.stoppedBy).toBe('time-budget');
+    const partial = result.history.at(-1);
+    expect(partial?.partialBatches).toBeGreaterThan(0);
+    expect(partial?.seconds).toBeCloseTo((partial?.partialBatches ?? 0) * 0.1, 6);
+  });
+
   it("times each batch event and epoch record over the epoch's training only", async () => {
     // A clock that a training batch moves by 0.1 s and a validation pass by 5 s.
     let time = 0;
@@ -295,9 +324,15 @@ describe('fit', () => {
   });
 
   it('sums gradients over gradientAccumulation batches per optimizer step', async () => {
-    const { model, result } = await run({ gradientAccumulation: 4 });
+    const tokens: number[] = [];
+    const { model, result } = await run({
+      gradientAccumulation: 4,
+      onBatchEnd: (event) => void tokens.push(event.tokens),
+    });
     model.dispose();
     expect(result.step).toBe(4); // 6 batches per epoch: steps after batch 4 and 6, two epochs
+    // Each step's event counts the tokens of every batch it applied (B·T each).
+    expect(tokens).toEqual([4 * B * T, 2 * B * T, 4 * B * T, 2 * B * T]);
   });
 
   it('makes one step of accumulated batches the step of their summed gradient', async () => {

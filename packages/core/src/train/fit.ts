@@ -173,9 +173,14 @@ function dropoutSeed(seed: number, step: number, position: number, unit: number)
   return (seed ^ Math.imul(step * 131 + position * 7 + unit + 1, 0x85ebca6b)) >>> 0;
 }
 
+/** What a unit counts toward BatchEvent.tokens: its own count, else its targets' size. */
+const tokensOf = (unit: Batch): number => unit.tokens ?? unit.targets.size;
+
 class FitLoop {
   readonly #run: Run;
   readonly #step: TrainStep;
+  /** Tokens of the units whose gradients are summed and not yet applied (BatchEvent.tokens). */
+  #pendingTokens = 0;
   readonly #callbacks: Callback[];
   readonly #validation: ValidationSettings;
   readonly #accumulate: number;
@@ -266,9 +271,10 @@ class FitLoop {
         carried = added.states;
         run.addLoss(added.loss);
         run.gradientsPending = true;
+        this.#pendingTokens += tokensOf(unit);
         const endOfEpoch = run.position === run.batchCount - 1 && u === units.length - 1;
         if (this.#step.pendingUnits < this.#accumulate && !endOfEpoch) continue;
-        await this.#apply(added.loss, unit);
+        await this.#apply(added.loss);
       }
     } finally {
       tf.dispose([...stateTensors(carried), ...batchTensors(batch)]);
@@ -285,17 +291,20 @@ class FitLoop {
       run.carry(added.states ?? {});
       run.addLoss(added.loss);
       run.gradientsPending = true;
+      this.#pendingTokens += tokensOf(batch);
       const endOfEpoch = run.position === run.batchCount - 1;
       if (this.#step.pendingUnits >= this.#accumulate || endOfEpoch) {
-        await this.#apply(added.loss, batch);
+        await this.#apply(added.loss);
       }
     } finally {
       tf.dispose(batchTensors(batch));
     }
   }
 
-  async #apply(loss: number, unit: Batch): Promise<void> {
+  async #apply(loss: number): Promise<void> {
     const run = this.#run;
+    const tokens = this.#pendingTokens;
+    this.#pendingTokens = 0;
     const lr = run.lr();
     await this.#step.apply(lr);
     run.step++;
@@ -307,7 +316,7 @@ class FitLoop {
       step: run.step,
       loss,
       lr,
-      tokens: unit.tokens ?? unit.targets.size,
+      tokens,
       seconds: run.epochSeconds(),
     });
   }
@@ -325,9 +334,11 @@ class FitLoop {
   /** A stop cut the epoch short: callbacks save where it stopped, then it is validated. */
   async #interrupted(): Promise<void> {
     const run = this.#run;
+    // Recorded before the stop's checkpoint is written: its seconds are the epoch's training.
+    const trained = run.record();
     await this.#hook('onInterrupt');
     if (run.position === 0 || !validates(this.#validation)) return;
-    const record: EpochRecord = { ...run.record(), partialBatches: run.position };
+    const record: EpochRecord = { ...trained, partialBatches: run.position };
     await validate(this.model, record, this.#validation);
     run.history.push(record);
     await this.#hook('onEpochEnd', record);

@@ -33,7 +33,7 @@ export const defaultGenerationChunk = 64;
 const gates: Record<string, number> = { lstm: 4, gru: 3, rnn: 1 };
 
 /** The schema's default batch size (training.batchSize). */
-const defaultBatchSize = 32;
+export const defaultBatchSize = 32;
 
 /**
  * FLOPs of one time step's recurrent products (input and hidden, every layer and direction) over

@@ -64,6 +64,8 @@ describe('defaultThreadCount ("--threads auto")', () => {
     expect(defaultThreadCount('wasm')).toBe(cores);
     expect(defaultThreadCount('cpu', { training: {} })).toBe(cores);
     expect(defaultThreadCount('webgpu')).toBe(1);
+    // Never more threads than a batch has rows.
+    expect(defaultThreadCount('wasm', { training: { batchSize: 1 } })).toBe(1);
   });
 
   it('is one thread for a spec trained in truncated-BPTT chunks, which cannot be split by rows', () => {
@@ -120,15 +122,19 @@ describe('defaultThreadCount ("--threads auto")', () => {
       training: { batchSize },
     });
     expect(250_000 * 32 * 6).toBe(minSplitChunkWork);
-    expect(autoThreads('wasm', generation(6, 32)).threads).toBe(cores);
+    const split = autoThreads('wasm', generation(6, 32));
+    expect(split.threads).toBe(Math.min(cores, 6));
+    expect(split.reason).toMatch(/^one thread per (core|row)/);
     const small = autoThreads('wasm', generation(5, 32));
     expect(small.threads).toBe(1);
     expect(small.reason).toBe(
       "a batch's recurrent products (chunks of 32 tokens) are 40 MFLOP, under the 48 MFLOP that splitting batches needs to gain",
     );
-    // Without maxLength, chunks of 64: three rows are enough, two are not.
-    expect(defaultThreadCount('wasm', generation(3))).toBe(cores);
-    expect(defaultThreadCount('wasm', generation(2))).toBe(1);
+    // Without maxLength, chunks of 64: three rows are enough (as many threads as rows at most),
+    // two are not.
+    expect(autoThreads('wasm', generation(3)).reason).toMatch(/^one thread per (core|row)/);
+    expect(defaultThreadCount('wasm', generation(3))).toBe(Math.min(cores, 3));
+    expect(autoThreads('wasm', generation(2)).reason).toMatch(/chunks of 64 tokens\) are 32 MFLOP/);
     // A char model as the playground's (GRU 128 after an embedding of 32, batch 32: 3.9 MFLOP a
     // step, under the padded-batch threshold) splits as generation, and would not as a classifier.
     const gru = {
@@ -139,7 +145,12 @@ describe('defaultThreadCount ("--threads auto")', () => {
       ],
       training: { batchSize: 32 },
     };
-    expect(defaultThreadCount('wasm', gru)).toBe(cores);
-    expect(defaultThreadCount('wasm', { ...gru, task: 'classification' })).toBe(1);
+    expect(autoThreads('wasm', gru)).toEqual({
+      threads: cores,
+      reason: `one thread per core${cores === 4 ? ', at most 4' : ''}`,
+    });
+    expect(autoThreads('wasm', { ...gru, task: 'classification' }).reason).toMatch(
+      /a time step's recurrent products over a batch are 3.9 MFLOP, under the 10 MFLOP/,
+    );
   });
 });

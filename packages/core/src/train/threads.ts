@@ -7,7 +7,12 @@ import { listBackends } from '../backends/registry.js';
 import type { ParallelFactory } from '../tasks/contract.js';
 import { TaskError } from '../tasks/registry.js';
 import { GradientWorkers } from './data-parallel.js';
-import { generationChunkLength, recurrentStepWork, type StepWorkSpec } from './step-work.js';
+import {
+  defaultBatchSize,
+  generationChunkLength,
+  recurrentStepWork,
+  type StepWorkSpec,
+} from './step-work.js';
 import { type TaskWorkerSetup, taskParallel } from './task-parallel.js';
 
 export interface ThreadsOptions {
@@ -51,8 +56,8 @@ const workerScript = new URL(
  * Measured on our 2-core machine (wasm, epochs 2-4 of the example on 5,000 SST-2 sentences through
  * the CLI, their training seconds; 2 threads against 1), MFLOP → gain: forecasting-airline-lstm
  * 0.14 → 0.42-0.5×; sentiment-small 0.79 → 0.6×; classification-sentiment-gru 6.3 → 0.98-1.01×;
- * the same with GRU 96: 11.8 → 1.01-1.05×, with GRU 128: 18.9 → 1.07-1.10×; W2 29.9 →
- * 1.76-1.9×; pos-bilstm 40 → 1.2× (ATIS sentences are short: per-batch costs weigh more).
+ * the same with GRU 96: 11.8 → 1.01-1.05×, with GRU 128: 18.9 → 1.07-1.10×; pos-bilstm 40 → 1.2×
+ * (ATIS sentences are short: per-batch costs weigh more); W2 29.9 → 1.90-2.15× (`pnpm bench`).
  */
 export const minSplitWork = 10e6;
 
@@ -60,12 +65,13 @@ export const minSplitWork = 10e6;
  * Below this many FLOPs in one batch's recurrent products (a time step's, recurrentStepWork, times
  * the chunk length), `auto` trains a generation spec on one thread. Its rows are full chunks of
  * input.maxLength tokens, never padded sentences a few tokens long, so the per-batch costs of
- * splitting (the exchanges, ~2 ms) are paid for by far less work a step. Measured as above on
- * Tiny Shakespeare (400 or 150 KB), chunks of 64, MFLOP a batch → gain: batch 32: GRU 32 19 →
- * 0.92-0.95×, GRU 48 47 → 1.10-1.22×, GRU 64 (W6) 76 → 1.2×, GRU 128 250 → 1.4-1.5×; batch 16:
- * LSTM 64 50 → 1.3×; batch 8: GRU 96 38 → 0.95-0.98×, GRU 128 63 → 1.07-1.09×; W4 and W1 (2,600
- * and 3,500) → 1.76-1.83×. Small batches gain less for their work (each thread's rows fill
- * less of a product), hence the margin above the batch-32 break-even.
+ * splitting (the exchanges, ~2 ms) are paid for by far less work a step. Measured as above
+ * (epochs 2-3) on Tiny Shakespeare (400 or 150 KB), chunks of 64, MFLOP a batch → gain: batch 32:
+ * GRU 32 19 → 0.92-0.95×, GRU 48 47 → 1.10-1.22×, GRU 64 (W6) 76 → 1.2×, GRU 128 250 →
+ * 1.4-1.5×; batch 16: LSTM 64 50 → 1.3×; batch 8: GRU 96 38 → 0.95-0.98×, GRU 128 63 →
+ * 1.07-1.09×; `pnpm bench`: W4 (2,600) 1.70-1.83×, W1 (3,500) 1.76-1.79×. Small batches gain
+ * less for their work (each thread's rows fill less of a product), hence the margin above the
+ * batch-32 break-even.
  */
 export const minSplitChunkWork = 48e6;
 
@@ -97,6 +103,8 @@ export function autoThreads(
   const small = tooSmallToSplit(spec);
   if (small) return { threads: 1, reason: small };
   const cores = Math.min(4, availableParallelism());
+  const rows = spec?.training?.batchSize ?? defaultBatchSize;
+  if (rows < cores) return { threads: rows, reason: `one thread per row of a batch (${rows})` };
   return { threads: cores, reason: `one thread per core${cores === 4 ? ', at most 4' : ''}` };
 }
 

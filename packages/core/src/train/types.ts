@@ -150,6 +150,7 @@ export interface BatchEvent {
   step: number;
   loss: number;
   lr: number;
+  /** Tokens of every unit this step applied (all of a gradientAccumulation step's batches). */
   tokens: number;
   /**
    * Seconds of training in this epoch so far, from its start (or from the resume within it), as
