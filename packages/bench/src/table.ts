@@ -137,7 +137,7 @@ export function printBackendTable(
         `${r.workload} ${r.allCores?.pairRatios?.map((x) => x.toFixed(2)).join(' ') ?? 'none'}`,
     );
     footnotes.push(
-      `recurrent ${n} thr: data-parallel training (core's threads(${n}) with the task's training target, parallel.gradients + Adam) in a process on the built packages, timed in pairs of windows of >= 2 s (the same target's step on one thread, then the data-parallel one); "vs 1 thr" is the median over the pairs of the ratio within each (pairs: ${pairRatios.join('; ')}; 1 thread: ${bases.join('; ')})`,
+      `recurrent ${n} thr: data-parallel training (core's threads(${n}) with the task's training target, parallel.gradients + Adam) in a process on the built packages, timed in pairs of windows of >= 2 s (the same target's step on one thread and the data-parallel one, in alternating order); "vs 1 thr" is the median over the pairs of the ratio within each (pairs: ${pairRatios.join('; ')}; 1 thread: ${bases.join('; ')})`,
     );
   }
   const gemm = gemmNote(rows, backend);
