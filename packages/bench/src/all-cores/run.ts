@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorText } from '../measure.js';
 import { type AllCores, cell, speedup } from '../results.js';
+import { minScaling } from '../targets.js';
 import type { TorchRun } from '../torch.js';
 import type { Workload } from '../workloads/index.js';
 import { headroomText } from './headroom.js';
@@ -138,6 +139,8 @@ export function headroomNote(headroom: HeadroomReply['headroom']): string {
   const disturbed =
     scaling > threads * 1.05
       ? `; clearly above ${threads}x, so the machine's load changed between windows: not a ceiling this run`
-      : '';
+      : scaling < minScaling
+        ? `; under the ${minScaling}x target itself: the machine is not giving its ${threads} cores now (other load on the host), and no data-parallel step can reach the target in this run`
+        : '';
   return `headroom: ${threads} threads of independent ${headroomText} ran at ${scaling.toFixed(2)}x one thread (medians ${allThreads.toFixed(1)} vs ${oneThread.toFixed(1)} GFLOP/s): the ceiling of "N thr / 1 thr" on this machine now${disturbed}`;
 }
