@@ -30,9 +30,14 @@ export interface TimingOptions {
   maxSeconds: number;
 }
 
-/** The middle value (the upper of the two middle ones for an even count). */
-export const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+/** The middle value, or the mean of the two middle ones (no lean to either side). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[half] as number)
+    : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+}
 
 export function summarize(seconds: number[], capped = false): Measure {
   const sorted = [...seconds].sort((a, b) => a - b);
@@ -52,7 +57,7 @@ export function errorText(error: unknown): string {
   return `${error.name}: ${error.message}`;
 }
 
-async function timed(run: () => Promise<void>): Promise<number> {
+export async function timed(run: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await run();
   return (performance.now() - started) / 1000;

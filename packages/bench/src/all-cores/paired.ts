@@ -5,7 +5,7 @@
 // VM, and a ratio of two medians of three single steps taken at different moments swung by ±0.15
 // from run to run; within a pair the machine's state is the same for both, and over a window the
 // per-step noise averages out as it does over an epoch.
-import { type Competitor, errorText, type Outcome, summarize } from '../measure.js';
+import { type Competitor, errorText, median, type Outcome, summarize, timed } from '../measure.js';
 
 export interface PairedOptions {
   /** Pairs of windows wanted: the median ratio over them is reported. */
@@ -26,12 +26,6 @@ export interface PairedOutcome {
   speedup?: number;
 }
 
-async function timed(run: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return (performance.now() - started) / 1000;
-}
-
 /** Runs `run` for at least `seconds` (whole steps, at least one): seconds per step. */
 async function window(run: () => Promise<void>, seconds: number): Promise<number> {
   const started = performance.now();
@@ -43,15 +37,6 @@ async function window(run: () => Promise<void>, seconds: number): Promise<number
     elapsed = (performance.now() - started) / 1000;
   }
   return elapsed / steps;
-}
-
-/** The middle value, or the mean of the two middle ones (no lean to either side). */
-function middle(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[half] as number)
-    : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
 }
 
 /**
@@ -102,7 +87,7 @@ export async function pairedWindows(
       base: { measure: summarize(baseTimes, capped) },
       other: { measure: summarize(otherTimes, capped) },
       ratios,
-      speedup: middle(ratios),
+      speedup: median(ratios),
     };
   } catch (error) {
     const failed = { error: `${stage.name} (${stage.who}) failed: ${errorText(error)}` };

@@ -11,8 +11,9 @@
 //                                   outputs [N, C] = rowScale · (probs − onehot(targets))
 //
 // A target outside [0, C) gives its row a loss and a gradient of 0 (losses.ts's one-hot row of
-// zeros), and a row of weight 0 a gradient of zeros signed as the ops path's (p · 0 · scale). The functions below are the arithmetic on Float32Arrays: the reference for a backend's
-// kernels and for backends that can hand their tensors' memory to JavaScript.
+// zeros), and a row of weight 0 a gradient of zeros signed as the ops path's (p · 0 · scale).
+// The functions below are the arithmetic on Float32Arrays: the reference for a backend's kernels
+// and for backends that can hand their tensors' memory to JavaScript.
 import * as tf from '@tensorflow/tfjs-core';
 
 export const softmaxCrossEntropyKernel = 'RecurrentSoftmaxCrossEntropy';

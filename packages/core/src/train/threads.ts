@@ -86,8 +86,9 @@ export interface ThreadChoice {
  * one core (cpu, wasm); one elsewhere (a GPU backend runs each step on the device already), for a
  * spec that trains in truncated-BPTT chunks (each chunk starts from the state the previous one
  * ended with, so a batch cannot be split by rows; fit refuses that combination), and for a spec
- * whose batches are too small to gain from splitting (minSplitWork; minSplitChunkWork for generation). Runs that carry the state
- * from batch to batch (generation's streams) split by rows, each thread carrying its rows' states.
+ * whose batches are too small to gain from splitting (minSplitWork; minSplitChunkWork for
+ * generation); never more threads than a batch has rows. Runs that carry the state from batch to
+ * batch (generation's streams) split by rows, each thread carrying its rows' states.
  * What bounds the gain is each thread's half batch (on wasm one thread's step at batch 16 costs
  * 0.51-0.54 of batch 32 for the char-rnn model) and the optimizer step, which runs on this thread
  * alone; the threads' exchanges cost a few ms a step (see the README's data parallelism).
